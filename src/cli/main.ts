@@ -1,0 +1,38 @@
+// The `tandem` command line. Exit codes: 0 ok, 1 failure, 2 usage error.
+import { Command, CommanderError } from "commander";
+import { sandboxCommand } from "./sandbox.ts";
+
+export const EXIT = { ok: 0, failure: 1, usage: 2 } as const;
+
+export function buildProgram(): Command {
+  const program = new Command()
+    .name("tandem")
+    .description("Tandem keeps your own work items and Jira issues aligned.")
+    .version("0.1.0")
+    .showHelpAfterError("(run with --help for usage)")
+    .exitOverride();
+  program.addCommand(sandboxCommand());
+  return program;
+}
+
+
+async function main(argv: string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv);
+    return EXIT.ok;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // --help and --version end here with exit code 0; everything else commander refuses is a usage error.
+      if (error.code === "commander.helpDisplayed" || error.code === "commander.version" || error.code === "commander.help") return EXIT.ok;
+      return EXIT.usage;
+    }
+    console.error(`tandem: ${error instanceof Error ? error.message : String(error)}`);
+    return EXIT.failure;
+  }
+}
+
+if (import.meta.main) {
+  const code = await main(process.argv);
+  if (code !== EXIT.ok) process.exit(code);
+}
