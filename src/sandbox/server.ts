@@ -54,7 +54,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
     (webhook, issue) => issueMatchesJql(state, webhook.jqlFilter, issue),
     options.webhooks,
   );
-  const limits = createLimitsRuntime(options.limits ?? {});
+  const limits = createLimitsRuntime(options.limits ?? {}, () => state.now());
   const http = createSandboxApp({ state, oauth, dispatcher, limits, siteUrl, maxBodyBytes: options.maxBodyBytes ?? 10 * 1024 * 1024 });
 
   const server = createAdaptorServer({ fetch: http.fetch });

@@ -19,7 +19,7 @@ export function renderComment(ctx: RenderContext, issue: Issue, comment: Comment
     updateAuthor: author(ctx, comment.updateAuthorId),
     created: jiraDateTime(comment.created),
     updated: jiraDateTime(comment.updated),
-    jsdPublic: true,
+    ...(ctx.state.flavour === "cloud" ? { jsdPublic: true } : {}),
   };
 }
 

@@ -29,7 +29,18 @@ export function messagesFor(state: SandboxState, baseUrl: string, event: Sandbox
 
   switch (event.type) {
     case "issue_created":
-      return [{ event: "jira:issue_created", issue: event.issue, body: { ...base("jira:issue_created"), issue_event_type_name: "issue_created", user, issue: issueBody(event.issue) } }];
+      return [{
+        event: "jira:issue_created",
+        issue: event.issue,
+        body: {
+          ...base("jira:issue_created"),
+          issue_event_type_name: "issue_created",
+          user,
+          issue: issueBody(event.issue),
+          // Cloud's created events carry a changelog of the initial values; Server's do not.
+          ...(state.flavour === "cloud" ? { changelog: creationChangelog(state, event.issue) } : {}),
+        },
+      }];
     case "issue_updated":
       return [{
         event: "jira:issue_updated",
@@ -55,13 +66,15 @@ export function messagesFor(state: SandboxState, baseUrl: string, event: Sandbox
           ...base(event.type),
           comment,
           ...(state.flavour === "cloud" ? { issue: renderIssue(ctx, event.issue, { fields: COMMENT_EVENT_FIELDS, defaultFields: "id", expand: [], properties: [] }) } : {}),
+          // Server names the actor on comment edits and deletions, not on creation.
+          ...(state.flavour === "dc" && event.type !== "comment_created" ? { user } : {}),
         },
       };
       const typeName = { comment_created: "issue_commented", comment_updated: "issue_comment_edited", comment_deleted: "issue_comment_deleted" }[event.type];
       const issueEvent: WebhookMessage = {
         event: "jira:issue_updated",
         issue: event.issue,
-        body: { ...base("jira:issue_updated"), issue_event_type_name: typeName, user, issue: issueBody(event.issue), comment },
+        body: { ...base("jira:issue_updated"), issue_event_type_name: typeName, user, issue: issueBody(event.issue), ...(event.type === "comment_deleted" ? {} : { comment }) },
       };
       return [commentEvent, issueEvent];
     }
@@ -112,6 +125,19 @@ export function messagesFor(state: SandboxState, baseUrl: string, event: Sandbox
     default:
       return [];
   }
+}
+
+/** The initial values Cloud reports as a changelog on jira:issue_created. */
+function creationChangelog(state: SandboxState, issue: Issue) {
+  const status = state.statuses.get(issue.statusId)!;
+  const priority = issue.priorityId ? state.priorities.get(issue.priorityId) : undefined;
+  const items = [
+    { field: "summary", fieldtype: "jira", fieldId: "summary", from: null, fromString: null, to: null, toString: issue.summary },
+    { field: "Status", fieldtype: "jira", fieldId: "status", from: null, fromString: null, to: status.id, toString: status.name },
+    ...(priority ? [{ field: "priority", fieldtype: "jira", fieldId: "priority", from: null, fromString: null, to: priority.id, toString: priority.name }] : []),
+    ...(issue.reporterId ? [{ field: "reporter", fieldtype: "jira", fieldId: "reporter", from: null, fromString: null, to: issue.reporterId, toString: state.userByAccountId(issue.reporterId)?.displayName ?? null }] : []),
+  ];
+  return { id: String(state.nextId("changelog")), items };
 }
 
 /** Jira substitutes ${issue.key}-style variables in a webhook URL. */

@@ -16,7 +16,7 @@ import {
   renderUser,
   renderVersion,
 } from "../../render/objects.ts";
-import { intParam, listParam, renderContext, type SandboxEnv } from "../request.ts";
+import { apiVersionOf, intParam, listParam, renderContext, type SandboxContext, type SandboxEnv } from "../request.ts";
 
 export function metaRoutes(state: SandboxState): Hono<SandboxEnv> {
   const app = new Hono<SandboxEnv>();
@@ -96,6 +96,35 @@ export function metaRoutes(state: SandboxState): Hono<SandboxEnv> {
   });
   app.get("/statuscategory", (c) => c.json(STATUS_CATEGORIES.map((category) => renderStatusCategory(renderContext(state, c), category))));
   app.get("/priority", (c) => c.json([...state.priorities.values()].map((priority) => renderPriorityFull(renderContext(state, c), priority))));
+  app.get("/priority/search", (c) => {
+    const all = [...state.priorities.values()].map((priority) => renderPriorityFull(renderContext(state, c), priority));
+    return c.json(pageOf(c, all, "priority/search"));
+  });
+  app.get("/priority/:id", (c) => {
+    const priority = state.priorities.get(c.req.param("id"));
+    if (!priority) throw new JiraError(404, [`The priority with id '${c.req.param("id")}' does not exist.`]);
+    return c.json(renderPriorityFull(renderContext(state, c), priority));
+  });
+  app.get("/resolution/search", (c) => {
+    const all = [...state.resolutions.values()].map((resolution) => ({ ...renderResolution(renderContext(state, c), resolution), isDefault: false }));
+    return c.json(pageOf(c, all, "resolution/search"));
+  });
+  app.get("/resolution/:id", (c) => {
+    const resolution = state.resolutions.get(c.req.param("id"));
+    if (!resolution) throw new JiraError(404, [`The resolution with id '${c.req.param("id")}' does not exist.`]);
+    return c.json(renderResolution(renderContext(state, c), resolution));
+  });
+  app.get("/issuetype/:id", (c) => {
+    const type = state.issueTypes.get(c.req.param("id"));
+    if (!type) throw new JiraError(404, [`The issue type with id '${c.req.param("id")}' does not exist.`]);
+    return c.json(renderIssueType(renderContext(state, c), type));
+  });
+  app.get("/statuscategory/:idOrKey", (c) => {
+    const wanted = c.req.param("idOrKey");
+    const category = STATUS_CATEGORIES.find((candidate) => String(candidate.id) === wanted || candidate.key === wanted);
+    if (!category) throw new JiraError(404, [`The status category with id or key '${wanted}' does not exist.`]);
+    return c.json(renderStatusCategory(renderContext(state, c), category));
+  });
   app.get("/resolution", (c) => c.json([...state.resolutions.values()].map((resolution) => renderResolution(renderContext(state, c), resolution))));
   app.get("/issuetype", (c) => c.json([...state.issueTypes.values()].map((type) => renderIssueType(renderContext(state, c), type))));
   app.get("/issueLinkType", (c) => {
@@ -215,6 +244,24 @@ export function metaRoutes(state: SandboxState): Hono<SandboxEnv> {
   });
 
   return app;
+}
+
+/** Jira's PageBean: self, nextPage, maxResults, startAt, total, isLast, values. */
+export function pageOf<T>(c: SandboxContext, all: T[], path: string, cap = 50) {
+  const startAt = intParam(c, "startAt", 0);
+  const maxResults = Math.min(intParam(c, "maxResults", 50, 1), cap);
+  const values = all.slice(startAt, startAt + maxResults);
+  const isLast = startAt + values.length >= all.length;
+  const base = `${c.get("baseUrl")}/rest/api/${apiVersionOf(c)}/${path}`;
+  return {
+    self: `${base}?startAt=${startAt}&maxResults=${maxResults}`,
+    ...(isLast ? {} : { nextPage: `${base}?startAt=${startAt + maxResults}&maxResults=${maxResults}` }),
+    maxResults,
+    startAt,
+    total: all.length,
+    isLast,
+    values,
+  };
 }
 
 export function browsableProjects(state: SandboxState, viewerId: string): Project[] {
