@@ -1,0 +1,331 @@
+// The one typed interface over Jira Cloud (REST v3, ADF, enhanced search) and Data Center (REST v2, wiki
+// markup, startAt search). No other module builds Jira URLs or parses Jira's JSON.
+import { apiBase, staticAuthorization, type JiraCredentials, type JiraFlavour, type OAuthApp } from "./credentials.ts";
+import { ConnectorLimiter, limiterFor } from "./limiter.ts";
+import { refreshTokens } from "./oauth.ts";
+import { JiraTransport, type RequestOptions, type TransportOptions } from "./transport.ts";
+import type {
+  JiraChangelogEntry,
+  JiraComment,
+  JiraField,
+  JiraFieldMeta,
+  JiraIssue,
+  JiraIssueType,
+  JiraNamed,
+  JiraProject,
+  JiraServerInfo,
+  JiraStatus,
+  JiraStatusCategory,
+  JiraTimeTracking,
+  JiraTransition,
+  JiraUser,
+} from "./types.ts";
+
+export interface JiraConnection {
+  flavour: JiraFlavour;
+  /** The site URL people use (https://acme.atlassian.net, https://jira.acme.com). */
+  siteUrl: string;
+  credentials: JiraCredentials;
+  oauthApp?: OAuthApp | null;
+  /** Requests of one connector share a limiter; defaults to the site URL. */
+  connectorKey?: string;
+  /** Persists rotated OAuth tokens the moment they rotate (a lost rotation locks the connection out). */
+  onCredentialsRotated?: (credentials: JiraCredentials) => Promise<void> | void;
+  transport?: Partial<Omit<TransportOptions, "baseUrl" | "authorization" | "refresh" | "limiter">>;
+  limiter?: ConnectorLimiter;
+}
+
+/** Jira's page limits, used to size batches. */
+export const LIMITS = { bulkFetch: 100, bulkChangelog: 1000, searchIdsPage: 5000, searchFieldsPage: 100, dcSearchPage: 1000, createMetaPage: 200 } as const;
+
+export interface SearchOptions {
+  fields?: string[];
+  expand?: string[];
+  properties?: string[];
+  /** Issues per request; defaults to Jira's largest for the fields asked. */
+  pageSize?: number;
+}
+
+export class JiraClient {
+  readonly flavour: JiraFlavour;
+  readonly apiVersion: "2" | "3";
+  private connection: JiraConnection;
+  private transport: JiraTransport;
+  private refreshing: Promise<boolean> | null = null;
+
+  constructor(connection: JiraConnection) {
+    this.connection = connection;
+    this.flavour = connection.flavour;
+    this.apiVersion = connection.flavour === "cloud" ? "3" : "2";
+    this.transport = new JiraTransport({
+      ...connection.transport,
+      baseUrl: apiBase(connection.siteUrl, connection.credentials, connection.oauthApp ?? null),
+      authorization: () => this.authorization(),
+      ...(connection.credentials.mode === "oauth" && connection.credentials.refreshToken ? { refresh: () => this.refreshOAuth() } : {}),
+      limiter: connection.limiter ?? limiterFor(connection.connectorKey ?? connection.siteUrl),
+    });
+  }
+
+  get credentials(): JiraCredentials {
+    return this.connection.credentials;
+  }
+
+  /** Low-level access for endpoints without a method here; paths start at /rest/. */
+  request<T>(method: string, path: string, options?: RequestOptions) {
+    return this.transport.request<T>(method, path, options);
+  }
+
+  private api<T>(method: string, path: string, options?: RequestOptions): Promise<T> {
+    return this.transport.request<T>(method, `/rest/api/${this.apiVersion}${path}`, options).then((response) => response.data);
+  }
+
+  // ---- authentication ----
+
+  private async authorization(): Promise<string> {
+    const credentials = this.connection.credentials;
+    if (credentials.mode !== "oauth") return staticAuthorization(credentials);
+    // Refresh a minute early rather than spend a request on a 401.
+    if (credentials.expiresAt !== null && credentials.expiresAt - 60_000 <= Date.now() && credentials.refreshToken) await this.refreshOAuth();
+    return `Bearer ${(this.connection.credentials as { accessToken: string }).accessToken}`;
+  }
+
+  /** One refresh at a time; the rotated tokens are persisted before they are used. */
+  private refreshOAuth(): Promise<boolean> {
+    this.refreshing ??= (async () => {
+      const credentials = this.connection.credentials;
+      const app = this.connection.oauthApp;
+      if (credentials.mode !== "oauth" || !credentials.refreshToken || !app) return false;
+      try {
+        // A refused refresh throws JiraAuthorizationExpiredError: the person must authorize again.
+        const tokens = await refreshTokens(app, credentials.refreshToken);
+        const rotated: JiraCredentials = { ...credentials, accessToken: tokens.accessToken, refreshToken: tokens.refreshToken ?? credentials.refreshToken, expiresAt: tokens.expiresAt };
+        this.connection.credentials = rotated;
+        await this.connection.onCredentialsRotated?.(rotated);
+        return true;
+      } finally {
+        this.refreshing = null;
+      }
+    })();
+    return this.refreshing;
+  }
+
+  // ---- site and metadata ----
+
+  serverInfo(): Promise<JiraServerInfo> {
+    return this.api("GET", "/serverInfo");
+  }
+
+  myself(): Promise<JiraUser> {
+    return this.api("GET", "/myself");
+  }
+
+  fields(): Promise<JiraField[]> {
+    return this.api("GET", "/field");
+  }
+
+  statuses(): Promise<JiraStatus[]> {
+    return this.api("GET", "/status");
+  }
+
+  statusCategories(): Promise<JiraStatusCategory[]> {
+    return this.api("GET", "/statuscategory");
+  }
+
+  priorities(): Promise<JiraNamed[]> {
+    return this.api("GET", "/priority");
+  }
+
+  resolutions(): Promise<JiraNamed[]> {
+    return this.api("GET", "/resolution");
+  }
+
+  issueTypes(): Promise<JiraIssueType[]> {
+    return this.api("GET", "/issuetype");
+  }
+
+  async timeTracking(): Promise<JiraTimeTracking> {
+    const configuration = await this.api<{ timeTrackingConfiguration?: JiraTimeTracking }>("GET", "/configuration");
+    return configuration.timeTrackingConfiguration ?? { workingHoursPerDay: 8, workingDaysPerWeek: 5 };
+  }
+
+  /** Projects the identity may browse. */
+  async *projects(): AsyncGenerator<JiraProject> {
+    if (this.flavour === "dc") {
+      yield* await this.api<JiraProject[]>("GET", "/project");
+      return;
+    }
+    for (let startAt = 0; ; ) {
+      const page = await this.api<{ values: JiraProject[]; isLast: boolean; maxResults: number }>("GET", "/project/search", { query: { startAt, maxResults: 50 } });
+      yield* page.values;
+      if (page.isLast || page.values.length === 0) return;
+      startAt += page.values.length;
+    }
+  }
+
+  project(idOrKey: string): Promise<JiraProject> {
+    return this.api("GET", `/project/${encodeURIComponent(idOrKey)}`);
+  }
+
+  async createMetaIssueTypes(projectIdOrKey: string): Promise<JiraIssueType[]> {
+    const key = this.flavour === "cloud" ? "issueTypes" : "values";
+    return this.pagedValues<JiraIssueType>(`/issue/createmeta/${encodeURIComponent(projectIdOrKey)}/issuetypes`, key);
+  }
+
+  async createMetaFields(projectIdOrKey: string, issueTypeId: string): Promise<JiraFieldMeta[]> {
+    const key = this.flavour === "cloud" ? "fields" : "values";
+    return this.pagedValues<JiraFieldMeta>(`/issue/createmeta/${encodeURIComponent(projectIdOrKey)}/issuetypes/${encodeURIComponent(issueTypeId)}`, key);
+  }
+
+  async editMeta(issueIdOrKey: string): Promise<Record<string, JiraFieldMeta>> {
+    return (await this.api<{ fields: Record<string, JiraFieldMeta> }>("GET", `/issue/${encodeURIComponent(issueIdOrKey)}/editmeta`)).fields;
+  }
+
+  private async pagedValues<T>(path: string, key: string): Promise<T[]> {
+    const all: T[] = [];
+    for (let startAt = 0; ; ) {
+      const page = await this.api<Record<string, unknown> & { total?: number }>("GET", path, { query: { startAt, maxResults: LIMITS.createMetaPage } });
+      const values = (page[key] as T[] | undefined) ?? [];
+      all.push(...values);
+      startAt += values.length;
+      if (values.length === 0 || (page.total !== undefined && startAt >= page.total)) return all;
+    }
+  }
+
+  // ---- issues ----
+
+  getIssue(issueIdOrKey: string, options: { fields?: string[]; expand?: string[]; properties?: string[] } = {}): Promise<JiraIssue> {
+    return this.api("GET", `/issue/${encodeURIComponent(issueIdOrKey)}`, { query: { fields: options.fields, expand: options.expand, properties: options.properties } });
+  }
+
+  async createIssue(fields: Record<string, unknown>, properties: { key: string; value: unknown }[] = []): Promise<{ id: string; key: string }> {
+    return this.api("POST", "/issue", { body: { fields, ...(properties.length ? { properties } : {}) } });
+  }
+
+  async editIssue(issueIdOrKey: string, edit: { fields?: Record<string, unknown>; update?: Record<string, unknown> }): Promise<void> {
+    await this.api("PUT", `/issue/${encodeURIComponent(issueIdOrKey)}`, { body: edit });
+  }
+
+  async deleteIssue(issueIdOrKey: string, deleteSubtasks = false): Promise<void> {
+    await this.api("DELETE", `/issue/${encodeURIComponent(issueIdOrKey)}`, { query: { deleteSubtasks } });
+  }
+
+  async transitions(issueIdOrKey: string): Promise<JiraTransition[]> {
+    return (await this.api<{ transitions: JiraTransition[] }>("GET", `/issue/${encodeURIComponent(issueIdOrKey)}/transitions`, { query: { expand: "transitions.fields" } })).transitions;
+  }
+
+  async transition(issueIdOrKey: string, transitionId: string, fields?: Record<string, unknown>): Promise<void> {
+    await this.api("POST", `/issue/${encodeURIComponent(issueIdOrKey)}/transitions`, { body: { transition: { id: transitionId }, ...(fields ? { fields } : {}) } });
+  }
+
+  async comments(issueIdOrKey: string): Promise<JiraComment[]> {
+    return (await this.api<{ comments: JiraComment[] }>("GET", `/issue/${encodeURIComponent(issueIdOrKey)}/comment`)).comments;
+  }
+
+  addComment(issueIdOrKey: string, body: unknown): Promise<JiraComment> {
+    return this.api("POST", `/issue/${encodeURIComponent(issueIdOrKey)}/comment`, { body: { body } });
+  }
+
+  async setProperty(issueIdOrKey: string, key: string, value: unknown): Promise<void> {
+    await this.api("PUT", `/issue/${encodeURIComponent(issueIdOrKey)}/properties/${encodeURIComponent(key)}`, { body: value });
+  }
+
+  /** Every changelog entry of one issue, oldest first. */
+  async *changelog(issueIdOrKey: string): AsyncGenerator<JiraChangelogEntry> {
+    if (this.flavour === "dc") {
+      const issue = await this.getIssue(issueIdOrKey, { fields: ["id"], expand: ["changelog"] });
+      yield* issue.changelog?.histories ?? [];
+      return;
+    }
+    for (let startAt = 0; ; ) {
+      const page = await this.api<{ values: JiraChangelogEntry[]; isLast: boolean }>("GET", `/issue/${encodeURIComponent(issueIdOrKey)}/changelog`, { query: { startAt, maxResults: 100 } });
+      yield* page.values;
+      if (page.isLast || page.values.length === 0) return;
+      startAt += page.values.length;
+    }
+  }
+
+  // ---- search ----
+
+  /** Pages of issues matching the JQL: Cloud's enhanced search with nextPageToken, DC's startAt/total. */
+  async *searchPages(jql: string, options: SearchOptions = {}): AsyncGenerator<JiraIssue[]> {
+    const fields = options.fields ?? ["id"];
+    const onlyIds = fields.every((field) => field === "id" || field === "key");
+    if (this.flavour === "cloud") {
+      const maxResults = options.pageSize ?? (onlyIds ? LIMITS.searchIdsPage : LIMITS.searchFieldsPage);
+      let nextPageToken: string | undefined;
+      do {
+        const page = await this.api<{ issues: JiraIssue[]; nextPageToken?: string }>("POST", "/search/jql", {
+          body: { jql, maxResults, fields, ...(options.expand?.length ? { expand: options.expand.join(",") } : {}), ...(options.properties?.length ? { properties: options.properties } : {}), ...(nextPageToken ? { nextPageToken } : {}) },
+          idempotent: true,
+          search: true,
+        });
+        yield page.issues;
+        nextPageToken = page.nextPageToken;
+      } while (nextPageToken);
+      return;
+    }
+    const maxResults = options.pageSize ?? LIMITS.dcSearchPage;
+    for (let startAt = 0; ; ) {
+      const page = await this.api<{ issues: JiraIssue[]; total: number; maxResults: number }>("POST", "/search", {
+        body: { jql, startAt, maxResults, fields, ...(options.expand?.length ? { expand: options.expand } : {}) },
+        idempotent: true,
+        search: true,
+      });
+      yield page.issues;
+      startAt += page.issues.length;
+      if (page.issues.length === 0 || startAt >= page.total) return;
+    }
+  }
+
+  async *search(jql: string, options: SearchOptions = {}): AsyncGenerator<JiraIssue> {
+    for await (const page of this.searchPages(jql, options)) yield* page;
+  }
+
+  /** How many issues match: Cloud's approximate count, DC's exact total. */
+  async count(jql: string): Promise<number> {
+    if (this.flavour === "cloud") return (await this.api<{ count: number }>("POST", "/search/approximate-count", { body: { jql }, idempotent: true, search: true })).count;
+    return (await this.api<{ total: number }>("POST", "/search", { body: { jql, maxResults: 0, fields: ["id"] }, idempotent: true, search: true })).total;
+  }
+
+  /** Issues by id or key in Jira's largest batches; invisible or missing ones are left out, as Jira does. */
+  async bulkFetch(idsOrKeys: string[], options: { fields?: string[]; expand?: string[]; properties?: string[] } = {}): Promise<JiraIssue[]> {
+    const issues: JiraIssue[] = [];
+    for (let index = 0; index < idsOrKeys.length; index += LIMITS.bulkFetch) {
+      const batch = idsOrKeys.slice(index, index + LIMITS.bulkFetch);
+      if (this.flavour === "cloud") {
+        const result = await this.api<{ issues: JiraIssue[] }>("POST", "/issue/bulkfetch", { body: { issueIdsOrKeys: batch, fields: options.fields ?? ["*navigable"], ...(options.expand ? { expand: options.expand } : {}), ...(options.properties ? { properties: options.properties } : {}) }, idempotent: true });
+        issues.push(...result.issues);
+      } else {
+        const ids = batch.filter((ref) => /^\d+$/.test(ref));
+        const keys = batch.filter((ref) => !/^\d+$/.test(ref));
+        const clauses = [ids.length ? `id in (${ids.join(",")})` : "", keys.length ? `key in (${keys.map((key) => `"${key}"`).join(",")})` : ""].filter(Boolean);
+        for await (const page of this.searchPages(clauses.join(" OR "), { fields: options.fields ?? ["*navigable"], expand: options.expand })) issues.push(...page);
+      }
+    }
+    return issues;
+  }
+
+  /** Changelogs of many issues, oldest first per issue: Cloud's bulk changelog API, DC one issue at a time. */
+  async changelogs(idsOrKeys: string[], fieldIds: string[] = []): Promise<Map<string, JiraChangelogEntry[]>> {
+    const byIssue = new Map<string, JiraChangelogEntry[]>();
+    if (this.flavour === "dc") {
+      for (const ref of idsOrKeys) {
+        const issue = await this.getIssue(ref, { fields: ["id"], expand: ["changelog"] });
+        byIssue.set(issue.id, issue.changelog?.histories ?? []);
+      }
+      return byIssue;
+    }
+    for (let index = 0; index < idsOrKeys.length; index += LIMITS.bulkChangelog) {
+      let nextPageToken: string | undefined;
+      do {
+        const page = await this.api<{ issueChangeLogs: { issueId: string; changeHistories: JiraChangelogEntry[] }[]; nextPageToken?: string | null }>("POST", "/changelog/bulkfetch", {
+          body: { issueIdsOrKeys: idsOrKeys.slice(index, index + LIMITS.bulkChangelog), maxResults: 10000, ...(fieldIds.length ? { fieldIds } : {}), ...(nextPageToken ? { nextPageToken } : {}) },
+          idempotent: true,
+        });
+        for (const entry of page.issueChangeLogs) byIssue.set(entry.issueId, [...(byIssue.get(entry.issueId) ?? []), ...entry.changeHistories]);
+        nextPageToken = page.nextPageToken ?? undefined;
+      } while (nextPageToken);
+    }
+    return byIssue;
+  }
+}

@@ -1,0 +1,95 @@
+// A per-connector limiter: adaptive concurrency (additive increase, halve on 429) and a shared pause when Jira
+// says "retry after", so every request of the connector slows down together instead of hammering.
+
+export interface LimiterOptions {
+  initialConcurrency: number;
+  maxConcurrency: number;
+  /** Successes needed before one more request may run at once. */
+  increaseAfter: number;
+  now: () => number;
+  sleep: (ms: number) => Promise<void>;
+}
+
+export interface LimiterStats {
+  concurrency: number;
+  inFlight: number;
+  rateLimited: number;
+  pausedUntil: number;
+}
+
+export class ConnectorLimiter {
+  private options: LimiterOptions;
+  private concurrency: number;
+  private inFlight = 0;
+  private waiters: (() => void)[] = [];
+  private successes = 0;
+  private pausedUntil = 0;
+  private rateLimited = 0;
+
+  constructor(options: Partial<LimiterOptions> = {}) {
+    this.options = {
+      initialConcurrency: 4,
+      maxConcurrency: 8,
+      increaseAfter: 20,
+      now: Date.now,
+      sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+      ...options,
+    };
+    this.concurrency = this.options.initialConcurrency;
+  }
+
+  /** Waits for a free slot and for any rate-limit pause to end; returns the release function. */
+  async acquire(): Promise<() => void> {
+    while (this.inFlight >= this.concurrency) await new Promise<void>((resolve) => this.waiters.push(resolve));
+    this.inFlight += 1;
+    for (;;) {
+      const wait = this.pausedUntil - this.options.now();
+      if (wait <= 0) break;
+      await this.options.sleep(wait);
+    }
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      this.inFlight -= 1;
+      this.wakeOne();
+    };
+  }
+
+  recordSuccess(): void {
+    this.successes += 1;
+    if (this.successes >= this.options.increaseAfter && this.concurrency < this.options.maxConcurrency) {
+      this.concurrency += 1;
+      this.successes = 0;
+      this.wakeOne();
+    }
+  }
+
+  /** A 429: everyone waits until `retryAfterMs` has passed, and fewer requests run at once afterwards. */
+  recordRateLimited(retryAfterMs: number): void {
+    this.rateLimited += 1;
+    this.successes = 0;
+    this.concurrency = Math.max(1, Math.floor(this.concurrency / 2));
+    this.pausedUntil = Math.max(this.pausedUntil, this.options.now() + retryAfterMs);
+  }
+
+  stats(): LimiterStats {
+    return { concurrency: this.concurrency, inFlight: this.inFlight, rateLimited: this.rateLimited, pausedUntil: this.pausedUntil };
+  }
+
+  private wakeOne(): void {
+    if (this.inFlight < this.concurrency) this.waiters.shift()?.();
+  }
+}
+
+/** One limiter per connector in this process, shared by every client of that connector. */
+const limiters = new Map<string, ConnectorLimiter>();
+
+export function limiterFor(connectorKey: string): ConnectorLimiter {
+  let limiter = limiters.get(connectorKey);
+  if (!limiter) {
+    limiter = new ConnectorLimiter();
+    limiters.set(connectorKey, limiter);
+  }
+  return limiter;
+}
