@@ -11,12 +11,14 @@ export function buildProgram(): Command {
     .version("0.1.0")
     .showHelpAfterError("(run with --help for usage)")
     .exitOverride();
-  program.addCommand(sandboxCommand());
+  // Subcommands made with `new Command` inherit nothing by themselves: exit handling and help hints are copied.
+  for (const command of [sandboxCommand()]) program.addCommand(command.copyInheritedSettings(program));
   return program;
 }
 
 
-async function main(argv: string[]): Promise<number> {
+/** Runs the CLI and returns the exit code. */
+export async function main(argv: string[]): Promise<number> {
   const program = buildProgram();
   try {
     await program.parseAsync(argv);
@@ -32,7 +34,10 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-if (import.meta.main) {
+/** Runs the CLI as a process: sets the exit code (commands that serve keep the process alive themselves). */
+export async function runAsProcess(): Promise<void> {
   const code = await main(process.argv);
   if (code !== EXIT.ok) process.exit(code);
 }
+
+if (import.meta.main) await runAsProcess();

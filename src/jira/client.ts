@@ -1,5 +1,6 @@
 // The one typed interface over Jira Cloud (REST v3, ADF, enhanced search) and Data Center (REST v2, wiki
 // markup, startAt search). No other module builds Jira URLs or parses Jira's JSON.
+import { JiraInvalidJqlError } from "./errors.ts";
 import { apiBase, staticAuthorization, type JiraCredentials, type JiraFlavour, type OAuthApp } from "./credentials.ts";
 import { ConnectorLimiter, limiterFor } from "./limiter.ts";
 import { refreshTokens } from "./oauth.ts";
@@ -296,18 +297,39 @@ export class JiraClient {
         const result = await this.api<{ issues: JiraIssue[] }>("POST", "/issue/bulkfetch", { body: { issueIdsOrKeys: batch, fields: options.fields ?? ["*navigable"], ...(options.expand ? { expand: options.expand } : {}), ...(options.properties ? { properties: options.properties } : {}) }, idempotent: true });
         issues.push(...result.issues);
       } else {
-        const ids = batch.filter((ref) => /^\d+$/.test(ref));
-        const keys = batch.filter((ref) => !/^\d+$/.test(ref));
-        const clauses = [ids.length ? `id in (${ids.join(",")})` : "", keys.length ? `key in (${keys.map((key) => `"${key}"`).join(",")})` : ""].filter(Boolean);
-        for await (const page of this.searchPages(clauses.join(" OR "), { fields: options.fields ?? ["*navigable"], expand: options.expand })) issues.push(...page);
+        issues.push(...(await this.fetchByJql(batch, options)));
       }
     }
     return issues;
   }
 
+  /**
+   * DC has no bulk fetch: search `id in (...) OR key in (...)`. JQL refuses a key that does not exist, so such keys
+   * (named in Jira's message) are dropped and the search repeated, matching Cloud's "left out silently".
+   */
+  private async fetchByJql(refs: string[], options: { fields?: string[]; expand?: string[] }): Promise<JiraIssue[]> {
+    let remaining = [...refs];
+    for (;;) {
+      const ids = remaining.filter((ref) => /^\d+$/.test(ref));
+      const keys = remaining.filter((ref) => !/^\d+$/.test(ref));
+      const clauses = [ids.length ? `id in (${ids.join(",")})` : "", keys.length ? `key in (${keys.map((key) => `"${key}"`).join(",")})` : ""].filter(Boolean);
+      if (clauses.length === 0) return [];
+      try {
+        const found: JiraIssue[] = [];
+        for await (const page of this.searchPages(clauses.join(" OR "), { fields: options.fields ?? ["*navigable"], expand: options.expand })) found.push(...page);
+        return found;
+      } catch (error) {
+        const missing = error instanceof JiraInvalidJqlError ? [...error.message.matchAll(/key '([^']+)' does not exist/g)].map((match) => match[1]!) : [];
+        if (missing.length === 0) throw error;
+        remaining = remaining.filter((ref) => !missing.some((key) => key.toLowerCase() === ref.toLowerCase()));
+      }
+    }
+  }
+
   /** Changelogs of many issues, oldest first per issue: Cloud's bulk changelog API, DC one issue at a time. */
   async changelogs(idsOrKeys: string[], fieldIds: string[] = []): Promise<Map<string, JiraChangelogEntry[]>> {
-    const byIssue = new Map<string, JiraChangelogEntry[]>();
+    // Issues asked for by id start with no entries, so an issue without history still has its (empty) list.
+    const byIssue = new Map<string, JiraChangelogEntry[]>(idsOrKeys.filter((ref) => /^\d+$/.test(ref)).map((id) => [id, []]));
     if (this.flavour === "dc") {
       for (const ref of idsOrKeys) {
         const issue = await this.getIssue(ref, { fields: ["id"], expand: ["changelog"] });

@@ -8,7 +8,7 @@ import { fileURLToPath } from "node:url";
 const BIN = fileURLToPath(new URL("../../bin/tandem.js", import.meta.url));
 const run = (...args: string[]) => spawnSync(process.execPath, [BIN, ...args], { encoding: "utf8", timeout: 60_000 });
 
-describe("tandem CLI", () => {
+describe("tandem CLI", { timeout: 60_000 }, () => {
   it("prints help for the program and for each command, exit 0", () => {
     const top = run("--help");
     assert.equal(top.status, 0);

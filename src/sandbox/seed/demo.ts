@@ -116,8 +116,12 @@ export function seedDemo(state: SandboxState, admin: AdminCredentials, options: 
   let clock = end - 42 * DAY;
   state.now = () => clock;
   const as = (accountId: string): RenderContext => ({ state, baseUrl: "", apiVersion: "2", viewerId: accountId });
+  // A user reference as each flavour's REST takes it: accountId on Cloud, name on DC.
+  const userRef = (accountId: string) => (state.flavour === "cloud" ? { accountId } : { name: state.userByAccountId(accountId)!.name });
   const at = (time: number) => {
-    clock = Math.max(clock, time);
+    // History never runs past the seed's end: steps that would crowd into its last hour, a minute apart.
+    const wanted = Math.max(clock, time);
+    clock = wanted <= end - HOUR ? wanted : Math.min(Math.max(clock, end - HOUR) + 60_000, end);
   };
   const create = (actor: string, fields: Record<string, unknown>) => createIssue(as(actor), { fields });
   const moveTo = (actor: string, issue: Issue, statusName: string, fields: Record<string, unknown> = {}) => walkTo(as(actor), issue, statusName, fields);
@@ -142,7 +146,7 @@ export function seedDemo(state: SandboxState, admin: AdminCredentials, options: 
         project: { key: "SCHED" }, issuetype: { id: IDS.type.task }, summary, parent: { key: schedEpic.key },
         description: `Task ${index + 1} of the release schedule.\n\n* estimate: ${estimateHours}h\n* owner decides the approach`,
         timetracking: { originalEstimate: `${estimateHours}h` },
-        assignee: { accountId: [users.bob, users.dave, users.alice][index % 3].accountId },
+        assignee: userRef([users.bob, users.dave, users.alice][index % 3].accountId),
         priority: { id: String(1 + (index % 4)) },
       }));
     });
@@ -180,7 +184,7 @@ export function seedDemo(state: SandboxState, admin: AdminCredentials, options: 
       if (index % 3 === 2) return;
       at(issue.created + (2 + (index % 4)) * DAY);
       moveTo(issue.reporterId!, issue, "In Progress");
-      editIssue(as(issue.reporterId!), issue, { fields: { assignee: { accountId: issue.reporterId } } });
+      editIssue(as(issue.reporterId!), issue, { fields: { assignee: userRef(issue.reporterId!) } });
       if (index % 3 === 0) {
         at(clock + 4 * DAY);
         moveTo(issue.reporterId!, issue, "Done");
@@ -211,11 +215,11 @@ export function seedDemo(state: SandboxState, admin: AdminCredentials, options: 
         [CF.sprint]: index < 3 ? 1 : index < 6 ? 2 : 3,
         [CF.capitalised]: index % 2 === 0 ? [{ value: "Yes" }] : null,
         [CF.platforms]: [{ value: "iOS" }, ...(index % 2 ? [{ value: "Android" }] : [])],
-        [CF.reviewer]: { accountId: users.carol.accountId },
+        [CF.reviewer]: userRef(users.carol.accountId),
         [CF.goLive]: new Date(end + (index + 3) * DAY).toISOString().replace("Z", "+0000"),
         components: [{ name: index % 2 ? "API" : "UI" }],
         fixVersions: [{ name: index < 3 ? "1.0" : "1.1" }],
-        assignee: { accountId: [users.bob.accountId, users.dave.accountId][index % 2] },
+        assignee: userRef([users.bob.accountId, users.dave.accountId][index % 2]),
         timetracking: { originalEstimate: `${2 + (index % 3)}d` },
         description: `As a shopper I want *${summary.toLowerCase()}* so that checkout is faster.`,
       }));
@@ -226,7 +230,7 @@ export function seedDemo(state: SandboxState, admin: AdminCredentials, options: 
       moveTo(story.assigneeId!, story, "In Progress");
       if (index === 1 || index === 4) {
         at(clock + 2 * DAY);
-        editIssue(as(users.alice.accountId), story, { fields: { assignee: { accountId: users.alice.accountId } } });
+        editIssue(as(users.alice.accountId), story, { fields: { assignee: userRef(users.alice.accountId) } });
       }
       if (index < 5) {
         at(clock + 3 * DAY + index * HOUR);
@@ -267,7 +271,7 @@ export function seedDemo(state: SandboxState, admin: AdminCredentials, options: 
       const issue = create(users.dave.accountId, {
         project: { key: "OPS" }, issuetype: { id: index === 2 ? IDS.type.bug : IDS.type.task }, summary,
         [CF.productArea]: { value: "Platform" }, [CF.capitalised]: index % 2 ? null : [{ value: "Yes" }],
-        assignee: { accountId: users.dave.accountId }, timetracking: { originalEstimate: "1d" },
+        assignee: userRef(users.dave.accountId), timetracking: { originalEstimate: "1d" },
       });
       if (index < 2) {
         at(clock + DAY);
@@ -277,6 +281,8 @@ export function seedDemo(state: SandboxState, admin: AdminCredentials, options: 
   } finally {
     state.now = realNow;
   }
+  // Seeded history is long since indexed.
+  for (const issue of state.issues.values()) issue.indexedAt = 0;
 }
 
 /** Walks the workflow to a status by the shortest path of transitions (the seed's own helper). */

@@ -1,0 +1,136 @@
+// Evaluates a parsed JQL query against issues: operators with Jira's semantics (`!=` and `NOT IN` never match
+// an empty field), functions, dates with minute precision in the caller's time zone, and `~` word search.
+import { JqlError } from "./errors.ts";
+import { dateFunction, invalidDate, parseDateLiteral, toMinute } from "./dates.ts";
+import { resolveField, type EvalContext, type FieldAccessor, type Scalar } from "./fields.ts";
+import type { JqlExpr, JqlValue, Operator } from "./parser.ts";
+import type { Issue } from "../model/types.ts";
+
+export type Predicate = (issue: Issue) => boolean;
+
+/** Compiles an expression once (resolving fields and values against the site) into a predicate. */
+export function compile(expr: JqlExpr, ctx: EvalContext): Predicate {
+  switch (expr.kind) {
+    case "and": {
+      const parts = expr.children.map((child) => compile(child, ctx));
+      return (issue) => parts.every((part) => part(issue));
+    }
+    case "or": {
+      const parts = expr.children.map((child) => compile(child, ctx));
+      return (issue) => parts.some((part) => part(issue));
+    }
+    case "not": {
+      const inner = compile(expr.child, ctx);
+      return (issue) => !inner(issue);
+    }
+    case "clause":
+      return compileClause(resolveField(ctx.state, expr.field), expr.operator, expr.value, ctx);
+  }
+}
+
+function compileClause(field: FieldAccessor, operator: Operator, value: JqlValue, ctx: EvalContext): Predicate {
+  if (value.kind === "empty") {
+    const wantEmpty = operator === "is" || operator === "=";
+    if (!["is", "is not", "=", "!="].includes(operator)) throw new JqlError(`Error in the JQL Query: The operator '${operator.toUpperCase()}' does not support the value 'EMPTY'.`);
+    return (issue) => (field.values(issue).length === 0) === wantEmpty;
+  }
+  if (operator === "~" || operator === "!~") {
+    if (!field.text) throw new JqlError(`The operator '${operator}' is not supported by the '${field.name}' field.`);
+    if (value.kind !== "literal") throw new JqlError(`The operator '${operator}' needs a text value for the '${field.name}' field.`);
+    const matches = textMatcher(value.text);
+    return operator === "~" ? (issue) => matches(field.text!(issue)) : (issue) => !matches(field.text!(issue));
+  }
+  if (field.type === "text") {
+    throw new JqlError(`The operator '${operator.toUpperCase()}' is not supported by the '${field.name}' field. Use '~' or '!~'.`);
+  }
+  const targets = targetValues(field, value, ctx);
+  const minutePrecision = field.type === "date" && ctx.state.quirks.jqlMinutePrecision;
+  const actual = (issue: Issue): Scalar[] => {
+    const values = field.values(issue);
+    return minutePrecision ? values.map((item) => toMinute(item as number)) : values;
+  };
+  const unresolvedWanted = targets.includes("__unresolved__");
+  switch (operator) {
+    case "=":
+    case "in":
+      return (issue) => {
+        const values = actual(issue);
+        if (unresolvedWanted && values.length === 0) return true;
+        return values.some((item) => targets.includes(item));
+      };
+    case "!=":
+    case "not in":
+      return (issue) => {
+        const values = actual(issue);
+        if (unresolvedWanted) return values.length > 0 && !values.some((item) => targets.includes(item));
+        // Jira: a field that is EMPTY matches neither `=` nor `!=`.
+        return values.length > 0 && !values.some((item) => targets.includes(item));
+      };
+    case "<":
+    case ">":
+    case "<=":
+    case ">=": {
+      if (field.type !== "date" && field.type !== "number" && field.type !== "key") {
+        throw new JqlError(`The operator '${operator}' is not supported by the '${field.name}' field.`);
+      }
+      const target = targets[0] as number;
+      const compare = (item: Scalar) => {
+        const a = field.type === "key" ? Number(item) : (item as number);
+        return operator === "<" ? a < target : operator === ">" ? a > target : operator === "<=" ? a <= target : a >= target;
+      };
+      if (field.type === "key") return (issue) => sameProjectAs(ctx, issue, targets) && actual(issue).some(compare);
+      return (issue) => actual(issue).some(compare);
+    }
+    default:
+      throw new JqlError(`The operator '${operator.toUpperCase()}' is not supported by the '${field.name}' field.`);
+  }
+}
+
+/** `key > ROAD-5` compares within ROAD only, by issue number (here: by id, which follows creation order). */
+function sameProjectAs(ctx: EvalContext, issue: Issue, targets: Scalar[]): boolean {
+  const target = ctx.state.issues.get(String(targets[0]));
+  return !target || target.projectId === issue.projectId;
+}
+
+function targetValues(field: FieldAccessor, value: JqlValue, ctx: EvalContext): Scalar[] {
+  if (value.kind === "list") return value.items.flatMap((item) => targetValues(field, item, ctx));
+  if (value.kind === "empty") return [];
+  if (value.kind === "function") return functionValues(field, value.name, value.args, ctx);
+  if (field.type === "date") {
+    const time = parseDateLiteral(value.text, ctx.now, ctx.timeZone);
+    if (time === null) throw invalidDate(value.text, field.name);
+    return [ctx.state.quirks.jqlMinutePrecision ? toMinute(time) : time];
+  }
+  if (field.type === "key") {
+    const resolved = field.resolve!(value.text, ctx);
+    return resolved;
+  }
+  return field.resolve ? field.resolve(value.text, ctx) : [value.text];
+}
+
+function functionValues(field: FieldAccessor, name: string, args: string[], ctx: EvalContext): Scalar[] {
+  const lower = name.toLowerCase();
+  if (lower === "currentuser") {
+    if (!ctx.viewer) return [];
+    return [ctx.viewer.accountId];
+  }
+  if (lower === "opensprints" || lower === "closedsprints" || lower === "futuresprints") {
+    const state = lower === "opensprints" ? "active" : lower === "closedsprints" ? "closed" : "future";
+    return [...ctx.state.sprints.values()].filter((sprint) => sprint.state === state).map((sprint) => String(sprint.id));
+  }
+  if (field.type === "date") {
+    const time = dateFunction(name, args, ctx.now, ctx.timeZone);
+    if (time === null) throw new JqlError(`Error in the JQL Query: Unable to find JQL function '${name}(${args.join(", ")})'.`);
+    return [ctx.state.quirks.jqlMinutePrecision ? toMinute(time) : time];
+  }
+  throw new JqlError(`Error in the JQL Query: Unable to find JQL function '${name}(${args.join(", ")})'.`);
+}
+
+/** Jira's `~`: every word of the query must start a word of the text (case-insensitive; * and ? wildcards). */
+function textMatcher(query: string): (text: string) => boolean {
+  const phrase = /^".*"$/.test(query.trim()) ? query.trim().slice(1, -1) : null;
+  if (phrase !== null) return (text) => text.toLowerCase().includes(phrase.toLowerCase());
+  const terms = query.toLowerCase().split(/[\s,.;:!()[\]{}"]+/).filter(Boolean);
+  const patterns = terms.map((term) => new RegExp(`(^|[^\\p{L}\\p{N}])${term.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, "[\\p{L}\\p{N}]*").replace(/\?/g, "[\\p{L}\\p{N}]")}`, "iu"));
+  return (text) => patterns.length > 0 && patterns.every((pattern) => pattern.test(text));
+}
