@@ -13,6 +13,20 @@ const spec = JSON.parse(readFileSync(SPEC_PATH, "utf8")) as {
   components: unknown;
 };
 
+/**
+ * Known errata in Atlassian's document, each with its evidence; everything else is held to the letter.
+ * - ChangeDetails from/fromString/to/toString are null when a value was empty: the real webhook captures in
+ *   ../shared/fixtures show null, and jira.js (whose schemas follow real responses) types them nullish.
+ * - GET /issue/{key}/remotelink answers an array: the document's own example for it is an array.
+ */
+function applyErrata() {
+  const schemas = (spec.components as { schemas: Record<string, { properties: Record<string, Record<string, unknown>> }> }).schemas;
+  for (const key of ["from", "fromString", "to", "toString"]) schemas.ChangeDetails!.properties[key]!.nullable = true;
+  const remote = spec.paths["/rest/api/3/issue/{issueIdOrKey}/remotelink"]!.get!.responses!["200"]!.content!["application/json"]!;
+  remote.schema = { type: "array", items: remote.schema };
+}
+applyErrata();
+
 const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
 const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: true });
 addFormats(ajv);

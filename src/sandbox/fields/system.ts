@@ -467,6 +467,20 @@ export function systemFieldDefs(): FieldDef[] {
     aggregate("aggregatetimeoriginalestimate", "Σ Original Estimate", "originalEstimate"),
     aggregate("aggregatetimeestimate", "Σ Remaining Estimate", "remainingEstimate"),
     aggregate("aggregatetimespent", "Σ Time Spent", "timeSpent"),
+    system("progress", {
+      name: "Progress",
+      schema: schema("progress", "progress"),
+      render: (issue) => progressOf(issue.timeSpent, issue.remainingEstimate),
+    }),
+    system("aggregateprogress", {
+      name: "Σ Progress",
+      schema: schema("progress", "aggregateprogress"),
+      render: (issue, ctx) => {
+        const all = [issue, ...ctx.state.childrenOf(issue.id).filter((child) => ctx.state.issueTypeOf(child).hierarchyLevel < 0)];
+        const sum = (pick: (item: typeof issue) => number | null) => all.reduce<number | null>((total, item) => (pick(item) === null ? total : (total ?? 0) + pick(item)!), null);
+        return progressOf(sum((item) => item.timeSpent), sum((item) => item.remainingEstimate));
+      },
+    }),
     system("workratio", {
       name: "Work Ratio",
       schema: schema("number", "workratio"),
@@ -522,7 +536,6 @@ export function systemFieldDefs(): FieldDef[] {
     system("attachment", {
       name: "Attachment",
       schema: schema("array", "attachment", "attachment"),
-      inNavigable: false,
       render: (issue, ctx) =>
         issue.attachments.map((attachment) => {
           const author = ctx.state.userByAccountId(attachment.authorId);
@@ -550,4 +563,11 @@ export function systemFieldDefs(): FieldDef[] {
     }),
     system("security", { name: "Security Level", schema: schema("securitylevel", "security"), render: () => null }),
   ];
+}
+
+/** Jira's progress object: time spent against spent + remaining, in seconds. */
+function progressOf(spent: number | null, remaining: number | null) {
+  const progress = spent ?? 0;
+  const total = progress + (remaining ?? 0);
+  return total > 0 ? { progress, total, percent: Math.round((progress / total) * 100) } : { progress, total };
 }

@@ -86,7 +86,9 @@ export function createSandboxApp(deps: SandboxAppDeps): SandboxApp {
     app.route(base, searchRoutes(state));
     app.route(base, dynamicWebhookRoutes(state));
   }
+  // jira.js v6 calls the agile API under /rest/software/1.0; Jira serves it under /rest/agile/1.0 too.
   app.route("/rest/agile/1.0", agileRoutes(state));
+  app.route("/rest/software/1.0", agileRoutes(state));
   app.route("/rest/webhooks/1.0/webhook", adminWebhookRoutes(state));
   app.route("/rest/jira-webhook/1.0/webhooks", adminWebhookRoutes(state));
 

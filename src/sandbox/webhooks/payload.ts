@@ -24,7 +24,11 @@ export function messagesFor(state: SandboxState, baseUrl: string, event: Sandbox
   const ctx: RenderContext = { state, baseUrl, apiVersion: "2", viewerId: event.actorId };
   const actor = state.userByAccountId(event.actorId);
   const user = actor ? renderUser(ctx, actor) : undefined;
-  const issueBody = (issue: Issue) => renderIssue(ctx, issue, { fields: ["*navigable", "comment", "worklog"], defaultFields: "*navigable", expand: [], properties: [] });
+  // Webhook issues are the v2 bean without the `expand` hint, with comments and worklogs.
+  const issueBody = (issue: Issue) => {
+    const { expand: _hint, ...bean } = renderIssue(ctx, issue, { fields: ["*navigable", "comment", "worklog"], defaultFields: "*navigable", expand: [], properties: [] });
+    return bean;
+  };
   const base = (webhookEvent: string) => ({ timestamp: event.at, webhookEvent });
 
   switch (event.type) {
@@ -65,7 +69,7 @@ export function messagesFor(state: SandboxState, baseUrl: string, event: Sandbox
         body: {
           ...base(event.type),
           comment,
-          ...(state.flavour === "cloud" ? { issue: renderIssue(ctx, event.issue, { fields: COMMENT_EVENT_FIELDS, defaultFields: "id", expand: [], properties: [] }) } : {}),
+          ...(state.flavour === "cloud" ? { issue: smallIssue(ctx, event.issue) } : {}),
           // Server names the actor on comment edits and deletions, not on creation.
           ...(state.flavour === "dc" && event.type !== "comment_created" ? { user } : {}),
         },
@@ -125,6 +129,12 @@ export function messagesFor(state: SandboxState, baseUrl: string, event: Sandbox
     default:
       return [];
   }
+}
+
+/** The small issue Cloud puts on comment events. */
+function smallIssue(ctx: RenderContext, issue: Issue) {
+  const { expand: _hint, ...bean } = renderIssue(ctx, issue, { fields: COMMENT_EVENT_FIELDS, defaultFields: "id", expand: [], properties: [] });
+  return bean;
 }
 
 /** The initial values Cloud reports as a changelog on jira:issue_created. */

@@ -67,6 +67,7 @@ export function agileRoutes(state: SandboxState): Hono<SandboxEnv> {
       startAt,
       maxResults,
       total: visible.length,
+      isLast: startAt + maxResults >= visible.length,
       issues: visible.slice(startAt, startAt + maxResults).map((issue) => renderIssue(ctx, issue, { fields: listParam(c, "fields"), defaultFields: "*navigable", expand: [], properties: [] })),
     };
   };

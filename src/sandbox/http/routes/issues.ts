@@ -253,7 +253,13 @@ export function issueRoutes(state: SandboxState): Hono<SandboxEnv> {
   app.get("/issue/:key/remotelink", (c) => {
     const ctx = renderContext(state, c);
     const issue = issueParam(ctx, c.req.param("key"));
-    return c.json(issue.remoteLinks.map((link) => ({ ...link, self: apiUrl(ctx, `issue/${issue.id}/remotelink/${link.id}`) })));
+    return c.json(issue.remoteLinks.map((link) => ({
+      id: Number(link.id),
+      self: apiUrl(ctx, `issue/${issue.id}/remotelink/${link.id}`),
+      ...(link.globalId !== null ? { globalId: link.globalId } : {}),
+      ...(link.relationship !== null ? { relationship: link.relationship } : {}),
+      object: link.object,
+    })));
   });
   app.post("/issue/:key/remotelink", async (c) => {
     const ctx = renderContext(state, c);

@@ -34,7 +34,7 @@ export function metaRoutes(state: SandboxState): Hono<SandboxEnv> {
       serverTime: jiraDateTime(state.now()),
       scmInfo: "sandbox",
       serverTitle: state.site.title,
-      defaultLocale: { locale: "en_US" },
+      ...(cloud ? {} : { defaultLocale: { locale: "en_US" } }),
       serverTimeZone: state.site.defaultTimeZone,
     });
   });
@@ -77,7 +77,6 @@ export function metaRoutes(state: SandboxState): Hono<SandboxEnv> {
       id: field.id,
       key: field.key,
       name: field.name,
-      ...(field.custom && state.flavour === "cloud" ? { untranslatedName: field.name } : {}),
       custom: field.custom,
       orderable: field.orderable,
       navigable: field.navigable,
@@ -106,7 +105,7 @@ export function metaRoutes(state: SandboxState): Hono<SandboxEnv> {
     return c.json(renderPriorityFull(renderContext(state, c), priority));
   });
   app.get("/resolution/search", (c) => {
-    const all = [...state.resolutions.values()].map((resolution) => ({ ...renderResolution(renderContext(state, c), resolution), isDefault: false }));
+    const all = [...state.resolutions.values()].map((resolution) => ({ ...renderResolution(renderContext(state, c), resolution), default: false }));
     return c.json(pageOf(c, all, "resolution/search"));
   });
   app.get("/resolution/:id", (c) => {
@@ -220,12 +219,12 @@ export function metaRoutes(state: SandboxState): Hono<SandboxEnv> {
     return c.json({
       projectId: Number(project.id),
       hierarchy: [...levels.entries()].sort(([a], [b]) => b - a).map(([level, typeIds]) => ({
-        entityId: `${project.id}-level-${level}`,
+        entityId: hierarchyEntityId(project.id, level),
         level,
         name: names[level] ?? `Level ${level}`,
         issueTypes: typeIds.map((typeId) => {
           const type = state.issueTypes.get(typeId)!;
-          return { id: Number(type.id), entityId: `${project.id}-${type.id}`, name: type.name, avatarId: 10300 + Number(type.id) % 100 };
+          return { id: Number(type.id), name: type.name, avatarId: 10300 + Number(type.id) % 100 };
         }),
       })),
     });
@@ -262,6 +261,12 @@ export function pageOf<T>(c: SandboxContext, all: T[], path: string, cap = 50) {
     isLast,
     values,
   };
+}
+
+/** Jira Cloud names hierarchy levels by UUID; the sandbox derives a stable one from project and level. */
+function hierarchyEntityId(projectId: string, level: number): string {
+  const tail = `${projectId.padStart(8, "0")}${String(level + 10).padStart(4, "0")}`.slice(-12);
+  return `00000000-0000-4000-8000-${tail}`;
 }
 
 export function browsableProjects(state: SandboxState, viewerId: string): Project[] {

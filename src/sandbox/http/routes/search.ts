@@ -184,7 +184,7 @@ export function searchRoutes(state: SandboxState): Hono<SandboxEnv> {
     const issues = [...found.values()].sort((a, b) => Number(a.id) - Number(b.id)).map((issue) =>
       renderIssue(ctx, issue, { fields: listValue(body.fields), defaultFields: "*navigable", expand: listValue(body.expand), properties, changelogLimit: state.quirks.changelogExpandLimit }),
     );
-    return c.json({ expand: "schema,names", issues, issueErrors: [] });
+    return c.json({ issues, issueErrors: [] });
   });
 
   app.post("/changelog/bulkfetch", async (c) => {

@@ -5,7 +5,6 @@ import { JqlError, parseJql } from "../../jql/index.ts";
 import { JiraError } from "../../model/jira-error.ts";
 import type { SandboxState } from "../../model/state.ts";
 import type { Webhook, WebhookEventName } from "../../model/types.ts";
-import { jiraDateTime } from "../../render/context.ts";
 import { intParam, readObject, type SandboxContext, type SandboxEnv } from "../request.ts";
 
 const ADMIN_EVENTS: readonly string[] = [
@@ -213,7 +212,7 @@ export function dynamicWebhookRoutes(state: SandboxState): Hono<SandboxEnv> {
       const webhook = mine.get(id);
       if (webhook) webhook.expiresAt = expiresAt;
     }
-    return c.json({ expirationDate: jiraDateTime(expiresAt) });
+    return c.json({ expirationDate: expiresAt });
   });
 
   return app;
