@@ -29,7 +29,8 @@ out["description"] = fetched.fields.description
 
 transitions = jira.transitions(created)
 out["transition_names"] = sorted(t["name"] for t in transitions)
-target = next(t for t in transitions if t["to"]["statusCategory"]["key"] == "indeterminate")
+target = transitions[0]
+out["transition_to"] = target["to"]["name"]
 jira.transition_issue(created, target["id"])
 out["status_after"] = jira.issue(created.key).fields.status.name
 
