@@ -1,5 +1,5 @@
 // The sandbox's rich-text module: wiki markup ↔ ADF conversion, ADF validation, plain text.
-// Round trips are checked both ways, and real Jira descriptions and comment bodies (../shared/fixtures) go through it.
+// Round trips are checked both ways, and real Jira descriptions and comment bodies (test/fixtures, copied from ../shared/fixtures) go through it.
 import assert from "node:assert/strict";
 import { readdirSync, readFileSync } from "node:fs";
 import { describe, it } from "node:test";
@@ -219,8 +219,8 @@ describe("ADF → wiki → ADF", () => {
   });
 });
 
-describe("real Jira content (../shared/fixtures)", () => {
-  const dir = new URL("../../../shared/fixtures/jira-webhooks/", import.meta.url);
+describe("real Jira content (test/fixtures, copied from ../shared/fixtures)", () => {
+  const dir = new URL("../fixtures/jira-webhooks/", import.meta.url);
   const texts = new Set<string>();
   for (const name of readdirSync(dir).filter((file) => file.endsWith(".json"))) {
     const body = JSON.parse(readFileSync(new URL(name, dir), "utf8"));

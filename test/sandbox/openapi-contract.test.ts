@@ -7,7 +7,7 @@ import { Ajv, type ValidateFunction } from "ajv";
 import addFormatsModule from "ajv-formats";
 import { ADMIN, basic, useSandbox } from "../support/sandbox.ts";
 
-const SPEC_PATH = new URL("../../../shared/reference/jira-cloud-platform.openapi.json", import.meta.url);
+const SPEC_PATH = new URL("../fixtures/openapi/jira-cloud-platform.openapi.json", import.meta.url);
 const spec = JSON.parse(readFileSync(SPEC_PATH, "utf8")) as {
   paths: Record<string, Record<string, { responses?: Record<string, { content?: Record<string, { schema?: unknown }> }> }>>;
   components: unknown;

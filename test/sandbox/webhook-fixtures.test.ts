@@ -1,4 +1,4 @@
-// Real Jira webhook bodies (../shared/fixtures/jira-webhooks) and the sandbox's emitted ones go through the same
+// Real Jira webhook bodies (test/fixtures/jira-webhooks, copied from ../shared/fixtures) and the sandbox's emitted ones go through the same
 // parser Tandem's intake uses, and emitted bodies are compared field by field with the captures of the same kind.
 import assert from "node:assert/strict";
 import { readdirSync, readFileSync } from "node:fs";
@@ -13,7 +13,7 @@ import { applySeed } from "../../src/sandbox/seed/index.ts";
 import { messagesFor } from "../../src/sandbox/webhooks/payload.ts";
 import { SEED_NOW } from "../support/sandbox.ts";
 
-const FIXTURES = new URL("../../../shared/fixtures/jira-webhooks/", import.meta.url);
+const FIXTURES = new URL("../fixtures/jira-webhooks/", import.meta.url);
 const fixtureNames = readdirSync(FIXTURES).filter((name) => name.endsWith(".json")).sort();
 const fixture = (name: string) => JSON.parse(readFileSync(new URL(name, FIXTURES), "utf8"));
 
