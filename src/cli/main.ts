@@ -1,6 +1,9 @@
 // The `tandem` command line. Exit codes: 0 ok, 1 failure, 2 usage error.
 import { Command, CommanderError } from "commander";
+import { connectorCommand, loginCommand } from "./connector.ts";
 import { sandboxCommand } from "./sandbox.ts";
+import { serveCommand } from "./serve.ts";
+import { UsageError } from "./options.ts";
 
 export const EXIT = { ok: 0, failure: 1, usage: 2 } as const;
 
@@ -12,17 +15,24 @@ export function buildProgram(): Command {
     .showHelpAfterError("(run with --help for usage)")
     .exitOverride();
   // Subcommands made with `new Command` inherit nothing by themselves: exit handling and help hints are copied.
-  for (const command of [sandboxCommand()]) program.addCommand(command.copyInheritedSettings(program));
+  for (const command of [serveCommand(), loginCommand(), connectorCommand(), sandboxCommand()]) program.addCommand(inherit(command, program));
   return program;
 }
 
+
+/** Copies exit handling and help hints down the whole command tree (commander copies only at creation). */
+function inherit(command: Command, parent: Command): Command {
+  command.copyInheritedSettings(parent);
+  for (const sub of command.commands) inherit(sub, command);
+  return command;
+}
 
 /** Runs the CLI and returns the exit code. */
 export async function main(argv: string[]): Promise<number> {
   const program = buildProgram();
   try {
     await program.parseAsync(argv);
-    return EXIT.ok;
+    return typeof process.exitCode === "number" ? process.exitCode : EXIT.ok;
   } catch (error) {
     if (error instanceof CommanderError) {
       // --help and --version end here with exit code 0; everything else commander refuses is a usage error.
@@ -30,7 +40,7 @@ export async function main(argv: string[]): Promise<number> {
       return EXIT.usage;
     }
     console.error(`tandem: ${error instanceof Error ? error.message : String(error)}`);
-    return EXIT.failure;
+    return error instanceof UsageError ? EXIT.usage : EXIT.failure;
   }
 }
 

@@ -21,3 +21,8 @@ export function parsedOption<T>(parse: (value: string) => T) {
     }
   };
 }
+
+/** A mistake in how a command was called (a missing flag for the chosen mode, ...): exit code 2. */
+export class UsageError extends Error {
+  override readonly name = "UsageError";
+}

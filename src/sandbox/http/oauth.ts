@@ -185,6 +185,10 @@ export function oauthRoutes(state: SandboxState, authority: OAuthAuthority, site
     const header = c.req.header("authorization") ?? "";
     const grant = authority.accessToken(header.replace(/^Bearer\s+/i, ""));
     if (!grant || grant === "expired") return c.json({ code: 401, message: "Unauthorized" }, 401);
+    // An account without Jira product access (no project permission, not an admin) sees no site.
+    const user = state.userByAccountId(grant.accountId);
+    const hasJira = Boolean(user?.admin) || [...state.projects.values()].some((project) => (project.permissions[grant.accountId] ?? []).length > 0);
+    if (!hasJira) return c.json([]);
     return c.json([
       { id: state.site.cloudId, url: siteUrl(), name: state.site.title.toLowerCase().replace(/\s+/g, "-"), scopes: grant.scopes, avatarUrl: `${siteUrl()}/favicon.png` },
     ]);

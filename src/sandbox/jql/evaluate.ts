@@ -2,7 +2,7 @@
 // an empty field), functions, dates with minute precision in the caller's time zone, and `~` word search.
 import { JqlError } from "./errors.ts";
 import { dateFunction, invalidDate, parseDateLiteral, toMinute } from "./dates.ts";
-import { resolveField, type EvalContext, type FieldAccessor, type Scalar } from "./fields.ts";
+import { keyNumber, resolveField, type EvalContext, type FieldAccessor, type Scalar } from "./fields.ts";
 import type { JqlExpr, JqlValue, Operator } from "./parser.ts";
 import type { Issue } from "../model/types.ts";
 
@@ -24,7 +24,7 @@ export function compile(expr: JqlExpr, ctx: EvalContext): Predicate {
       return (issue) => !inner(issue);
     }
     case "clause":
-      return compileClause(resolveField(ctx.state, expr.field), expr.operator, expr.value, ctx);
+      return compileClause(resolveField(ctx.state, expr.field, ctx.timeZone), expr.operator, expr.value, ctx);
   }
 }
 
@@ -49,7 +49,8 @@ function compileClause(field: FieldAccessor, operator: Operator, value: JqlValue
     const values = field.values(issue);
     return minutePrecision ? values.map((item) => toMinute(item as number)) : values;
   };
-  const unresolvedWanted = targets.includes("__unresolved__");
+  // `resolution = Unresolved` and `x IN (EMPTY, ...)` also match an empty field.
+  const unresolvedWanted = targets.includes("__unresolved__") || (value.kind === "list" && value.items.some((item) => item.kind === "empty"));
   switch (operator) {
     case "=":
     case "in":
@@ -73,23 +74,25 @@ function compileClause(field: FieldAccessor, operator: Operator, value: JqlValue
       if (field.type !== "date" && field.type !== "number" && field.type !== "key") {
         throw new JqlError(`The operator '${operator}' is not supported by the '${field.name}' field.`);
       }
+      if (value.kind === "list") throw new JqlError(`The operator '${operator}' does not support multiple values.`);
+      if (field.type === "key") return keyComparison(ctx, operator, String(targets[0]));
       const target = targets[0] as number;
-      const compare = (item: Scalar) => {
-        const a = field.type === "key" ? Number(item) : (item as number);
-        return operator === "<" ? a < target : operator === ">" ? a > target : operator === "<=" ? a <= target : a >= target;
-      };
-      if (field.type === "key") return (issue) => sameProjectAs(ctx, issue, targets) && actual(issue).some(compare);
-      return (issue) => actual(issue).some(compare);
+      return (issue) => actual(issue).some((item) => compareWith(operator, item as number, target));
     }
     default:
       throw new JqlError(`The operator '${operator.toUpperCase()}' is not supported by the '${field.name}' field.`);
   }
 }
 
-/** `key > ROAD-5` compares within ROAD only, by issue number (here: by id, which follows creation order). */
-function sameProjectAs(ctx: EvalContext, issue: Issue, targets: Scalar[]): boolean {
-  const target = ctx.state.issues.get(String(targets[0]));
-  return !target || target.projectId === issue.projectId;
+function compareWith(operator: "<" | ">" | "<=" | ">=", a: number, b: number): boolean {
+  return operator === "<" ? a < b : operator === ">" ? a > b : operator === "<=" ? a <= b : a >= b;
+}
+
+/** `key > ROAD-5` compares issue numbers within ROAD only, as Jira does (ROAD-10 is after ROAD-9). */
+function keyComparison(ctx: EvalContext, operator: "<" | ">" | "<=" | ">=", targetId: string): Predicate {
+  const target = ctx.state.issues.get(targetId)!;
+  const number = keyNumber(target.key);
+  return (issue) => issue.projectId === target.projectId && compareWith(operator, keyNumber(issue.key), number);
 }
 
 function targetValues(field: FieldAccessor, value: JqlValue, ctx: EvalContext): Scalar[] {
@@ -117,6 +120,10 @@ function functionValues(field: FieldAccessor, name: string, args: string[], ctx:
   if (lower === "opensprints" || lower === "closedsprints" || lower === "futuresprints") {
     const state = lower === "opensprints" ? "active" : lower === "closedsprints" ? "closed" : "future";
     return [...ctx.state.sprints.values()].filter((sprint) => sprint.state === state).map((sprint) => String(sprint.id));
+  }
+  if (lower === "membersof") {
+    // The sandbox has no groups, so it cannot answer membersOf() truthfully; better an error than a silent miss.
+    throw new JqlError(`Error in the JQL Query: The function 'membersOf' is not supported by the sandbox Jira (it has no groups).`);
   }
   if (field.type === "date") {
     const time = dateFunction(name, args, ctx.now, ctx.timeZone);

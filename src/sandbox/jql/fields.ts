@@ -4,6 +4,7 @@ import type { SandboxState } from "../model/state.ts";
 import type { CustomField, Issue, SandboxUser } from "../model/types.ts";
 import { richTextToPlain } from "../content/index.ts";
 import { JqlError } from "./errors.ts";
+import { zonedTime } from "./dates.ts";
 
 export type Scalar = string | number;
 
@@ -64,7 +65,18 @@ function dateField(name: string, get: (issue: Issue) => number | null): FieldAcc
   return { name, type: "date", values: (issue) => (get(issue) === null ? [] : [get(issue)!]) };
 }
 
-const SYSTEM: Record<string, (state: SandboxState) => FieldAccessor> = {
+/** A calendar day ("2024-05-01") as the instant its midnight falls in the caller's zone, so `duedate = "2024-05-01"` matches for everyone. */
+function dayStart(day: string, timeZone: string): number {
+  const [year, month, date] = day.split("-").map(Number);
+  return zonedTime(timeZone, year!, month!, date!);
+}
+
+/** Issue number within its project: keys compare by it (ABC-10 after ABC-9). */
+export function keyNumber(key: string): number {
+  return Number(key.slice(key.lastIndexOf("-") + 1));
+}
+
+const SYSTEM: Record<string, (state: SandboxState, timeZone: string) => FieldAccessor> = {
   project: (state) => ({
     name: "project",
     type: "ref",
@@ -132,7 +144,7 @@ const SYSTEM: Record<string, (state: SandboxState) => FieldAccessor> = {
     values: (issue) => (issue.parentId ? [issue.parentId] : []),
     resolve: (text) => {
       const parent = state.issueByIdOrKey(text);
-      if (!parent) throw unknownValue(text, "parent");
+      if (!parent) throw new JqlError(`An issue with key '${text}' does not exist for field 'parent'.`);
       return [parent.id];
     },
   }),
@@ -150,7 +162,16 @@ const SYSTEM: Record<string, (state: SandboxState) => FieldAccessor> = {
   updated: () => dateField("updated", (issue) => issue.updated),
   resolved: () => dateField("resolved", (issue) => issue.resolutionDate),
   // Due dates are calendar days: compared as UTC midnight.
-  duedate: () => dateField("duedate", (issue) => (issue.dueDate ? Date.parse(`${issue.dueDate}T00:00:00Z`) : null)),
+  duedate: (_state, timeZone) => dateField("duedate", (issue) => (issue.dueDate ? dayStart(issue.dueDate, timeZone) : null)),
+  hierarchylevel: (state) => ({
+    name: "hierarchyLevel",
+    type: "number",
+    values: (issue) => [state.issueTypeOf(issue).hierarchyLevel],
+    resolve: (text) => {
+      if (!/^-?\d+$/.test(text.trim())) throw unknownValue(text, "hierarchyLevel");
+      return [Number(text)];
+    },
+  }),
   summary: () => textField("summary", (issue) => issue.summary),
   description: () => textField("description", (issue) => (issue.description ? richTextToPlain(issue.description) : "")),
   environment: () => textField("environment", (issue) => (issue.environment ? richTextToPlain(issue.environment) : "")),
@@ -193,7 +214,7 @@ export function sprintIds(state: SandboxState, issue: Issue): number[] {
   return [];
 }
 
-function customAccessor(state: SandboxState, field: CustomField): FieldAccessor {
+function customAccessor(state: SandboxState, field: CustomField, timeZone: string): FieldAccessor {
   const name = field.name;
   const raw = (issue: Issue) => issue.customFields[field.id];
   const optionIds = (text: string) => {
@@ -215,7 +236,7 @@ function customAccessor(state: SandboxState, field: CustomField): FieldAccessor 
         },
       };
     case "date":
-      return { name, type: "date", values: (issue) => (typeof raw(issue) === "string" ? [Date.parse(`${raw(issue) as string}T00:00:00Z`)] : []) };
+      return { name, type: "date", values: (issue) => (typeof raw(issue) === "string" ? [dayStart(raw(issue) as string, timeZone)] : []) };
     case "datetime":
       return { name, type: "date", values: (issue) => (typeof raw(issue) === "number" ? [raw(issue) as number] : []) };
     case "select":
@@ -229,7 +250,7 @@ function customAccessor(state: SandboxState, field: CustomField): FieldAccessor 
     case "labels":
       return { name, type: "string", values: (issue) => (Array.isArray(raw(issue)) ? (raw(issue) as string[]).map(lower) : []), resolve: (text) => [lower(text)] };
     case "sprint":
-      return SYSTEM.sprint!(state);
+      return SYSTEM.sprint!(state, timeZone);
     case "textarea":
       return textField(name, (issue) => {
         const value = raw(issue);
@@ -241,14 +262,14 @@ function customAccessor(state: SandboxState, field: CustomField): FieldAccessor 
 }
 
 /** Resolves a field name as written in JQL: system names and aliases, cf[NNNNN], custom field names, issue.property[...]. */
-export function resolveField(state: SandboxState, written: string): FieldAccessor {
+export function resolveField(state: SandboxState, written: string, timeZone: string = state.site.defaultTimeZone): FieldAccessor {
   const name = lower(written.trim());
   const system = SYSTEM[ALIASES[name] ?? name];
-  if (system) return system(state);
+  if (system) return system(state, timeZone);
   const cf = /^cf\[(\d+)\]$/.exec(name) ?? /^customfield_(\d+)$/.exec(name);
   if (cf) {
     const field = [...state.customFields.values()].find((candidate) => candidate.numericId === Number(cf[1]));
-    if (field) return customAccessor(state, field);
+    if (field) return customAccessor(state, field, timeZone);
   }
   const property = /^issue\.property\[([^\]]+)\]((?:\.[^.]+)*)$/.exec(written.trim());
   if (property) {
@@ -267,6 +288,6 @@ export function resolveField(state: SandboxState, written: string): FieldAccesso
     };
   }
   const custom = state.customFieldByName(written.trim());
-  if (custom) return customAccessor(state, custom);
+  if (custom) return customAccessor(state, custom, timeZone);
   throw new JqlError(`Field '${written}' does not exist or you do not have permission to view it.`);
 }

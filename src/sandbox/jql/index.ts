@@ -24,7 +24,7 @@ function evalContext(state: SandboxState, viewerId: string | null, now: number):
 export function searchIssues(state: SandboxState, jql: string, options: SearchOptions): Issue[] {
   const now = options.now ?? state.now();
   const query = parseJql(jql);
-  const ctx = evalContext(state, options.viewerId, state.now());
+  const ctx = evalContext(state, options.viewerId, now);
   const matches = query.where ? compile(query.where, ctx) : () => true;
   const found: Issue[] = [];
   for (const issue of state.issues.values()) {

@@ -49,8 +49,8 @@ function comparatorFor(state: SandboxState, field: string): Comparator {
 }
 
 export function sortIssues(state: SandboxState, issues: Issue[], orderBy: JqlSort[]): Issue[] {
-  // Without ORDER BY, newest first (by id), which is what Jira's default ordering looks like to a client.
-  const sorts = orderBy.length ? orderBy : [{ field: "id", direction: "desc" as const }];
+  // Without ORDER BY Jira answers in key order, highest first (e.g. BULK-62 before BULK-47).
+  const sorts = orderBy.length ? orderBy : [{ field: "key", direction: "desc" as const }];
   const comparators = sorts.map((sort) => ({ compare: comparatorFor(state, sort.field), sign: sort.direction === "desc" ? -1 : 1 }));
   return [...issues].sort((a, b) => {
     for (const { compare, sign } of comparators) {

@@ -51,6 +51,21 @@ export function metaRoutes(state: SandboxState): Hono<SandboxEnv> {
     });
   });
 
+  // Which permissions the caller has, in a project or (without one) in any project; ADMINISTER is Jira admin.
+  app.get("/mypermissions", (c) => {
+    const ctx = renderContext(state, c);
+    const wanted = listParam(c, "permissions");
+    if (wanted.length === 0) throw new JiraError(400, ["The permissions query parameter is required, e.g. permissions=BROWSE_PROJECTS,EDIT_ISSUES."]);
+    const projectRef = c.req.query("projectKey") ?? c.req.query("projectId");
+    const projects = projectRef ? [browsableProject(state, ctx, projectRef)] : [...state.projects.values()];
+    const user = state.userByAccountId(ctx.viewerId);
+    const permissions = Object.fromEntries(wanted.map((key) => {
+      const have = key === "ADMINISTER" ? Boolean(user?.admin) : projects.some((project) => state.hasPermission(ctx.viewerId, project, key as never));
+      return [key, { id: String(wanted.indexOf(key) + 1), key, name: key.replaceAll("_", " ").toLowerCase(), type: key === "ADMINISTER" ? "GLOBAL" : "PROJECT", description: key, havePermission: have }];
+    }));
+    return c.json({ permissions });
+  });
+
   app.get("/user", (c) => {
     const ctx = renderContext(state, c);
     const ref = c.req.query("accountId") ?? c.req.query("username") ?? c.req.query("key");

@@ -1,0 +1,42 @@
+// Tandem's HTTP API under /api/v1: authentication, role checks, one error shape, and the OpenAPI document
+// generated from the same schemas that validate requests.
+import { OpenAPIHono } from "@hono/zod-openapi";
+import type { TandemStore } from "../store/store.ts";
+import { authenticate, type ApiEnv } from "./auth.ts";
+import { errorBody, sendError } from "./errors.ts";
+import { connectorRoutes } from "./routes/connectors.ts";
+import { sessionRoutes } from "./routes/session.ts";
+
+export interface ApiDeps {
+  store: TandemStore;
+  /** Tandem's own URL as browsers reach it (for OAuth redirects). */
+  publicUrl: () => string;
+}
+
+export function createApi(deps: ApiDeps) {
+  const api = new OpenAPIHono<ApiEnv>({
+    // A request that fails its schema: 400 naming each wrong field and what it should be.
+    defaultHook: (result, c) => {
+      if (!result.success) {
+        const details = result.error.issues.map((issue) => ({ field: issue.path.join(".") || "(body)", message: issue.message }));
+        return c.json(errorBody("invalid_request", `The request is not valid: ${details.map((detail) => `${detail.field}: ${detail.message}`).join("; ")}`, details), 400);
+      }
+    },
+  });
+  api.onError((error, c) => {
+    // Malformed JSON bodies surface as HTTPException 400 from the validator.
+    if (error instanceof Error && "status" in error && (error as { status: number }).status === 400) {
+      return c.json(errorBody("invalid_json", "The body is not valid JSON. Send a JSON object with Content-Type: application/json."), 400);
+    }
+    return sendError(c, error);
+  });
+  api.notFound((c) => c.json(errorBody("not_found", `No API route ${c.req.method} ${c.req.path}. The routes are listed in /api/v1/openapi.json.`), 404));
+  api.openAPIRegistry.registerComponent("securitySchemes", "bearer", { type: "http", scheme: "bearer", description: "An API token (tandem login or POST /tokens) or a session token" });
+
+  api.use("*", authenticate(deps.store));
+  api.get("/api/v1/health", (c) => c.json({ ok: true }));
+  api.route("/api/v1", sessionRoutes(deps.store));
+  api.route("/api/v1", connectorRoutes(deps.store, deps.publicUrl));
+  api.doc("/api/v1/openapi.json", { openapi: "3.0.3", info: { title: "Tandem API", version: "1", description: "Tandem keeps your work items and Jira issues aligned." } });
+  return api;
+}

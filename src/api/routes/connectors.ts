@@ -1,0 +1,175 @@
+// Connectors: create, list, show, rename, rotate credentials, Connect & Test, disconnect; OAuth authorization
+// of a connector or of a user's own identity. Credentials go in, never come out.
+import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
+import { connectAndTest } from "../../connectors/connect-test.ts";
+import { jiraForConnector, MissingIdentityError } from "../../connectors/jira-for.ts";
+import { JiraClient } from "../../jira/client.ts";
+import { MODES_BY_FLAVOUR, type JiraCredentials, type JiraFlavour } from "../../jira/credentials.ts";
+import { JiraError } from "../../jira/errors.ts";
+import { accessibleResources, ATLASSIAN_OAUTH, authorizationUrl, exchangeCode, newOAuthState, sandboxOAuthEndpoints } from "../../jira/oauth.ts";
+import type { StoredOAuthApp } from "../../store/connectors.ts";
+import type { TandemStore } from "../../store/store.ts";
+import { requireRole, type ApiEnv } from "../auth.ts";
+import { ApiError, notFound } from "../errors.ts";
+import { ConnectorPatchSchema, ConnectorSchema, CredentialsInputSchema, ErrorSchema, IdParam, NewConnectorSchema, TestReportSchema } from "../schemas.ts";
+
+type CredentialsInput = z.infer<typeof CredentialsInputSchema>;
+
+const json = <T extends z.ZodType>(schema: T, description: string) => ({ content: { "application/json": { schema } }, description });
+const errors = { 400: json(ErrorSchema, "Bad input"), 401: json(ErrorSchema, "Not signed in"), 403: json(ErrorSchema, "Role too low"), 404: json(ErrorSchema, "No such connector") };
+const body = <T extends z.ZodType>(schema: T) => ({ body: { content: { "application/json": { schema } }, required: true } });
+
+/** Checks mode against flavour and splits the input into stored credentials or an OAuth app. */
+function credentialsFrom(flavour: JiraFlavour, input: CredentialsInput): { credentials: JiraCredentials | null; oauthApp: StoredOAuthApp | null } {
+  if (!MODES_BY_FLAVOUR[flavour].includes(input.authMode)) {
+    const hint = flavour === "cloud" ? "Jira Cloud takes an API token (with the account's email) or OAuth; passwords and personal access tokens are Data Center's." : "Jira Data Center takes a username and password or a personal access token; API tokens and OAuth 2.0 (3LO) are Jira Cloud's.";
+    throw new ApiError(400, "auth_mode_mismatch", `Authentication '${input.authMode}' does not work with ${flavour === "cloud" ? "Jira Cloud" : "Jira Data Center"}. ${hint}`);
+  }
+  switch (input.authMode) {
+    case "api-token":
+      return { credentials: { mode: "api-token", email: input.email, apiToken: input.apiToken }, oauthApp: null };
+    case "password":
+      return { credentials: { mode: "password", username: input.username, password: input.password }, oauthApp: null };
+    case "pat":
+      return { credentials: { mode: "pat", token: input.token }, oauthApp: null };
+    case "oauth":
+      return { credentials: null, oauthApp: { clientId: input.clientId, clientSecret: input.clientSecret, endpoints: input.oauthBaseUrl ? sandboxOAuthEndpoints(input.oauthBaseUrl.replace(/\/+$/, "")) : ATLASSIAN_OAUTH } };
+  }
+}
+
+export function connectorRoutes(store: TandemStore, publicUrl: () => string) {
+  const app = new OpenAPIHono<ApiEnv>();
+  const find = async (id: string) => (await store.connectors.byId(id)) ?? (await store.connectors.byName(id)) ?? Promise.reject(notFound(`Connector '${id}'`));
+  const security = [{ bearer: [] }];
+
+  app.openapi(createRoute({ method: "get", path: "/connectors", tags: ["connectors"], security, responses: { 200: json(z.array(ConnectorSchema), "All connectors") } }), async (c) => c.json(await store.connectors.list(), 200));
+
+  app.openapi(createRoute({ method: "post", path: "/connectors", tags: ["connectors"], security, request: body(NewConnectorSchema), responses: { 201: json(ConnectorSchema, "Created"), 409: json(ErrorSchema, "Name taken"), ...errors } }), async (c) => {
+    requireRole(c.get("user"), "admin");
+    const input = c.req.valid("json");
+    if (await store.connectors.byName(input.name)) throw new ApiError(409, "name_taken", `A connector named '${input.name}' already exists; pick another name.`);
+    const { credentials, oauthApp } = credentialsFrom(input.flavour, input.credentials);
+    const connector = await store.connectors.create({ name: input.name, flavour: input.flavour, siteUrl: input.siteUrl, authMode: input.credentials.authMode, credentials, oauthApp, defaultSyncOptions: input.defaultSyncOptions });
+    return c.json(connector, 201);
+  });
+
+  app.openapi(createRoute({ method: "get", path: "/connectors/{id}", tags: ["connectors"], security, request: { params: IdParam }, responses: { 200: json(ConnectorSchema, "The connector"), ...errors } }), async (c) => c.json(await find(c.req.valid("param").id), 200));
+
+  app.openapi(createRoute({ method: "patch", path: "/connectors/{id}", tags: ["connectors"], security, request: { params: IdParam, ...body(ConnectorPatchSchema) }, responses: { 200: json(ConnectorSchema, "Updated"), 409: json(ErrorSchema, "Name taken"), ...errors } }), async (c) => {
+    requireRole(c.get("user"), "admin");
+    const connector = await find(c.req.valid("param").id);
+    const patch = c.req.valid("json");
+    if (patch.name && patch.name !== connector.name) {
+      if (await store.connectors.byName(patch.name)) throw new ApiError(409, "name_taken", `A connector named '${patch.name}' already exists; pick another name.`);
+      await store.connectors.rename(connector.id, patch.name);
+    }
+    if (patch.defaultSyncOptions) await store.connectors.setDefaultSyncOptions(connector.id, patch.defaultSyncOptions);
+    return c.json((await store.connectors.byId(connector.id))!, 200);
+  });
+
+  app.openapi(createRoute({ method: "put", path: "/connectors/{id}/credentials", tags: ["connectors"], security, request: { params: IdParam, ...body(CredentialsInputSchema) }, responses: { 200: json(ConnectorSchema, "Rotated"), ...errors } }), async (c) => {
+    requireRole(c.get("user"), "admin");
+    const connector = await find(c.req.valid("param").id);
+    const input = c.req.valid("json");
+    const { credentials, oauthApp } = credentialsFrom(connector.flavour, input);
+    await store.connectors.setCredentials(connector.id, input.authMode, credentials, input.authMode === "oauth" ? oauthApp : null);
+    return c.json((await store.connectors.byId(connector.id))!, 200);
+  });
+
+  app.openapi(createRoute({ method: "delete", path: "/connectors/{id}", tags: ["connectors"], security, request: { params: IdParam }, responses: { 200: json(z.object({ removed: z.string(), projectAssociationsRemoved: z.number() }), "Disconnected"), ...errors } }), async (c) => {
+    requireRole(c.get("user"), "admin");
+    const connector = await find(c.req.valid("param").id);
+    await store.connectors.remove(connector.id);
+    // Project associations arrive with the sync core; items and their history are never removed.
+    return c.json({ removed: connector.name, projectAssociationsRemoved: 0 }, 200);
+  });
+
+  app.openapi(createRoute({ method: "post", path: "/connectors/{id}/test", tags: ["connectors"], security, request: { params: IdParam }, responses: { 200: json(TestReportSchema, "Connect & Test report"), ...errors } }), async (c) => {
+    requireRole(c.get("user"), "member");
+    const connector = await find(c.req.valid("param").id);
+    let jira: JiraClient;
+    try {
+      jira = await jiraForConnector(store, connector);
+    } catch (error) {
+      if (error instanceof MissingIdentityError) throw new ApiError(400, "not_authorized", error.message);
+      throw error;
+    }
+    const report = await connectAndTest(jira, connector.authMode, connector.siteUrl);
+    await store.connectors.setLastTest(connector.id, report);
+    return c.json(report, 200);
+  });
+
+  // ---- OAuth ----
+
+  const StartSchema = z.strictObject({ purpose: z.enum(["connector", "identity"]).default("connector") });
+  app.openapi(createRoute({ method: "post", path: "/connectors/{id}/oauth/start", tags: ["oauth"], security, request: { params: IdParam, ...body(StartSchema) }, responses: { 200: json(z.object({ authorizeUrl: z.string(), state: z.string() }), "Send the person's browser to authorizeUrl"), ...errors } }), async (c) => {
+    const { purpose } = c.req.valid("json");
+    requireRole(c.get("user"), purpose === "connector" ? "admin" : "member");
+    const connector = await find(c.req.valid("param").id);
+    const oauthApp = await store.connectors.oauthApp(connector.id);
+    if (connector.authMode !== "oauth" || !oauthApp) throw new ApiError(400, "not_oauth", `Connector '${connector.name}' does not use OAuth; rotate its credentials to OAuth first.`);
+    const state = newOAuthState();
+    const redirectUri = `${publicUrl()}/api/v1/oauth/callback`;
+    await store.connectors.saveOAuthState(state, connector.id, c.get("user").id, purpose, redirectUri);
+    return c.json({ authorizeUrl: authorizationUrl(oauthApp.endpoints, oauthApp.clientId, redirectUri, state), state }, 200);
+  });
+
+  app.openapi(
+    createRoute({ method: "get", path: "/oauth/callback", tags: ["oauth"], request: { query: z.object({ code: z.string().optional(), state: z.string(), error: z.string().optional(), error_description: z.string().optional() }) }, responses: { 200: json(z.object({ connector: z.string(), site: z.string(), account: z.string().nullable(), purpose: z.string() }), "Authorized"), ...errors } }),
+    async (c) => {
+      const query = c.req.valid("query");
+      const pending = await store.connectors.takeOAuthState(query.state);
+      if (!pending) throw new ApiError(400, "bad_state", "This authorization link is unknown, used or older than 15 minutes: start the authorization again.");
+      if (query.error || !query.code) throw new ApiError(400, "consent_refused", `Atlassian did not authorize Tandem: ${query.error_description ?? query.error ?? "no code"}. Start again and accept the consent screen.`);
+      const connector = await find(pending.connectorId);
+      const oauthApp = (await store.connectors.oauthApp(connector.id))!;
+      const tokens = await exchangeCode(oauthApp, query.code, pending.redirectUri);
+      const sites = await accessibleResources(oauthApp.endpoints, tokens.accessToken);
+      if (sites.length === 0) throw new ApiError(400, "no_sites", "The Atlassian account that authorized has access to no Jira site. Sign in with an account of the site, or ask its admin for access.");
+      const site = sites.find((candidate) => candidate.url.replace(/\/+$/, "") === connector.siteUrl) ?? (sites.length === 1 ? sites[0]! : undefined);
+      if (!site) throw new ApiError(400, "site_not_granted", `The authorization covers ${sites.map((candidate) => candidate.url).join(", ")} but not ${connector.siteUrl}. Authorize again and pick ${connector.siteUrl}.`);
+      const credentials: JiraCredentials = { mode: "oauth", accessToken: tokens.accessToken, refreshToken: tokens.refreshToken, expiresAt: tokens.expiresAt, cloudId: site.id };
+      const jira = new JiraClient({ flavour: "cloud", siteUrl: connector.siteUrl, credentials, oauthApp, connectorKey: connector.id });
+      let account: string | null = null;
+      try {
+        const me = await jira.myself();
+        account = me.emailAddress ?? me.displayName ?? null;
+      } catch (error) {
+        if (!(error instanceof JiraError)) throw error;
+      }
+      if (pending.purpose === "connector") await store.connectors.setCredentials(connector.id, "oauth", credentials);
+      else await store.connectors.setIdentity(connector.id, pending.userId, "oauth", credentials, { account });
+      return c.json({ connector: connector.name, site: site.url, account, purpose: pending.purpose }, 200);
+    },
+  );
+
+  // ---- each user's own identity ----
+
+  const IdentitySchema = z.object({ connected: z.boolean(), authMode: z.string().nullable(), account: z.unknown() });
+  app.openapi(createRoute({ method: "get", path: "/connectors/{id}/identity", tags: ["connectors"], security, request: { params: IdParam }, responses: { 200: json(IdentitySchema, "Your own Jira identity for this connector"), ...errors } }), async (c) => {
+    const connector = await find(c.req.valid("param").id);
+    const identity = await store.connectors.identity(connector.id, c.get("user").id);
+    return c.json({ connected: Boolean(identity), authMode: identity?.authMode ?? null, account: identity?.account ?? null }, 200);
+  });
+
+  app.openapi(createRoute({ method: "put", path: "/connectors/{id}/identity", tags: ["connectors"], security, request: { params: IdParam, ...body(CredentialsInputSchema) }, responses: { 200: json(IdentitySchema, "Connected"), ...errors } }), async (c) => {
+    requireRole(c.get("user"), "member");
+    const connector = await find(c.req.valid("param").id);
+    const input = c.req.valid("json");
+    if (input.authMode === "oauth") throw new ApiError(400, "use_oauth_start", "For OAuth, call POST /connectors/{id}/oauth/start with purpose 'identity' and follow authorizeUrl.");
+    const { credentials } = credentialsFrom(connector.flavour, input);
+    const jira = new JiraClient({ flavour: connector.flavour, siteUrl: connector.siteUrl, credentials: credentials!, connectorKey: connector.id });
+    const report = await connectAndTest(jira, input.authMode, connector.siteUrl);
+    if (!report.account) throw new ApiError(400, "identity_refused", `Jira did not accept these credentials: ${report.problems.map((problem) => `${problem.cause} ${problem.fix}`).join(" ")}`, report);
+    await store.connectors.setIdentity(connector.id, c.get("user").id, input.authMode, credentials!, report.account);
+    return c.json({ connected: true, authMode: input.authMode, account: report.account }, 200);
+  });
+
+  app.openapi(createRoute({ method: "delete", path: "/connectors/{id}/identity", tags: ["connectors"], security, request: { params: IdParam }, responses: { 204: { description: "Removed" }, ...errors } }), async (c) => {
+    const connector = await find(c.req.valid("param").id);
+    await store.connectors.removeIdentity(connector.id, c.get("user").id);
+    return c.body(null, 204);
+  });
+
+  return app;
+}

@@ -1,0 +1,64 @@
+// `tandem serve`: the store, the API (and, with --demo, the sandbox Jira and a demo connector) on one origin.
+import type { AddressInfo } from "node:net";
+import { join } from "node:path";
+import { createAdaptorServer } from "@hono/node-server";
+import { Hono } from "hono";
+import { createApi } from "../api/app.ts";
+import type { TestReport } from "../connectors/connect-test.ts";
+import type { RunningSandbox } from "../sandbox/server.ts";
+import { openStore, type TandemStore } from "../store/store.ts";
+import { ensureFirstAdmin, type BootstrapResult } from "./bootstrap.ts";
+import { startDemo } from "./demo.ts";
+
+export interface ServeOptions {
+  port?: number;
+  host?: string;
+  /** Directory of the SQLite file and key file (default ./data). */
+  dataDir?: string;
+  databasePath?: string;
+  demo?: boolean;
+  sandboxPort?: number;
+  env?: NodeJS.ProcessEnv;
+}
+
+export interface RunningTandem {
+  url: string;
+  store: TandemStore;
+  firstAdmin: BootstrapResult | null;
+  demo: { sandbox: RunningSandbox; report: TestReport } | null;
+  close(): Promise<void>;
+}
+
+export async function serve(options: ServeOptions = {}): Promise<RunningTandem> {
+  const dataDir = options.dataDir ?? "data";
+  const store = await openStore({ databasePath: options.databasePath ?? join(dataDir, "tandem.db"), keyFile: join(dataDir, "secret.key"), env: options.env });
+  const firstAdmin = await ensureFirstAdmin(store, options.env);
+  let url = "";
+  const app = new Hono();
+  app.route("/", createApi({ store, publicUrl: () => url }));
+  app.get("/", (c) => c.text("Tandem is running. The API is at /api/v1 (OpenAPI document: /api/v1/openapi.json); the web app arrives with issue #7."));
+
+  const server = createAdaptorServer({ fetch: app.fetch });
+  const host = options.host ?? "127.0.0.1";
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port ?? 4100, host, () => resolve());
+  });
+  url = `http://${host}:${(server.address() as AddressInfo).port}`;
+  const demo = options.demo ? await startDemo(store, { sandboxPort: options.sandboxPort }) : null;
+
+  return {
+    url,
+    store,
+    firstAdmin,
+    demo,
+    async close() {
+      await demo?.sandbox.close();
+      await new Promise<void>((resolve) => {
+        if ("closeAllConnections" in server) (server as { closeAllConnections(): void }).closeAllConnections();
+        server.close(() => resolve());
+      });
+      await store.close();
+    },
+  };
+}

@@ -1,0 +1,41 @@
+// Opens Tandem's store: the database (SQLite file by default), migrations, the secret box, and the repositories.
+import { dirname, join } from "node:path";
+import { loadSecretKey, SecretBox } from "../security/secrets.ts";
+import { ConnectorRepository } from "./connectors.ts";
+import type { SqlDatabase } from "./database.ts";
+import { migrate } from "./migrations.ts";
+import { TokenRepository } from "./sessions.ts";
+import { SqliteDatabase } from "./sqlite/sqlite-database.ts";
+import { UserRepository } from "./users.ts";
+
+export interface TandemStore {
+  db: SqlDatabase;
+  box: SecretBox;
+  users: UserRepository;
+  tokens: TokenRepository;
+  connectors: ConnectorRepository;
+  close(): Promise<void>;
+}
+
+export interface StoreOptions {
+  /** SQLite file path; ":memory:" for a throwaway store. */
+  databasePath: string;
+  /** Where the generated key lives when TANDEM_SECRET_KEY is not set; default beside the database. */
+  keyFile?: string;
+  env?: NodeJS.ProcessEnv;
+}
+
+export async function openStore(options: StoreOptions): Promise<TandemStore> {
+  const db = new SqliteDatabase(options.databasePath);
+  await migrate(db);
+  const keyFile = options.keyFile ?? join(options.databasePath === ":memory:" ? "data" : dirname(options.databasePath), "secret.key");
+  const box = new SecretBox(loadSecretKey(keyFile, options.env));
+  return {
+    db,
+    box,
+    users: new UserRepository(db),
+    tokens: new TokenRepository(db),
+    connectors: new ConnectorRepository(db, box),
+    close: () => db.close(),
+  };
+}
