@@ -1,6 +1,7 @@
 // Tandem's HTTP API under /api/v1: authentication, role checks, one error shape, and the OpenAPI document
 // generated from the same schemas that validate requests.
 import { OpenAPIHono } from "@hono/zod-openapi";
+import { HTTPException } from "hono/http-exception";
 import type { TandemStore } from "../store/store.ts";
 import { authenticate, type ApiEnv } from "./auth.ts";
 import { errorBody, sendError } from "./errors.ts";
@@ -25,7 +26,7 @@ export function createApi(deps: ApiDeps) {
   });
   api.onError((error, c) => {
     // Malformed JSON bodies surface as HTTPException 400 from the validator.
-    if (error instanceof Error && "status" in error && (error as { status: number }).status === 400) {
+    if (error instanceof HTTPException && error.status === 400) {
       return c.json(errorBody("invalid_json", "The body is not valid JSON. Send a JSON object with Content-Type: application/json."), 400);
     }
     return sendError(c, error);
@@ -33,7 +34,7 @@ export function createApi(deps: ApiDeps) {
   api.notFound((c) => c.json(errorBody("not_found", `No API route ${c.req.method} ${c.req.path}. The routes are listed in /api/v1/openapi.json.`), 404));
   api.openAPIRegistry.registerComponent("securitySchemes", "bearer", { type: "http", scheme: "bearer", description: "An API token (tandem login or POST /tokens) or a session token" });
 
-  api.use("*", authenticate(deps.store));
+  api.use("/api/v1/*", authenticate(deps.store));
   api.get("/api/v1/health", (c) => c.json({ ok: true }));
   api.route("/api/v1", sessionRoutes(deps.store));
   api.route("/api/v1", connectorRoutes(deps.store, deps.publicUrl));

@@ -36,3 +36,11 @@ export function requireRole(user: User, role: Role): void {
     throw new ApiError(403, "forbidden", `This needs the ${role} role; you are ${user.role === "guest" ? "a guest" : `a ${user.role}`}.`);
   }
 }
+
+/** Route middleware: refuses a too-low role before the request body is even validated. */
+export function role(minimum: Role): MiddlewareHandler<ApiEnv> {
+  return async (c, next) => {
+    requireRole(c.get("user"), minimum);
+    await next();
+  };
+}

@@ -2,6 +2,7 @@
 // and check the permissions a sync needs. Every failure says its cause and how to fix it.
 import type { JiraClient } from "../jira/client.ts";
 import type { AuthMode } from "../jira/credentials.ts";
+import { probeServerInfo } from "../jira/probe.ts";
 import { JiraAuthenticationError, JiraAuthorizationExpiredError, JiraError, JiraNotFoundError, JiraPermissionError, JiraUnavailableError, NotJiraError } from "../jira/errors.ts";
 
 export interface TestProblem {
@@ -39,10 +40,16 @@ export async function connectAndTest(jira: JiraClient, authMode: AuthMode, siteU
     report.site = { title: info.serverTitle ?? null, version: info.version, deploymentType: info.deploymentType, baseUrl: info.baseUrl };
     const cloud = info.deploymentType === "Cloud";
     if (cloud !== (jira.flavour === "cloud")) {
-      report.problems.push({ step: "reach", cause: `The site is Jira ${cloud ? "Cloud" : "Data Center/Server"}, but the connector is set up for ${jira.flavour === "cloud" ? "Cloud" : "Data Center"}.`, fix: `Change the connector's flavour to ${cloud ? "Cloud" : "Data Center"}.` });
+      report.problems.push(flavourProblem(cloud, jira.flavour));
       return report;
     }
   } catch (error) {
+    // Credentials refused before anything else: maybe the site is the other flavour (Jira answers serverInfo anonymously).
+    const anonymous = jira.credentials.mode !== "oauth" ? await probeServerInfo(siteUrl) : null;
+    if (anonymous && (anonymous.deploymentType === "Cloud") !== (jira.flavour === "cloud")) {
+      report.problems.push(flavourProblem(anonymous.deploymentType === "Cloud", jira.flavour));
+      return report;
+    }
     report.problems.push(reachProblem(error, siteUrl, authMode));
     return report;
   }
@@ -77,6 +84,14 @@ export async function connectAndTest(jira: JiraClient, authMode: AuthMode, siteU
 
   report.ok = report.problems.every((problem) => problem.step === "permissions" || problem.step === "projects") && report.account !== null;
   return report;
+}
+
+function flavourProblem(siteIsCloud: boolean, flavour: "cloud" | "dc"): TestProblem {
+  return {
+    step: "reach",
+    cause: `The site is Jira ${siteIsCloud ? "Cloud" : "Data Center/Server"}, but the connector is set up for ${flavour === "cloud" ? "Jira Cloud" : "Jira Data Center"}.`,
+    fix: `Recreate the connector as ${siteIsCloud ? "Jira Cloud (API token or OAuth)" : "Jira Data Center (username + password or personal access token)"}.`,
+  };
 }
 
 function messageOf(error: unknown): string {

@@ -9,7 +9,7 @@ import { JiraError } from "../../jira/errors.ts";
 import { accessibleResources, ATLASSIAN_OAUTH, authorizationUrl, exchangeCode, newOAuthState, sandboxOAuthEndpoints } from "../../jira/oauth.ts";
 import type { StoredOAuthApp } from "../../store/connectors.ts";
 import type { TandemStore } from "../../store/store.ts";
-import { requireRole, type ApiEnv } from "../auth.ts";
+import { requireRole, role, type ApiEnv } from "../auth.ts";
 import { ApiError, notFound } from "../errors.ts";
 import { ConnectorPatchSchema, ConnectorSchema, CredentialsInputSchema, ErrorSchema, IdParam, NewConnectorSchema, TestReportSchema } from "../schemas.ts";
 
@@ -44,7 +44,7 @@ export function connectorRoutes(store: TandemStore, publicUrl: () => string) {
 
   app.openapi(createRoute({ method: "get", path: "/connectors", tags: ["connectors"], security, responses: { 200: json(z.array(ConnectorSchema), "All connectors") } }), async (c) => c.json(await store.connectors.list(), 200));
 
-  app.openapi(createRoute({ method: "post", path: "/connectors", tags: ["connectors"], security, request: body(NewConnectorSchema), responses: { 201: json(ConnectorSchema, "Created"), 409: json(ErrorSchema, "Name taken"), ...errors } }), async (c) => {
+  app.openapi(createRoute({ method: "post", path: "/connectors", middleware: [role("admin")] as const, tags: ["connectors"], security, request: body(NewConnectorSchema), responses: { 201: json(ConnectorSchema, "Created"), 409: json(ErrorSchema, "Name taken"), ...errors } }), async (c) => {
     requireRole(c.get("user"), "admin");
     const input = c.req.valid("json");
     if (await store.connectors.byName(input.name)) throw new ApiError(409, "name_taken", `A connector named '${input.name}' already exists; pick another name.`);
@@ -55,7 +55,7 @@ export function connectorRoutes(store: TandemStore, publicUrl: () => string) {
 
   app.openapi(createRoute({ method: "get", path: "/connectors/{id}", tags: ["connectors"], security, request: { params: IdParam }, responses: { 200: json(ConnectorSchema, "The connector"), ...errors } }), async (c) => c.json(await find(c.req.valid("param").id), 200));
 
-  app.openapi(createRoute({ method: "patch", path: "/connectors/{id}", tags: ["connectors"], security, request: { params: IdParam, ...body(ConnectorPatchSchema) }, responses: { 200: json(ConnectorSchema, "Updated"), 409: json(ErrorSchema, "Name taken"), ...errors } }), async (c) => {
+  app.openapi(createRoute({ method: "patch", path: "/connectors/{id}", middleware: [role("admin")] as const, tags: ["connectors"], security, request: { params: IdParam, ...body(ConnectorPatchSchema) }, responses: { 200: json(ConnectorSchema, "Updated"), 409: json(ErrorSchema, "Name taken"), ...errors } }), async (c) => {
     requireRole(c.get("user"), "admin");
     const connector = await find(c.req.valid("param").id);
     const patch = c.req.valid("json");
@@ -67,7 +67,7 @@ export function connectorRoutes(store: TandemStore, publicUrl: () => string) {
     return c.json((await store.connectors.byId(connector.id))!, 200);
   });
 
-  app.openapi(createRoute({ method: "put", path: "/connectors/{id}/credentials", tags: ["connectors"], security, request: { params: IdParam, ...body(CredentialsInputSchema) }, responses: { 200: json(ConnectorSchema, "Rotated"), ...errors } }), async (c) => {
+  app.openapi(createRoute({ method: "put", path: "/connectors/{id}/credentials", middleware: [role("admin")] as const, tags: ["connectors"], security, request: { params: IdParam, ...body(CredentialsInputSchema) }, responses: { 200: json(ConnectorSchema, "Rotated"), ...errors } }), async (c) => {
     requireRole(c.get("user"), "admin");
     const connector = await find(c.req.valid("param").id);
     const input = c.req.valid("json");
@@ -76,7 +76,7 @@ export function connectorRoutes(store: TandemStore, publicUrl: () => string) {
     return c.json((await store.connectors.byId(connector.id))!, 200);
   });
 
-  app.openapi(createRoute({ method: "delete", path: "/connectors/{id}", tags: ["connectors"], security, request: { params: IdParam }, responses: { 200: json(z.object({ removed: z.string(), projectAssociationsRemoved: z.number() }), "Disconnected"), ...errors } }), async (c) => {
+  app.openapi(createRoute({ method: "delete", path: "/connectors/{id}", middleware: [role("admin")] as const, tags: ["connectors"], security, request: { params: IdParam }, responses: { 200: json(z.object({ removed: z.string(), projectAssociationsRemoved: z.number() }), "Disconnected"), ...errors } }), async (c) => {
     requireRole(c.get("user"), "admin");
     const connector = await find(c.req.valid("param").id);
     await store.connectors.remove(connector.id);
@@ -84,7 +84,7 @@ export function connectorRoutes(store: TandemStore, publicUrl: () => string) {
     return c.json({ removed: connector.name, projectAssociationsRemoved: 0 }, 200);
   });
 
-  app.openapi(createRoute({ method: "post", path: "/connectors/{id}/test", tags: ["connectors"], security, request: { params: IdParam }, responses: { 200: json(TestReportSchema, "Connect & Test report"), ...errors } }), async (c) => {
+  app.openapi(createRoute({ method: "post", path: "/connectors/{id}/test", middleware: [role("member")] as const, tags: ["connectors"], security, request: { params: IdParam }, responses: { 200: json(TestReportSchema, "Connect & Test report"), ...errors } }), async (c) => {
     requireRole(c.get("user"), "member");
     const connector = await find(c.req.valid("param").id);
     let jira: JiraClient;
@@ -102,7 +102,7 @@ export function connectorRoutes(store: TandemStore, publicUrl: () => string) {
   // ---- OAuth ----
 
   const StartSchema = z.strictObject({ purpose: z.enum(["connector", "identity"]).default("connector") });
-  app.openapi(createRoute({ method: "post", path: "/connectors/{id}/oauth/start", tags: ["oauth"], security, request: { params: IdParam, ...body(StartSchema) }, responses: { 200: json(z.object({ authorizeUrl: z.string(), state: z.string() }), "Send the person's browser to authorizeUrl"), ...errors } }), async (c) => {
+  app.openapi(createRoute({ method: "post", path: "/connectors/{id}/oauth/start", middleware: [role("member")] as const, tags: ["oauth"], security, request: { params: IdParam, ...body(StartSchema) }, responses: { 200: json(z.object({ authorizeUrl: z.string(), state: z.string() }), "Send the person's browser to authorizeUrl"), ...errors } }), async (c) => {
     const { purpose } = c.req.valid("json");
     requireRole(c.get("user"), purpose === "connector" ? "admin" : "member");
     const connector = await find(c.req.valid("param").id);
@@ -152,7 +152,7 @@ export function connectorRoutes(store: TandemStore, publicUrl: () => string) {
     return c.json({ connected: Boolean(identity), authMode: identity?.authMode ?? null, account: identity?.account ?? null }, 200);
   });
 
-  app.openapi(createRoute({ method: "put", path: "/connectors/{id}/identity", tags: ["connectors"], security, request: { params: IdParam, ...body(CredentialsInputSchema) }, responses: { 200: json(IdentitySchema, "Connected"), ...errors } }), async (c) => {
+  app.openapi(createRoute({ method: "put", path: "/connectors/{id}/identity", middleware: [role("member")] as const, tags: ["connectors"], security, request: { params: IdParam, ...body(CredentialsInputSchema) }, responses: { 200: json(IdentitySchema, "Connected"), ...errors } }), async (c) => {
     requireRole(c.get("user"), "member");
     const connector = await find(c.req.valid("param").id);
     const input = c.req.valid("json");

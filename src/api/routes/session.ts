@@ -3,7 +3,7 @@ import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { deleteCookie, setCookie } from "hono/cookie";
 import type { TandemStore } from "../../store/store.ts";
 import { SESSION_TTL_MS } from "../../store/sessions.ts";
-import { requireRole, SESSION_COOKIE, type ApiEnv } from "../auth.ts";
+import { requireRole, role, SESSION_COOKIE, type ApiEnv } from "../auth.ts";
 import { ApiError } from "../errors.ts";
 import { ErrorSchema, IdParam, LoginSchema, NewTokenSchema, NewUserSchema, SessionSchema, TokenInfoSchema, UserSchema } from "../schemas.ts";
 
@@ -57,7 +57,7 @@ export function sessionRoutes(store: TandemStore) {
   });
 
   app.openapi(
-    createRoute({ method: "post", path: "/users", tags: ["users"], security: [{ bearer: [] }], request: { body: { content: { "application/json": { schema: NewUserSchema } }, required: true } }, responses: { 201: json(UserSchema, "Created"), 409: json(ErrorSchema, "Email taken"), ...errors } }),
+    createRoute({ method: "post", path: "/users", middleware: [role("admin")] as const, tags: ["users"], security: [{ bearer: [] }], request: { body: { content: { "application/json": { schema: NewUserSchema } }, required: true } }, responses: { 201: json(UserSchema, "Created"), 409: json(ErrorSchema, "Email taken"), ...errors } }),
     async (c) => {
       requireRole(c.get("user"), "admin");
       const input = c.req.valid("json");
