@@ -13,7 +13,7 @@ describe("tandem CLI", { timeout: 60_000 }, () => {
     const top = run("--help");
     assert.equal(top.status, 0);
     assert.match(top.stdout, /Usage: tandem/);
-    assert.match(top.stdout, /sandbox/);
+    for (const command of ["serve", "login", "connector", "sandbox"]) assert.match(top.stdout, new RegExp(command));
     const sandbox = run("sandbox", "--help");
     assert.equal(sandbox.status, 0);
     assert.match(sandbox.stdout, /--seed <seed>/);
@@ -60,3 +60,55 @@ describe("tandem CLI", { timeout: 60_000 }, () => {
     assert.equal(code, 0);
   });
 });
+
+describe("tandem serve, login and connector commands", { timeout: 120_000 }, () => {
+  it("serves the demo, signs in, lists and tests the demo connector, and refuses bad flags", async () => {
+    const { mkdtempSync, rmSync } = await import("node:fs");
+    const { tmpdir } = await import("node:os");
+    const { join } = await import("node:path");
+    const dir = mkdtempSync(join(tmpdir(), "tandem-cli-"));
+    const env = { ...process.env, TANDEM_CONFIG: join(dir, "config.json"), TANDEM_URL: "", TANDEM_TOKEN: "" };
+    delete (env as Record<string, string | undefined>).TANDEM_URL;
+    delete (env as Record<string, string | undefined>).TANDEM_TOKEN;
+    const server = spawn(process.execPath, [BIN, "serve", "--demo", "--port", "0", "--sandbox-port", "0", "--data", join(dir, "data"), "--json"], { stdio: ["ignore", "pipe", "pipe"], env });
+    try {
+      const [line] = (await once(server.stdout, "data")) as [Buffer];
+      const summary = JSON.parse(line.toString());
+      assert.equal(summary.demo.connectTest.ok, true);
+      const cli = (...args: string[]) => spawnAsync(args, env);
+      const login = await cli("login", "--url", summary.url, "--email", summary.demo.admin.email, "--password", summary.demo.admin.password, "--json");
+      assert.equal(login.status, 0, login.stderr);
+      const list = await cli("connector", "list", "--json");
+      assert.equal(list.status, 0, list.stderr);
+      assert.deepEqual(JSON.parse(list.stdout).map((connector: { name: string }) => connector.name), ["Sandbox Jira (demo)"]);
+      const tested = await cli("connector", "test", "Sandbox Jira (demo)", "--json");
+      assert.equal(tested.status, 0, tested.stderr);
+      assert.equal(JSON.parse(tested.stdout).account.email, "tandem-sync@sandbox.test");
+      const added = await cli("connector", "add", "--name", "wrong", "--url", summary.demo.sandboxUrl, "--auth", "api-token", "--email", "alice@sandbox.test", "--token", "nope");
+      assert.equal(added.status, 0, added.stderr);
+      const failing = await cli("connector", "test", "wrong");
+      assert.equal(failing.status, 1);
+      assert.match(failing.stdout, /FAILED[\s\S]*fix: /);
+      const missing = await cli("connector", "add", "--name", "x", "--url", summary.demo.sandboxUrl, "--auth", "pat");
+      assert.equal(missing.status, 2);
+      assert.match(missing.stderr, /--auth pat needs --token/);
+      const removed = await cli("connector", "remove", "wrong", "--yes", "--json");
+      assert.equal(removed.status, 0, removed.stderr);
+    } finally {
+      server.kill("SIGTERM");
+      await once(server, "exit");
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+/** Runs the CLI without blocking the event loop (the server under test may be in another process, but keep it uniform). */
+async function spawnAsync(args: string[], env: NodeJS.ProcessEnv): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  const child = spawn(process.execPath, [BIN, ...args], { env });
+  let stdout = "";
+  let stderr = "";
+  child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+  const [status] = await once(child, "exit");
+  return { status: status as number | null, stdout, stderr };
+}
