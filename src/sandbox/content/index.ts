@@ -1,11 +1,11 @@
 // Rich text in the sandbox: Cloud stores ADF, Data Center wiki markup; these convert between them.
 import type { AdfDoc, RichText } from "../model/types.ts";
-import { adfToWiki } from "./adf-to-wiki.ts";
-import { adfToPlainText, plainToAdf } from "./plain.ts";
-import { wikiToAdf } from "./wiki-to-adf.ts";
+import { adfToWiki } from "../../content/adf-to-wiki.ts";
+import { adfToPlainText, plainToAdf } from "../../content/plain.ts";
+import { wikiToAdf } from "../../content/wiki-to-adf.ts";
 
-export { validateAdf, INVALID_ADF } from "./adf-schema.ts";
-export type { AdfToWikiOptions } from "./adf-to-wiki.ts";
+export { validateAdf, INVALID_ADF } from "../../content/adf-schema.ts";
+export type { AdfToWikiOptions } from "../../content/adf-to-wiki.ts";
 export { adfToWiki, wikiToAdf, adfToPlainText, plainToAdf };
 
 export function toAdf(value: RichText): AdfDoc {

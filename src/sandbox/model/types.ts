@@ -2,20 +2,8 @@
 
 export type Flavour = "cloud" | "dc";
 
-/** An ADF document (Cloud's rich text). Kept loose: the sandbox stores what clients send, after validation. */
-export interface AdfNode {
-  type: string;
-  attrs?: Record<string, unknown>;
-  content?: AdfNode[];
-  marks?: { type: string; attrs?: Record<string, unknown> }[];
-  text?: string;
-  version?: number;
-}
-export interface AdfDoc extends AdfNode {
-  type: "doc";
-  version: 1;
-  content: AdfNode[];
-}
+export type { AdfDoc, AdfNode } from "../../content/adf.ts";
+import type { AdfDoc } from "../../content/adf.ts";
 
 /**
  * Rich text as stored. Cloud stores ADF and DC stores wiki markup, as the real products do;

@@ -1,5 +1,5 @@
 // Shared vocabulary of the two converters: inline marks, panel colours, and the escape character set.
-import type { AdfNode } from "../model/types.ts";
+import type { AdfNode } from "./adf.ts";
 
 export type Mark = NonNullable<AdfNode["marks"]>[number];
 

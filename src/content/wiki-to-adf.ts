@@ -1,6 +1,6 @@
 // Jira wiki markup → ADF: the block structure (headings, lists, code, quotes, panels, tables, rules, paragraphs)
 // and inline marks (bold, italic, strike, underline, monospace, links, mentions, colour).
-import type { AdfDoc, AdfNode } from "../model/types.ts";
+import type { AdfDoc, AdfNode } from "./adf.ts";
 import { ESCAPABLE, MACRO_PANELS, MARKER_TO_MARK, PANEL_COLOURS, sortMarks, type Mark } from "./marks.ts";
 
 // Escaped characters are swapped for private-use placeholders before the inline patterns run,

@@ -1,5 +1,5 @@
 // Plain text of rich text: what JQL's `~` searches and what comparisons look at.
-import type { AdfDoc, AdfNode } from "../model/types.ts";
+import type { AdfDoc, AdfNode } from "./adf.ts";
 
 /** Blocks end a line in plain text; inline nodes run on. */
 const BLOCKS = new Set([

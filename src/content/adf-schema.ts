@@ -1,5 +1,5 @@
 // Validation of ADF documents sent to the sandbox: the shape Jira Cloud accepts, refused with Jira's wording.
-import type { AdfDoc } from "../model/types.ts";
+import type { AdfDoc } from "./adf.ts";
 
 /** Jira answers every malformed document with this one sentence, whatever is wrong with it. */
 export const INVALID_ADF = "Operation value must be an Atlassian Document (see the Atlassian Document Format)";

@@ -1,6 +1,6 @@
 // ADF → Jira wiki markup, as Jira renders Cloud content for REST v2 and webhook bodies.
 // The output is the canonical wiki form: parsing it back (wiki-to-adf.ts) gives the same document.
-import type { AdfDoc, AdfNode } from "../model/types.ts";
+import type { AdfDoc, AdfNode } from "./adf.ts";
 import { ESCAPABLE, markerFor, PANEL_COLOURS, PANEL_MACROS, sortMarks, type Mark } from "./marks.ts";
 import { mergeText, parseInline } from "./wiki-to-adf.ts";
 

@@ -1,0 +1,31 @@
+// Rich text between Tandem (Markdown) and Jira: ADF on Cloud (REST v3), wiki markup on Data Center (REST v2).
+import type { AdfDoc } from "../content/adf.ts";
+import { adfToMdast } from "../content/adf-to-mdast.ts";
+import { adfToWiki } from "../content/adf-to-wiki.ts";
+import { parseMarkdown, stringifyMarkdown } from "../content/markdown.ts";
+import { mdastToAdf } from "../content/mdast-to-adf.ts";
+import { wikiToAdf } from "../content/wiki-to-adf.ts";
+import type { JiraFlavour } from "./credentials.ts";
+
+export function markdownToAdf(markdown: string): AdfDoc {
+  return mdastToAdf(parseMarkdown(markdown));
+}
+
+export function adfToMarkdown(doc: AdfDoc): string {
+  return stringifyMarkdown(adfToMdast(doc));
+}
+
+/** The value to send for a rich-text field: ADF on Cloud, wiki markup on DC; empty Markdown clears the field. */
+export function toJiraRichText(markdown: string | null, flavour: JiraFlavour): AdfDoc | string | null {
+  if (markdown === null || markdown.trim() === "") return null;
+  const doc = markdownToAdf(markdown);
+  return flavour === "cloud" ? doc : adfToWiki(doc, { mentions: "username" });
+}
+
+/** Markdown of a rich-text value as Jira returns it (ADF object, wiki string, or null). */
+export function fromJiraRichText(value: unknown): string | null {
+  if (value === null || value === undefined) return null;
+  if (typeof value === "string") return value.trim() === "" ? null : adfToMarkdown(wikiToAdf(value));
+  if (typeof value === "object" && (value as { type?: unknown }).type === "doc") return adfToMarkdown(value as AdfDoc);
+  return null;
+}
