@@ -56,6 +56,90 @@ export const MIGRATIONS: { version: number; name: string; statements: string[] }
       )`,
     ],
   },
+  {
+    version: 2,
+    name: "projects, items, links, mappings, snapshots, runs, conflicts",
+    statements: [
+      `CREATE TABLE projects (
+        id TEXT PRIMARY KEY,
+        key TEXT NOT NULL UNIQUE,
+        name TEXT NOT NULL,
+        fields TEXT NOT NULL,
+        connector_id TEXT REFERENCES connectors(id) ON DELETE SET NULL,
+        jira_projects TEXT NOT NULL,
+        jql_scope TEXT NOT NULL,
+        direction TEXT NOT NULL,
+        conflict_policy TEXT NOT NULL,
+        sync_identity TEXT NOT NULL,
+        next_item_number INTEGER NOT NULL,
+        created_at BIGINT NOT NULL
+      )`,
+      `CREATE TABLE items (
+        id TEXT PRIMARY KEY,
+        project_id TEXT NOT NULL REFERENCES projects(id) ON DELETE CASCADE,
+        key TEXT NOT NULL UNIQUE,
+        values_json TEXT NOT NULL,
+        version INTEGER NOT NULL,
+        created_at BIGINT NOT NULL,
+        updated_at BIGINT NOT NULL
+      )`,
+      `CREATE TABLE links (
+        item_id TEXT PRIMARY KEY REFERENCES items(id) ON DELETE CASCADE,
+        jira_issue_id TEXT NOT NULL,
+        jira_key TEXT NOT NULL,
+        linked_at BIGINT NOT NULL
+      )`,
+      `CREATE TABLE mappings (
+        id TEXT PRIMARY KEY,
+        project_id TEXT NOT NULL REFERENCES projects(id) ON DELETE CASCADE,
+        tandem_field TEXT NOT NULL,
+        jira_field TEXT NOT NULL,
+        direction TEXT NOT NULL,
+        transform TEXT NOT NULL
+      )`,
+      `CREATE TABLE snapshots (
+        item_id TEXT NOT NULL REFERENCES items(id) ON DELETE CASCADE,
+        mapping_id TEXT NOT NULL,
+        value_json TEXT NOT NULL,
+        synced_at BIGINT NOT NULL,
+        PRIMARY KEY (item_id, mapping_id)
+      )`,
+      `CREATE TABLE runs (
+        id TEXT PRIMARY KEY,
+        project_id TEXT NOT NULL REFERENCES projects(id) ON DELETE CASCADE,
+        kind TEXT NOT NULL,
+        dry_run INTEGER NOT NULL,
+        user_id TEXT NOT NULL,
+        identity TEXT NOT NULL,
+        status TEXT NOT NULL,
+        counts TEXT NOT NULL,
+        error TEXT,
+        started_at BIGINT NOT NULL,
+        finished_at BIGINT
+      )`,
+      `CREATE TABLE run_items (
+        run_id TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+        item_id TEXT NOT NULL,
+        item_key TEXT NOT NULL,
+        jira_key TEXT,
+        outcome TEXT NOT NULL,
+        changes TEXT NOT NULL,
+        messages TEXT NOT NULL,
+        PRIMARY KEY (run_id, item_id)
+      )`,
+      `CREATE TABLE conflicts (
+        id TEXT PRIMARY KEY,
+        project_id TEXT NOT NULL REFERENCES projects(id) ON DELETE CASCADE,
+        item_id TEXT NOT NULL REFERENCES items(id) ON DELETE CASCADE,
+        mapping_id TEXT NOT NULL,
+        tandem_value TEXT NOT NULL,
+        jira_value TEXT NOT NULL,
+        status TEXT NOT NULL,
+        created_at BIGINT NOT NULL,
+        resolved_at BIGINT
+      )`,
+    ],
+  },
 ];
 
 export async function migrate(db: SqlDatabase): Promise<number> {

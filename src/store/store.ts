@@ -4,6 +4,8 @@ import { loadSecretKey, SecretBox } from "../security/secrets.ts";
 import { ConnectorRepository } from "./connectors.ts";
 import type { SqlDatabase } from "./database.ts";
 import { migrate } from "./migrations.ts";
+import { ProjectRepository } from "./projects.ts";
+import { RunRepository } from "./runs.ts";
 import { TokenRepository } from "./sessions.ts";
 import { SqliteDatabase } from "./sqlite/sqlite-database.ts";
 import { UserRepository } from "./users.ts";
@@ -14,6 +16,8 @@ export interface TandemStore {
   users: UserRepository;
   tokens: TokenRepository;
   connectors: ConnectorRepository;
+  projects: ProjectRepository;
+  runs: RunRepository;
   close(): Promise<void>;
 }
 
@@ -36,6 +40,8 @@ export async function openStore(options: StoreOptions): Promise<TandemStore> {
     users: new UserRepository(db),
     tokens: new TokenRepository(db),
     connectors: new ConnectorRepository(db, box),
+    projects: new ProjectRepository(db),
+    runs: new RunRepository(db),
     close: () => db.close(),
   };
 }

@@ -1,0 +1,249 @@
+// Projects and their items, the Jira association, mappings (with presets), linking, Pull / Push / sync with dry
+// runs, the run history and conflicts.
+import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
+import { jiraForConnector, MissingIdentityError } from "../../connectors/jira-for.ts";
+import { checkMapping } from "../../engine/compatibility.ts";
+import { CORE_FIELDS, type Mapping, type TandemField } from "../../engine/model.ts";
+import { PRESETS } from "../../engine/presets.ts";
+import { runSync } from "../../engine/sync-run.ts";
+import type { JiraClient } from "../../jira/client.ts";
+import { JiraError, JiraNotFoundError } from "../../jira/errors.ts";
+import { JiraMetadata } from "../../jira/metadata.ts";
+import type { Project } from "../../store/projects.ts";
+import type { TandemStore } from "../../store/store.ts";
+import type { User } from "../../store/users.ts";
+import { role, type ApiEnv } from "../auth.ts";
+import { ApiError, notFound } from "../errors.ts";
+import { ErrorSchema, IdParam } from "../schemas.ts";
+
+const json = <T extends z.ZodType>(schema: T, description: string) => ({ content: { "application/json": { schema } }, description });
+const body = <T extends z.ZodType>(schema: T) => ({ body: { content: { "application/json": { schema } }, required: true } });
+const errors = { 400: json(ErrorSchema, "Bad input"), 401: json(ErrorSchema, "Not signed in"), 403: json(ErrorSchema, "Role too low"), 404: json(ErrorSchema, "Not found") };
+const security = [{ bearer: [] }];
+const Any = z.any();
+
+const FieldSchema = z.strictObject({ key: z.string().regex(/^[a-zA-Z][a-zA-Z0-9_]*$/, "Use letters, digits and _ (starting with a letter)."), name: z.string().min(1), type: z.enum(["text", "markdown", "number", "date", "datetime", "url", "boolean", "select", "multiselect", "person", "duration", "status"]) });
+const NewProjectSchema = z.strictObject({ key: z.string().regex(/^[A-Za-z][A-Za-z0-9]{1,9}$/, "2–10 letters or digits, starting with a letter."), name: z.string().min(1).max(200), fields: z.array(FieldSchema).default([]), preset: z.enum(["scheduler"]).optional() });
+const AssociationSchema = z.strictObject({
+  connector: z.string().min(1),
+  jiraProjects: z.array(z.string().min(1)).min(1, "Name at least one Jira project key."),
+  jqlScope: z.string().default(""),
+  direction: z.enum(["pull", "push", "two-way"]).default("two-way"),
+  conflictPolicy: z.enum(["jira-wins", "tandem-wins", "newest-wins", "hold"]).default("hold"),
+  syncIdentity: z.enum(["service", "user"]).default("service"),
+});
+const TransformSchema = z.discriminatedUnion("kind", [
+  z.strictObject({ kind: z.literal("copy") }),
+  z.strictObject({ kind: z.literal("status"), byCategory: z.record(z.string(), z.string()).optional(), byStatus: z.record(z.string(), z.string()).optional(), toJira: z.record(z.string(), z.string()).optional() }),
+  z.strictObject({ kind: z.literal("valueMap"), map: z.record(z.string(), z.string()) }),
+  z.strictObject({ kind: z.literal("duration"), unit: z.enum(["hours", "days"]), estimate: z.enum(["remaining", "original"]) }),
+  z.strictObject({ kind: z.literal("ratio"), of: z.string(), ratioField: z.string(), defaultRatio: z.number().positive() }),
+  z.strictObject({ kind: z.literal("richText") }),
+  z.strictObject({ kind: z.literal("person") }),
+  z.strictObject({ kind: z.literal("date") }),
+  z.strictObject({ kind: z.literal("itemUrl") }),
+  z.strictObject({ kind: z.literal("now") }),
+  z.strictObject({ kind: z.literal("number") }),
+]);
+const MappingInputSchema = z.strictObject({ tandemField: z.string(), jiraField: z.string(), direction: z.enum(["pull", "push", "both"]), transform: TransformSchema });
+const MappingsBody = z.union([z.strictObject({ preset: z.enum(["scheduler"]) }), z.strictObject({ mappings: z.array(MappingInputSchema) })]);
+const RunBody = z.strictObject({ dryRun: z.boolean().default(false), items: z.array(z.string()).optional() });
+
+export function projectRoutes(store: TandemStore, publicUrl: () => string) {
+  const app = new OpenAPIHono<ApiEnv>();
+  const project = async (ref: string) => (await store.projects.byId(ref)) ?? Promise.reject(notFound(`Project '${ref}'`));
+  const item = async (ref: string) => (await store.projects.item(ref)) ?? Promise.reject(notFound(`Item '${ref}'`));
+
+  /** The Jira client a sync or lookup of this project uses, and how the history names it. */
+  async function jiraFor(target: Project, user: User): Promise<{ jira: JiraClient; identity: string }> {
+    if (!target.connectorId) throw new ApiError(400, "not_connected", `Project ${target.key} is not connected to Jira yet: PUT /projects/${target.key}/jira first.`);
+    const connector = (await store.connectors.byId(target.connectorId))!;
+    try {
+      if (target.syncIdentity === "user") return { jira: await jiraForConnector(store, connector, { userId: user.id }), identity: `${user.email}'s own Jira identity` };
+      return { jira: await jiraForConnector(store, connector), identity: `service account of '${connector.name}'` };
+    } catch (error) {
+      if (error instanceof MissingIdentityError) throw new ApiError(400, "not_authorized", error.message);
+      throw error;
+    }
+  }
+
+  app.openapi(createRoute({ method: "get", path: "/projects", tags: ["projects"], security, responses: { 200: json(z.array(Any), "Projects") } }), async (c) => c.json(await store.projects.list(), 200));
+
+  app.openapi(createRoute({ method: "post", path: "/projects", middleware: [role("member")] as const, tags: ["projects"], security, request: body(NewProjectSchema), responses: { 201: json(Any, "Created"), 409: json(ErrorSchema, "Key taken"), ...errors } }), async (c) => {
+    const input = c.req.valid("json");
+    if (await store.projects.byId(input.key)) throw new ApiError(409, "key_taken", `A project with key ${input.key.toUpperCase()} already exists.`);
+    const fields: TandemField[] = [...input.fields, ...(input.preset ? PRESETS[input.preset]!.fields.filter((field) => !input.fields.some((own) => own.key === field.key)) : [])];
+    return c.json(await store.projects.create({ key: input.key, name: input.name, fields }), 201);
+  });
+
+  app.openapi(createRoute({ method: "get", path: "/projects/{id}", tags: ["projects"], security, request: { params: IdParam }, responses: { 200: json(Any, "The project, its mappings and last runs"), ...errors } }), async (c) => {
+    const target = await project(c.req.valid("param").id);
+    const [lastPull] = await store.runs.list(target.id, { kind: "pull", limit: 1 });
+    const [lastPush] = await store.runs.list(target.id, { kind: "push", limit: 1 });
+    return c.json({ ...target, mappings: await store.projects.mappings(target.id), lastPull: lastPull ?? null, lastPush: lastPush ?? null }, 200);
+  });
+
+  app.openapi(createRoute({ method: "put", path: "/projects/{id}/jira", middleware: [role("member")] as const, tags: ["projects"], security, request: { params: IdParam, ...body(AssociationSchema) }, responses: { 200: json(Any, "Associated"), ...errors } }), async (c) => {
+    const target = await project(c.req.valid("param").id);
+    const input = c.req.valid("json");
+    const connector = (await store.connectors.byId(input.connector)) ?? (await store.connectors.byName(input.connector));
+    if (!connector) throw new ApiError(400, "unknown_connector", `No connector '${input.connector}'; list them with GET /connectors.`);
+    await store.projects.associate(target.id, { connectorId: connector.id, jiraProjects: input.jiraProjects, jqlScope: input.jqlScope, direction: input.direction, conflictPolicy: input.conflictPolicy, syncIdentity: input.syncIdentity });
+    return c.json((await store.projects.byId(target.id))!, 200);
+  });
+
+  app.openapi(createRoute({ method: "put", path: "/projects/{id}/mappings", middleware: [role("member")] as const, tags: ["projects"], security, request: { params: IdParam, ...body(MappingsBody) }, responses: { 200: json(Any, "Saved mappings"), ...errors } }), async (c) => {
+    const target = await project(c.req.valid("param").id);
+    const input = c.req.valid("json");
+    const { jira } = await jiraFor(target, c.get("user"));
+    const metadata = new JiraMetadata(jira);
+    const wanted = "preset" in input ? PRESETS[input.preset]!.mappings : input.mappings;
+    const fields = [...CORE_FIELDS, ...target.fields];
+    const resolved: Omit<Mapping, "id">[] = [];
+    const problems: string[] = [];
+    for (const mapping of wanted) {
+      const jiraField = await metadata.field(mapping.jiraField);
+      const candidate = { ...mapping, id: "", jiraField: jiraField?.id ?? mapping.jiraField } as Mapping;
+      const problem = checkMapping(candidate, fields.find((field) => field.key === mapping.tandemField), jiraField);
+      if (problem) problems.push(problem);
+      else resolved.push({ tandemField: mapping.tandemField, jiraField: candidate.jiraField, direction: mapping.direction, transform: mapping.transform });
+    }
+    if (problems.length) throw new ApiError(400, "mapping_refused", problems.join(" "), problems);
+    return c.json(await store.projects.replaceMappings(target.id, resolved), 200);
+  });
+
+  // ---- items ----
+
+  app.openapi(createRoute({ method: "get", path: "/projects/{id}/items", tags: ["items"], security, request: { params: IdParam }, responses: { 200: json(z.array(Any), "Items"), ...errors } }), async (c) => c.json(await store.projects.items((await project(c.req.valid("param").id)).id), 200));
+
+  const ItemValues = z.record(z.string(), z.unknown());
+  app.openapi(createRoute({ method: "post", path: "/projects/{id}/items", middleware: [role("member")] as const, tags: ["items"], security, request: { params: IdParam, ...body(z.strictObject({ values: ItemValues })) }, responses: { 201: json(Any, "Created"), ...errors } }), async (c) => {
+    const target = await project(c.req.valid("param").id);
+    const values = validValues(target, c.req.valid("json").values);
+    if (typeof values.title !== "string" || values.title.trim() === "") throw new ApiError(400, "invalid_request", "An item needs a title.");
+    return c.json(await store.projects.addItem(target.id, { status: "Not Started", ...values }), 201);
+  });
+
+  app.openapi(createRoute({ method: "patch", path: "/items/{id}", middleware: [role("member")] as const, tags: ["items"], security, request: { params: IdParam, ...body(z.strictObject({ values: ItemValues })) }, responses: { 200: json(Any, "Updated"), 409: json(ErrorSchema, "Edited meanwhile"), ...errors } }), async (c) => {
+    const current = await item(c.req.valid("param").id);
+    const target = (await store.projects.byId(current.projectId))!;
+    const values = { ...current.values, ...validValues(target, c.req.valid("json").values) };
+    if (!(await store.projects.updateItem(current.id, values, current.version))) throw new ApiError(409, "edit_conflict", `${current.key} changed meanwhile; read it again and repeat the edit.`);
+    return c.json((await store.projects.item(current.id))!, 200);
+  });
+
+  app.openapi(createRoute({ method: "put", path: "/items/{id}/link", middleware: [role("member")] as const, tags: ["items"], security, request: { params: IdParam, ...body(z.strictObject({ jiraKey: z.string().regex(/^[A-Za-z][A-Za-z0-9_]*-\d+$/, "A Jira issue key looks like ABC-123.") })) }, responses: { 200: json(Any, "Linked"), ...errors } }), async (c) => {
+    const current = await item(c.req.valid("param").id);
+    const target = (await store.projects.byId(current.projectId))!;
+    const { jira, identity } = await jiraFor(target, c.get("user"));
+    const key = c.req.valid("json").jiraKey.toUpperCase();
+    let issue;
+    try {
+      issue = await jira.getIssue(key, { fields: ["project", "summary"] });
+    } catch (error) {
+      if (error instanceof JiraNotFoundError) throw new ApiError(400, "issue_not_found", `${key} does not exist or ${identity} may not see it.`);
+      throw error;
+    }
+    const projectKey = (issue.fields?.project as { key?: string } | undefined)?.key ?? key.split("-")[0]!;
+    if (!target.jiraProjects.includes(projectKey)) throw new ApiError(400, "outside_projects", `${issue.key} is in Jira project ${projectKey}, outside this project's Jira projects (${target.jiraProjects.join(", ")}).`);
+    await store.projects.link(current.id, issue.id, issue.key);
+    return c.json((await store.projects.item(current.id))!, 200);
+  });
+
+  app.openapi(createRoute({ method: "delete", path: "/items/{id}/link", middleware: [role("member")] as const, tags: ["items"], security, request: { params: IdParam }, responses: { 204: { description: "Unlinked; the Jira issue is untouched" }, ...errors } }), async (c) => {
+    const current = await item(c.req.valid("param").id);
+    if (!(await store.projects.unlink(current.id))) throw new ApiError(404, "not_linked", `${current.key} is not linked.`);
+    return c.body(null, 204);
+  });
+
+  app.openapi(createRoute({ method: "get", path: "/projects/{id}/search-issues", tags: ["items"], security, request: { params: IdParam, query: z.object({ text: z.string().min(1) }) }, responses: { 200: json(z.array(Any), "Matching issues"), ...errors } }), async (c) => {
+    const target = await project(c.req.valid("param").id);
+    const { jira } = await jiraFor(target, c.get("user"));
+    const text = c.req.valid("query").text.replaceAll('"', '\\"');
+    const scope = `project in (${target.jiraProjects.map((key) => `"${key}"`).join(", ")})`;
+    const byKey = /^[A-Za-z][A-Za-z0-9_]*-\d+$/.test(text) ? ` OR key = "${text}"` : "";
+    const found: unknown[] = [];
+    try {
+      for await (const issue of jira.search(`${scope} AND (summary ~ "${text}"${byKey}) ORDER BY updated DESC`, { fields: ["summary", "status", "issuetype"], pageSize: 20 })) {
+        found.push({ id: issue.id, key: issue.key, summary: issue.fields?.summary, status: (issue.fields?.status as { name?: string })?.name });
+        if (found.length >= 20) break;
+      }
+    } catch (error) {
+      if (error instanceof JiraError && byKey) return c.json(found, 200);
+      throw error;
+    }
+    return c.json(found, 200);
+  });
+
+  // ---- runs ----
+
+  for (const kind of ["pull", "push", "sync"] as const) {
+    app.openapi(createRoute({ method: "post", path: `/projects/{id}/${kind}`, middleware: [role("member")] as const, tags: ["sync"], security, request: { params: IdParam, ...body(RunBody) }, responses: { 200: json(Any, "The run and its items"), ...errors } }), async (c) => {
+      const target = await project(c.req.valid("param").id);
+      const input = c.req.valid("json");
+      const { jira, identity } = await jiraFor(target, c.get("user"));
+      const hoursPerDay = (await new JiraMetadata(jira).timeTracking().catch(() => ({ workingHoursPerDay: 8 }))).workingHoursPerDay;
+      const run = await runSync(
+        { projects: store.projects, runs: store.runs, jira, hoursPerDay, itemUrl: (entry) => `${publicUrl()}/items/${entry.key}`, today: new Date().toISOString().slice(0, 10) },
+        { project: target, kind, dryRun: input.dryRun, userId: c.get("user").id, identity, itemRefs: input.items },
+      );
+      return c.json({ run, items: await store.runs.items(run.id) }, 200);
+    });
+  }
+
+  app.openapi(createRoute({ method: "get", path: "/projects/{id}/runs", tags: ["sync"], security, request: { params: IdParam, query: z.object({ kind: z.enum(["pull", "push", "sync"]).optional() }) }, responses: { 200: json(z.array(Any), "Runs, newest first"), ...errors } }), async (c) => {
+    const target = await project(c.req.valid("param").id);
+    return c.json(await store.runs.list(target.id, { kind: c.req.valid("query").kind }), 200);
+  });
+
+  app.openapi(createRoute({ method: "get", path: "/runs/{id}", tags: ["sync"], security, request: { params: IdParam, query: z.object({ outcome: z.enum(["changed", "unchanged", "warning", "failed", "conflict"]).optional() }) }, responses: { 200: json(Any, "A run with its items"), ...errors } }), async (c) => {
+    const run = await store.runs.byId(c.req.valid("param").id);
+    if (!run) throw notFound("Run");
+    return c.json({ run, items: await store.runs.items(run.id, c.req.valid("query").outcome) }, 200);
+  });
+
+  app.openapi(createRoute({ method: "get", path: "/items/{id}/history", tags: ["sync"], security, request: { params: IdParam }, responses: { 200: json(z.array(Any), "Every run that touched the item"), ...errors } }), async (c) => c.json(await store.runs.forItem((await item(c.req.valid("param").id)).id), 200));
+
+  app.openapi(createRoute({ method: "get", path: "/projects/{id}/conflicts", tags: ["sync"], security, request: { params: IdParam }, responses: { 200: json(z.array(Any), "Open conflicts"), ...errors } }), async (c) => c.json(await store.runs.openConflicts((await project(c.req.valid("param").id)).id), 200));
+
+  app.openapi(createRoute({ method: "post", path: "/conflicts/{id}/resolve", middleware: [role("member")] as const, tags: ["sync"], security, request: { params: IdParam, ...body(z.strictObject({ keep: z.enum(["tandem", "jira"]) })) }, responses: { 200: json(Any, "Resolved"), ...errors } }), async (c) => {
+    const resolved = await store.runs.resolveConflict(c.req.valid("param").id);
+    if (!resolved) throw notFound("Open conflict");
+    const current = (await store.projects.item(resolved.itemId))!;
+    const mapping = (await store.projects.mappings(current.projectId)).find((candidate) => candidate.id === resolved.mappingId);
+    if (!mapping) throw new ApiError(400, "mapping_gone", "The mapping of this conflict no longer exists.");
+    if (c.req.valid("json").keep === "jira") {
+      await store.projects.updateItem(current.id, { ...current.values, [mapping.tandemField]: resolved.jira }, current.version);
+      await store.projects.saveSnapshot(current.id, mapping.id, resolved.jira);
+    } else {
+      // Keeping Tandem's value: the snapshot takes Jira's, so the next sync sees only Tandem changed and pushes it.
+      await store.projects.saveSnapshot(current.id, mapping.id, resolved.jira);
+    }
+    return c.json({ resolved: true, kept: c.req.valid("json").keep, item: current.key, field: mapping.tandemField }, 200);
+  });
+
+  return app;
+}
+
+/** Item values must name the project's fields and have their types; the message names the field and the type. */
+function validValues(project: Project, values: Record<string, unknown>): Record<string, unknown> {
+  const fields = new Map([...CORE_FIELDS, ...project.fields].map((field) => [field.key, field]));
+  const problems: string[] = [];
+  for (const [key, value] of Object.entries(values)) {
+    const field = fields.get(key);
+    if (!field) {
+      problems.push(`'${key}' is not a field of ${project.key} (fields: ${[...fields.keys()].join(", ")})`);
+      continue;
+    }
+    if (value === null) continue;
+    const ok =
+      field.type === "number" || field.type === "duration" ? typeof value === "number" && Number.isFinite(value)
+      : field.type === "date" ? typeof value === "string" && /^\d{4}-\d{2}-\d{2}$/.test(value)
+      : field.type === "boolean" ? typeof value === "boolean"
+      : field.type === "multiselect" ? Array.isArray(value)
+      : typeof value === "string";
+    if (!ok) problems.push(`'${key}' is a ${field.type} field; ${JSON.stringify(value)} is not one`);
+  }
+  if (problems.length) throw new ApiError(400, "invalid_values", `${problems.join("; ")}.`, problems);
+  return values;
+}

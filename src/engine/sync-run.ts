@@ -1,0 +1,215 @@
+// One Pull, Push or two-way sync of a project: read the linked issues in bulk, compute per-field differences
+// against the snapshots, write only what changed (Jira first, then the item atomically in the store), and record
+// every item's outcome. A failing item never stops the others; an expired authorization stops the run.
+import type { JiraClient } from "../jira/client.ts";
+import { JiraAuthorizationExpiredError, JiraError, JiraValidationError } from "../jira/errors.ts";
+import type { JiraIssue } from "../jira/types.ts";
+import type { Item, Project, ProjectRepository } from "../store/projects.ts";
+import { EMPTY_COUNTS, type FieldChange, type ItemOutcome, type Run, type RunItem, type RunKind, type RunRepository } from "../store/runs.ts";
+import { mergeField, sameValue } from "./merge.ts";
+import type { Mapping } from "./model.ts";
+import { walkToStatus } from "./status-push.ts";
+import { fromJira, statusTarget, toJira, type TransformContext } from "./transforms.ts";
+
+export interface SyncDeps {
+  projects: ProjectRepository;
+  runs: RunRepository;
+  jira: JiraClient;
+  /** Site settings the transforms need. */
+  hoursPerDay: number;
+  itemUrl: (item: Item) => string;
+  today: string;
+}
+
+export interface SyncRequest {
+  project: Project;
+  kind: RunKind;
+  dryRun: boolean;
+  userId: string;
+  identity: string;
+  /** Only these items (ids or keys); all linked items when absent. */
+  itemRefs?: string[];
+}
+
+/** Which mappings take part, and which way, for a run kind under the project's direction. */
+function plannedDirections(mapping: Mapping, kind: RunKind, project: Project): { pull: boolean; push: boolean; merge: boolean } {
+  const pullAllowed = project.direction !== "push" && (mapping.direction === "pull" || mapping.direction === "both");
+  const pushAllowed = project.direction !== "pull" && (mapping.direction === "push" || mapping.direction === "both");
+  if (kind === "pull") return { pull: pullAllowed, push: false, merge: false };
+  if (kind === "push") return { pull: false, push: pushAllowed, merge: false };
+  const merge = pullAllowed && pushAllowed && mapping.direction === "both";
+  return { pull: pullAllowed && !merge, push: pushAllowed && !merge, merge };
+}
+
+export async function runSync(deps: SyncDeps, request: SyncRequest): Promise<Run> {
+  const { project } = request;
+  const run = await deps.runs.start({ projectId: project.id, kind: request.kind, dryRun: request.dryRun, userId: request.userId, identity: request.identity });
+  const counts = { ...EMPTY_COUNTS };
+  try {
+    const mappings = await deps.projects.mappings(project.id);
+    let items = (await deps.projects.items(project.id)).filter((item) => item.link);
+    if (request.itemRefs) {
+      const wanted = new Set(request.itemRefs.map((ref) => ref.toUpperCase()));
+      items = items.filter((item) => wanted.has(item.id.toUpperCase()) || wanted.has(item.key));
+    }
+    const jiraFields = [...new Set(["status", "updated", ...mappings.map((mapping) => mapping.jiraField)])];
+    // One bulk read for all linked issues (batches of Jira's maximum), not one call per item.
+    const issues = new Map((await deps.jira.bulkFetch(items.map((item) => item.link!.jiraIssueId), { fields: jiraFields })).map((issue) => [issue.id, issue]));
+    const users = await userResolver(deps.jira, items, mappings, request.kind);
+    for (const item of items) {
+      const result = await syncItem(deps, request, run.id, item, issues.get(item.link!.jiraIssueId), mappings, users);
+      counts[result.outcome] += 1;
+    }
+    return await deps.runs.finish(run.id, counts, null);
+  } catch (error) {
+    const message = error instanceof JiraAuthorizationExpiredError ? `${error.message}` : error instanceof Error ? error.message : String(error);
+    return deps.runs.finish(run.id, counts, message);
+  }
+}
+
+async function syncItem(deps: SyncDeps, request: SyncRequest, runId: string, item: Item, issue: JiraIssue | undefined, mappings: Mapping[], users: Map<string, { accountId: string } | { name: string }>): Promise<RunItem> {
+  const record = async (outcome: ItemOutcome, changes: FieldChange[], messages: string[]) => {
+    const entry: RunItem = { itemId: item.id, itemKey: item.key, jiraKey: issue?.key ?? item.link!.jiraKey, outcome, changes, messages };
+    await deps.runs.addItem(runId, entry);
+    return entry;
+  };
+  if (!issue) {
+    return record("failed", [], [`${item.link!.jiraKey}: Issue does not exist or you do not have permission to see it (as ${request.identity}). Check the identity's permissions in Jira, or re-link the item.`]);
+  }
+  const snapshots = await deps.projects.snapshots(item.id);
+  const messages: string[] = [];
+  const changes: FieldChange[] = [];
+  const newValues = { ...item.values };
+  const newSnapshots = new Map<string, unknown>();
+  const jiraWrites: Record<string, unknown> = {};
+  const writeMappings = new Map<string, Mapping>();
+  let statusPush: { mapping: Mapping; value: string } | null = null;
+  const pulled: Record<string, unknown> = {};
+  const ctx: TransformContext = { flavour: deps.jira.flavour, hoursPerDay: deps.hoursPerDay, itemUrl: deps.itemUrl(item), today: deps.today, item: item.values, pulled, jiraUser: (email) => users.get(email.toLowerCase()) ?? null };
+  const fields = issue.fields ?? {};
+  let conflicts = 0;
+
+  for (const mapping of mappings) {
+    const plan = plannedDirections(mapping, request.kind, request.project);
+    if (!plan.pull && !plan.push && !plan.merge) continue;
+    if (!(mapping.jiraField in fields) && mapping.transform.kind !== "ratio") {
+      messages.push(`Field '${mapping.jiraField}' is not on ${issue.key} (it may have been removed or is not on its screens); '${mapping.tandemField}' was skipped.`);
+      continue;
+    }
+    const tandemValue = item.values[mapping.tandemField] ?? null;
+    const jiraRead = plan.push && !plan.merge && ["itemUrl", "now", "number", "copy", "date"].includes(mapping.transform.kind) ? { ok: true as const, value: fields[mapping.jiraField] ?? null } : fromJira(mapping, fields[mapping.jiraField], ctx);
+    if (!jiraRead.ok) {
+      messages.push(`${mapping.tandemField}: ${jiraRead.warning}`);
+      continue;
+    }
+    const jiraValue = jiraRead.value;
+    if (plan.pull) pulled[mapping.tandemField] = jiraValue;
+    let decision: ReturnType<typeof mergeField>;
+    if (plan.merge) {
+      decision = mergeField({ base: snapshots.has(mapping.id) ? snapshots.get(mapping.id) : undefined, tandem: tandemValue, jira: jiraValue, policy: request.project.conflictPolicy, tandemChangedAt: item.updatedAt, jiraChangedAt: Date.parse(String(fields.updated ?? "").replace(/([+-]\d{2})(\d{2})$/, "$1:$2")) });
+    } else if (plan.pull) {
+      decision = sameValue(tandemValue, jiraValue) ? { action: "none", value: jiraValue } : { action: "to-tandem", value: jiraValue };
+    } else {
+      const desired = toJira(mapping, tandemValue, ctx);
+      if (!desired.ok) {
+        messages.push(`${mapping.tandemField}: ${desired.warning}`);
+        continue;
+      }
+      const current = mapping.transform.kind === "status" || mapping.transform.kind === "duration" || mapping.transform.kind === "richText" || mapping.transform.kind === "person" || mapping.transform.kind === "valueMap" ? fromJira(mapping, fields[mapping.jiraField], ctx) : { ok: true as const, value: fields[mapping.jiraField] ?? null };
+      const compareTo = ["itemUrl", "now", "number", "copy", "date"].includes(mapping.transform.kind) ? desired.value : tandemValue;
+      decision = current.ok && sameValue(current.value, compareTo) ? { action: "none", value: tandemValue } : { action: "to-jira", value: tandemValue };
+    }
+
+    switch (decision.action) {
+      case "none":
+        newSnapshots.set(mapping.id, decision.value);
+        break;
+      case "to-tandem":
+        changes.push({ field: mapping.tandemField, side: "tandem", before: tandemValue, after: decision.value });
+        newValues[mapping.tandemField] = decision.value;
+        newSnapshots.set(mapping.id, decision.value);
+        break;
+      case "to-jira": {
+        if (mapping.transform.kind === "status") {
+          statusPush = { mapping, value: String(decision.value) };
+          changes.push({ field: mapping.tandemField, side: "jira", before: jiraValue, after: decision.value });
+          break;
+        }
+        const write = toJira(mapping, decision.value, ctx);
+        if (!write.ok) {
+          messages.push(`${mapping.tandemField}: ${write.warning}`);
+          break;
+        }
+        changes.push({ field: mapping.tandemField, side: "jira", before: fields[mapping.jiraField] ?? null, after: write.value });
+        jiraWrites[mapping.jiraField] = mapping.jiraField === "timetracking" ? { ...((jiraWrites.timetracking as object) ?? {}), ...(write.value as object) } : write.value;
+        writeMappings.set(mapping.jiraField, mapping);
+        newSnapshots.set(mapping.id, decision.value);
+        break;
+      }
+      case "conflict":
+        conflicts += 1;
+        messages.push(`${mapping.tandemField}: changed on both sides (Tandem ${JSON.stringify(decision.tandem)}, Jira ${JSON.stringify(decision.jira)}); held for a person to resolve.`);
+        if (!request.dryRun) await deps.runs.addConflict({ projectId: request.project.id, itemId: item.id, mappingId: mapping.id, tandem: decision.tandem, jira: decision.jira });
+        break;
+    }
+  }
+
+  if (request.dryRun) return record(changes.length ? "changed" : conflicts ? "conflict" : messages.length ? "warning" : "unchanged", changes, ["dry run: nothing was written", ...messages]);
+
+  // Jira first: if Jira refuses a field, that field fails and the rest are written.
+  let failedFields: string[] = [];
+  try {
+    if (Object.keys(jiraWrites).length) {
+      try {
+        await deps.jira.editIssue(issue.id, { fields: jiraWrites });
+      } catch (error) {
+        if (!(error instanceof JiraValidationError) || Object.keys(error.fieldErrors).length === 0) throw error;
+        failedFields = Object.keys(error.fieldErrors).filter((field) => field in jiraWrites);
+        for (const field of failedFields) {
+          messages.push(`${writeMappings.get(field)?.tandemField ?? field}: Jira refused the value — ${error.fieldErrors[field]}`);
+          newSnapshots.delete(writeMappings.get(field)!.id);
+          delete jiraWrites[field];
+        }
+        if (Object.keys(jiraWrites).length) await deps.jira.editIssue(issue.id, { fields: jiraWrites });
+      }
+    }
+    if (statusPush) {
+      const target = statusTarget(statusPush.mapping, statusPush.value);
+      const current = fields.status as { name: string; statusCategory: { key: string } };
+      const walked = target ? await walkToStatus(deps.jira, issue.id, { name: current.name, category: current.statusCategory.key }, target) : { ok: false as const, warning: `Tandem status '${statusPush.value}' has no Jira status mapped.` };
+      if (walked.ok) newSnapshots.set(statusPush.mapping.id, statusPush.value);
+      else messages.push(walked.warning);
+    }
+  } catch (error) {
+    if (error instanceof JiraAuthorizationExpiredError) throw error;
+    const message = error instanceof JiraError ? error.message : String(error);
+    return record("failed", [], [`${issue.key}: ${message}`, ...messages]);
+  }
+
+  // Then the store, atomically: values, snapshots and key together, or nothing (a concurrent edit wins and the
+  // next run picks it up).
+  const committed = await deps.projects.updateItemAtomically(item, newValues, newSnapshots, issue.key);
+  if (!committed) return record("warning", [], [`${item.key} changed in Tandem while syncing; its Jira writes are done, and the next run will settle the rest.`, ...messages]);
+  const effective = changes.filter((change) => !(change.side === "jira" && failedFields.some((field) => writeMappings.get(field)?.tandemField === change.field)));
+  const outcome: ItemOutcome = failedFields.length || (messages.length && effective.length === 0 && conflicts === 0) ? "warning" : conflicts ? "conflict" : effective.length ? "changed" : messages.length ? "warning" : "unchanged";
+  return record(outcome, effective, messages);
+}
+
+/** Jira users for the people a push writes, looked up once per run by email. */
+async function userResolver(jira: JiraClient, items: Item[], mappings: Mapping[], kind: RunKind) {
+  const users = new Map<string, { accountId: string } | { name: string }>();
+  if (kind === "pull") return users;
+  const emails = new Set<string>();
+  for (const mapping of mappings.filter((candidate) => candidate.transform.kind === "person" && candidate.direction !== "pull")) {
+    for (const item of items) {
+      const value = item.values[mapping.tandemField];
+      if (typeof value === "string" && value.includes("@")) emails.add(value.toLowerCase());
+    }
+  }
+  for (const email of emails) {
+    const found = await jira.request<{ accountId?: string; name?: string; emailAddress?: string }[]>("GET", `/rest/api/${jira.apiVersion}/user/search`, { query: jira.flavour === "cloud" ? { query: email } : { username: email } });
+    const match = found.data.find((user) => user.emailAddress?.toLowerCase() === email) ?? found.data[0];
+    if (match) users.set(email, jira.flavour === "cloud" ? { accountId: match.accountId! } : { name: match.name! });
+  }
+  return users;
+}

@@ -1,0 +1,202 @@
+// Projects, their work items, links to Jira issues, mappings and per-link snapshots.
+import { randomUUID } from "node:crypto";
+import type { ConflictPolicy, Mapping, ProjectDirection, TandemField } from "../engine/model.ts";
+import type { SqlDatabase } from "./database.ts";
+
+export interface Project {
+  id: string;
+  key: string;
+  name: string;
+  fields: TandemField[];
+  connectorId: string | null;
+  jiraProjects: string[];
+  jqlScope: string;
+  direction: ProjectDirection;
+  conflictPolicy: ConflictPolicy;
+  /** "service" = the connector's account; "user" = the identity of whoever runs the sync. */
+  syncIdentity: "service" | "user";
+  createdAt: number;
+}
+
+export interface Item {
+  id: string;
+  projectId: string;
+  key: string;
+  values: Record<string, unknown>;
+  version: number;
+  updatedAt: number;
+  link: { jiraIssueId: string; jiraKey: string } | null;
+}
+
+interface ProjectRow {
+  id: string;
+  key: string;
+  name: string;
+  fields: string;
+  connector_id: string | null;
+  jira_projects: string;
+  jql_scope: string;
+  direction: ProjectDirection;
+  conflict_policy: ConflictPolicy;
+  sync_identity: "service" | "user";
+  created_at: number;
+}
+
+interface ItemRow {
+  id: string;
+  project_id: string;
+  key: string;
+  values_json: string;
+  version: number;
+  updated_at: number;
+  jira_issue_id: string | null;
+  jira_key: string | null;
+}
+
+const toProject = (row: ProjectRow): Project => ({
+  id: row.id,
+  key: row.key,
+  name: row.name,
+  fields: JSON.parse(row.fields) as TandemField[],
+  connectorId: row.connector_id,
+  jiraProjects: JSON.parse(row.jira_projects) as string[],
+  jqlScope: row.jql_scope,
+  direction: row.direction,
+  conflictPolicy: row.conflict_policy,
+  syncIdentity: row.sync_identity,
+  createdAt: Number(row.created_at),
+});
+
+const toItem = (row: ItemRow): Item => ({
+  id: row.id,
+  projectId: row.project_id,
+  key: row.key,
+  values: JSON.parse(row.values_json) as Record<string, unknown>,
+  version: Number(row.version),
+  updatedAt: Number(row.updated_at),
+  link: row.jira_issue_id ? { jiraIssueId: row.jira_issue_id, jiraKey: row.jira_key! } : null,
+});
+
+const ITEM_SELECT = "SELECT items.*, links.jira_issue_id, links.jira_key FROM items LEFT JOIN links ON links.item_id = items.id";
+
+export class ProjectRepository {
+  private db: SqlDatabase;
+  constructor(db: SqlDatabase) {
+    this.db = db;
+  }
+
+  async create(input: { key: string; name: string; fields: TandemField[] }): Promise<Project> {
+    const id = randomUUID();
+    await this.db.run(
+      "INSERT INTO projects (id, key, name, fields, connector_id, jira_projects, jql_scope, direction, conflict_policy, sync_identity, next_item_number, created_at) VALUES (?, ?, ?, ?, NULL, '[]', '', 'two-way', 'hold', 'service', 1, ?)",
+      [id, input.key.toUpperCase(), input.name, JSON.stringify(input.fields), Date.now()],
+    );
+    return (await this.byId(id))!;
+  }
+
+  async list(): Promise<Project[]> {
+    return (await this.db.all<ProjectRow>("SELECT * FROM projects ORDER BY key")).map(toProject);
+  }
+
+  async byId(id: string): Promise<Project | undefined> {
+    const row = await this.db.get<ProjectRow>("SELECT * FROM projects WHERE id = ? OR key = ?", [id, id.toUpperCase()]);
+    return row ? toProject(row) : undefined;
+  }
+
+  /** The Jira association; links and history stay whatever changes here. */
+  async associate(id: string, input: { connectorId: string | null; jiraProjects: string[]; jqlScope: string; direction: ProjectDirection; conflictPolicy: ConflictPolicy; syncIdentity: "service" | "user" }): Promise<void> {
+    await this.db.run("UPDATE projects SET connector_id = ?, jira_projects = ?, jql_scope = ?, direction = ?, conflict_policy = ?, sync_identity = ? WHERE id = ?", [
+      input.connectorId, JSON.stringify(input.jiraProjects.map((key) => key.toUpperCase())), input.jqlScope, input.direction, input.conflictPolicy, input.syncIdentity, id,
+    ]);
+  }
+
+  async setFields(id: string, fields: TandemField[]): Promise<void> {
+    await this.db.run("UPDATE projects SET fields = ? WHERE id = ?", [JSON.stringify(fields), id]);
+  }
+
+  // ---- items ----
+
+  async addItem(projectId: string, values: Record<string, unknown>): Promise<Item> {
+    return this.db.transaction(async (tx) => {
+      const project = (await tx.get<{ key: string; next_item_number: number }>("SELECT key, next_item_number FROM projects WHERE id = ?", [projectId]))!;
+      const id = randomUUID();
+      const now = Date.now();
+      await tx.run("UPDATE projects SET next_item_number = next_item_number + 1 WHERE id = ?", [projectId]);
+      await tx.run("INSERT INTO items (id, project_id, key, values_json, version, created_at, updated_at) VALUES (?, ?, ?, ?, 1, ?, ?)", [id, projectId, `${project.key}-${project.next_item_number}`, JSON.stringify(values), now, now]);
+      return (await this.item(id, tx))!;
+    });
+  }
+
+  async item(idOrKey: string, db: SqlDatabase = this.db): Promise<Item | undefined> {
+    const row = await db.get<ItemRow>(`${ITEM_SELECT} WHERE items.id = ? OR items.key = ?`, [idOrKey, idOrKey.toUpperCase()]);
+    return row ? toItem(row) : undefined;
+  }
+
+  async items(projectId: string): Promise<Item[]> {
+    return (await this.db.all<ItemRow>(`${ITEM_SELECT} WHERE items.project_id = ? ORDER BY items.created_at`, [projectId])).map(toItem);
+  }
+
+  /** Optimistic update: fails (returns false) when someone changed the item since `version`. */
+  async updateItem(id: string, values: Record<string, unknown>, version: number, db: SqlDatabase = this.db): Promise<boolean> {
+    return (await db.run("UPDATE items SET values_json = ?, version = version + 1, updated_at = ? WHERE id = ? AND version = ?", [JSON.stringify(values), Date.now(), id, version])).changes === 1;
+  }
+
+  async link(itemId: string, jiraIssueId: string, jiraKey: string): Promise<void> {
+    await this.db.transaction(async (tx) => {
+      await tx.run("DELETE FROM snapshots WHERE item_id = ?", [itemId]);
+      await tx.run("INSERT INTO links (item_id, jira_issue_id, jira_key, linked_at) VALUES (?, ?, ?, ?) ON CONFLICT (item_id) DO UPDATE SET jira_issue_id = excluded.jira_issue_id, jira_key = excluded.jira_key, linked_at = excluded.linked_at", [itemId, jiraIssueId, jiraKey, Date.now()]);
+    });
+  }
+
+  async unlink(itemId: string): Promise<boolean> {
+    return this.db.transaction(async (tx) => {
+      await tx.run("DELETE FROM snapshots WHERE item_id = ?", [itemId]);
+      return (await tx.run("DELETE FROM links WHERE item_id = ?", [itemId])).changes > 0;
+    });
+  }
+
+  async updateLinkKey(itemId: string, jiraKey: string, db: SqlDatabase = this.db): Promise<void> {
+    await db.run("UPDATE links SET jira_key = ? WHERE item_id = ?", [jiraKey, itemId]);
+  }
+
+  /** A synced item's new values, snapshots and current Jira key in one transaction, if nobody edited it meanwhile. */
+  async updateItemAtomically(item: Item, values: Record<string, unknown>, snapshots: Map<string, unknown>, jiraKey: string): Promise<boolean> {
+    return this.db.transaction(async (tx) => {
+      const changed = JSON.stringify(values) !== JSON.stringify(item.values);
+      if (changed && !(await this.updateItem(item.id, values, item.version, tx))) return false;
+      if (!changed) {
+        const current = await tx.get<{ version: number }>("SELECT version FROM items WHERE id = ?", [item.id]);
+        if (Number(current?.version) !== item.version) return false;
+      }
+      for (const [mappingId, value] of snapshots) await this.saveSnapshot(item.id, mappingId, value, tx);
+      if (item.link && item.link.jiraKey !== jiraKey) await this.updateLinkKey(item.id, jiraKey, tx);
+      return true;
+    });
+  }
+
+  // ---- mappings and snapshots ----
+
+  async mappings(projectId: string): Promise<Mapping[]> {
+    const rows = await this.db.all<{ id: string; tandem_field: string; jira_field: string; direction: Mapping["direction"]; transform: string }>("SELECT * FROM mappings WHERE project_id = ? ORDER BY rowid", [projectId]);
+    return rows.map((row) => ({ id: row.id, tandemField: row.tandem_field, jiraField: row.jira_field, direction: row.direction, transform: JSON.parse(row.transform) }));
+  }
+
+  async replaceMappings(projectId: string, mappings: Omit<Mapping, "id">[]): Promise<Mapping[]> {
+    await this.db.transaction(async (tx) => {
+      await tx.run("DELETE FROM mappings WHERE project_id = ?", [projectId]);
+      for (const mapping of mappings) {
+        await tx.run("INSERT INTO mappings (id, project_id, tandem_field, jira_field, direction, transform) VALUES (?, ?, ?, ?, ?, ?)", [randomUUID(), projectId, mapping.tandemField, mapping.jiraField, mapping.direction, JSON.stringify(mapping.transform)]);
+      }
+    });
+    return this.mappings(projectId);
+  }
+
+  async snapshots(itemId: string): Promise<Map<string, unknown>> {
+    const rows = await this.db.all<{ mapping_id: string; value_json: string }>("SELECT mapping_id, value_json FROM snapshots WHERE item_id = ?", [itemId]);
+    return new Map(rows.map((row) => [row.mapping_id, JSON.parse(row.value_json)]));
+  }
+
+  async saveSnapshot(itemId: string, mappingId: string, value: unknown, db: SqlDatabase = this.db): Promise<void> {
+    await db.run("INSERT INTO snapshots (item_id, mapping_id, value_json, synced_at) VALUES (?, ?, ?, ?) ON CONFLICT (item_id, mapping_id) DO UPDATE SET value_json = excluded.value_json, synced_at = excluded.synced_at", [itemId, mappingId, JSON.stringify(value ?? null), Date.now()]);
+  }
+}
