@@ -1,10 +1,30 @@
 // `tandem serve --demo`: the sandbox Jira beside Tandem, with a demo connector already configured and tested.
 import { connectAndTest, type TestReport } from "../connectors/connect-test.ts";
 import { jiraForConnector } from "../connectors/jira-for.ts";
+import { SCHEDULER_PRESET } from "../engine/presets.ts";
+import type { JiraClient } from "../jira/client.ts";
+import { JiraMetadata } from "../jira/metadata.ts";
 import { startSandbox, type RunningSandbox } from "../sandbox/server.ts";
 import type { TandemStore } from "../store/store.ts";
 
 export const DEMO_CONNECTOR = "Sandbox Jira (demo)";
+
+export const DEMO_PROJECT = "SCHED";
+
+/** A project ready to Pull and Push: the scheduler preset, its tasks linked to the sandbox's SCHED issues. */
+async function ensureDemoProject(store: TandemStore, connectorId: string, jira: JiraClient): Promise<void> {
+  if (await store.projects.byId(DEMO_PROJECT)) return;
+  const project = await store.projects.create({ key: DEMO_PROJECT, name: "Release 3 schedule (demo)", fields: SCHEDULER_PRESET.fields });
+  await store.projects.associate(project.id, { connectorId, jiraProjects: ["SCHED"], jqlScope: "", direction: "two-way", conflictPolicy: "hold", syncIdentity: "service" });
+  const metadata = new JiraMetadata(jira);
+  const mappings = [];
+  for (const mapping of SCHEDULER_PRESET.mappings) mappings.push({ ...mapping, jiraField: (await metadata.field(mapping.jiraField))?.id ?? mapping.jiraField });
+  await store.projects.replaceMappings(project.id, mappings);
+  for await (const issue of jira.search("project = SCHED AND issuetype != Epic ORDER BY key ASC", { fields: ["summary"] })) {
+    const item = await store.projects.addItem(project.id, { title: String(issue.fields?.summary ?? issue.key), status: "Not Started" });
+    await store.projects.link(item.id, issue.id, issue.key);
+  }
+}
 
 export async function startDemo(store: TandemStore, options: { sandboxPort?: number } = {}): Promise<{ sandbox: RunningSandbox; report: TestReport }> {
   const sandbox = await startSandbox({ port: options.sandboxPort ?? 0, seed: "demo", flavour: "cloud" });
@@ -19,7 +39,9 @@ export async function startDemo(store: TandemStore, options: { sandboxPort?: num
     await store.connectors.setCredentials(existing.id, "api-token", credentials);
     connector = await store.connectors.byId(existing.id);
   }
-  const report = await connectAndTest(await jiraForConnector(store, connector!), "api-token", sandbox.url);
+  const jira = await jiraForConnector(store, connector!);
+  const report = await connectAndTest(jira, "api-token", sandbox.url);
   await store.connectors.setLastTest(connector!.id, report);
+  await ensureDemoProject(store, connector!.id, jira);
   return { sandbox, report };
 }

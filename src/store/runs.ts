@@ -106,8 +106,8 @@ export class RunRepository {
     return rows.map((row) => ({ itemId: row.item_id, itemKey: row.item_key, jiraKey: row.jira_key, outcome: row.outcome, changes: JSON.parse(row.changes), messages: JSON.parse(row.messages) }));
   }
 
-  async list(projectId: string, options: { kind?: RunKind; limit?: number } = {}): Promise<Run[]> {
-    const rows = await this.db.all<RunRow>(`SELECT * FROM runs WHERE project_id = ?${options.kind ? " AND kind = ?" : ""} ORDER BY started_at DESC LIMIT ?`, [
+  async list(projectId: string, options: { kind?: RunKind; limit?: number; realOnly?: boolean } = {}): Promise<Run[]> {
+    const rows = await this.db.all<RunRow>(`SELECT * FROM runs WHERE project_id = ?${options.kind ? " AND kind = ?" : ""}${options.realOnly ? " AND dry_run = 0" : ""} ORDER BY started_at DESC LIMIT ?`, [
       projectId, ...(options.kind ? [options.kind] : []), options.limit ?? 50,
     ]);
     return rows.map(toRun);

@@ -94,6 +94,26 @@ describe("tandem serve, login and connector commands", { timeout: 120_000 }, () 
       assert.match(missing.stderr, /--auth pat needs --token/);
       const removed = await cli("connector", "remove", "wrong", "--yes", "--json");
       assert.equal(removed.status, 0, removed.stderr);
+
+      // The demo project is ready to Pull and Push.
+      const pulled = await cli("pull", "SCHED", "--json");
+      assert.equal(pulled.status, 0, pulled.stderr);
+      const pull = JSON.parse(pulled.stdout);
+      assert.equal(pull.run.status, "succeeded");
+      assert.ok(pull.items.length > 0 && pull.items.every((item: { jiraKey: string }) => item.jiraKey.startsWith("SCHED-")));
+      const firstItem = pull.items[0].itemKey;
+      assert.equal((await cli("item", "edit", firstItem, "criticality=High", "daysUntilCritical=4")).status, 0);
+      const dry = JSON.parse((await cli("push", "SCHED", "--dry-run", "--json")).stdout);
+      assert.equal(dry.run.dryRun, true);
+      assert.ok(dry.items.find((item: { itemKey: string }) => item.itemKey === firstItem).changes.some((change: { field: string; after: unknown }) => change.field === "criticality" && change.after === "High"));
+      assert.equal((await cli("push", "SCHED")).status, 0);
+      const second = JSON.parse((await cli("push", "SCHED", "--json")).stdout);
+      assert.ok(second.items.every((item: { outcome: string }) => item.outcome === "unchanged"), "nothing left to push");
+      const history = JSON.parse((await cli("history", "SCHED", "--json")).stdout);
+      assert.deepEqual(history.slice(0, 4).map((run: { kind: string; dryRun: boolean }) => [run.kind, run.dryRun]), [["push", false], ["push", false], ["push", true], ["pull", false]]);
+      const badValue = await cli("item", "edit", firstItem, "daysUntilCritical=soon");
+      assert.equal(badValue.status, 1);
+      assert.match(badValue.stderr, /'daysUntilCritical' is a number field/);
     } finally {
       server.kill("SIGTERM");
       await once(server, "exit");

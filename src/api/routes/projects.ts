@@ -78,8 +78,9 @@ export function projectRoutes(store: TandemStore, publicUrl: () => string) {
 
   app.openapi(createRoute({ method: "get", path: "/projects/{id}", tags: ["projects"], security, request: { params: IdParam }, responses: { 200: json(Any, "The project, its mappings and last runs"), ...errors } }), async (c) => {
     const target = await project(c.req.valid("param").id);
-    const [lastPull] = await store.runs.list(target.id, { kind: "pull", limit: 1 });
-    const [lastPush] = await store.runs.list(target.id, { kind: "push", limit: 1 });
+    // The last real Pull and Push (dry runs are in the history but change nothing).
+    const [lastPull] = await store.runs.list(target.id, { kind: "pull", limit: 1, realOnly: true });
+    const [lastPush] = await store.runs.list(target.id, { kind: "push", limit: 1, realOnly: true });
     return c.json({ ...target, mappings: await store.projects.mappings(target.id), lastPull: lastPull ?? null, lastPush: lastPush ?? null }, 200);
   });
 

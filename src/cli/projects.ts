@@ -1,0 +1,144 @@
+// Projects, items, links and syncs from the command line: `tandem project ...`, `tandem item ...`, `tandem link`,
+// `tandem unlink`, `tandem search-issues`, `tandem pull|push|sync`, `tandem history`, `tandem conflicts`, `tandem resolve`.
+import { Command, Option } from "commander";
+import { apiCall } from "./api-client.ts";
+import { UsageError } from "./options.ts";
+import { printJson, printTable } from "./output.ts";
+
+interface RunResult {
+  run: { id: string; kind: string; status: string; dryRun: boolean; identity: string; counts: Record<string, number>; error: string | null };
+  items: { itemKey: string; jiraKey: string | null; outcome: string; changes: { field: string; side: string; before: unknown; after: unknown }[]; messages: string[] }[];
+}
+
+/** `key=value` pairs; numbers and null are read as such, everything else stays text. */
+function parseValues(pairs: string[]): Record<string, unknown> {
+  return Object.fromEntries(pairs.map((pair) => {
+    const at = pair.indexOf("=");
+    if (at <= 0) throw new UsageError(`'${pair}' is not field=value.`);
+    const raw = pair.slice(at + 1);
+    const value = raw === "null" ? null : raw !== "" && Number.isFinite(Number(raw)) && !/^\d{4}-\d{2}-\d{2}$/.test(raw) ? Number(raw) : raw;
+    return [pair.slice(0, at), value];
+  }));
+}
+
+function printRun(result: RunResult, json?: boolean) {
+  if (json) return printJson(result);
+  const { run } = result;
+  console.log(`${run.kind} ${run.dryRun ? "(dry run) " : ""}${run.status} as ${run.identity}: ${Object.entries(run.counts).filter(([, count]) => count > 0).map(([outcome, count]) => `${count} ${outcome}`).join(", ") || "no linked items"}${run.error ? `\n  ${run.error}` : ""}`);
+  for (const item of result.items) {
+    if (item.outcome === "unchanged") continue;
+    console.log(`  ${item.itemKey} ↔ ${item.jiraKey ?? "?"}: ${item.outcome}`);
+    for (const change of item.changes) console.log(`    ${change.field} (${change.side}): ${JSON.stringify(change.before)} → ${JSON.stringify(change.after)}`);
+    for (const message of item.messages) console.log(`    ${message}`);
+  }
+  console.log(`  run ${run.id}`);
+  if (run.status === "failed") process.exitCode = 1;
+}
+
+export function projectCommands(): Command[] {
+  const project = new Command("project").description("Projects and their Jira association");
+  project.command("list").description("List projects").option("--json", "print as JSON").action(async (flags: { json?: boolean }) => {
+    const list = await apiCall<{ key: string; name: string; direction: string; jiraProjects: string[] }[]>("GET", "/projects");
+    if (flags.json) return printJson(list);
+    printTable(list.map((item) => ({ ...item, jira: item.jiraProjects.join(",") })), ["key", "name", "direction", "jira"]);
+  });
+  project.command("add").description("Add a project").requiredOption("--key <key>", "short key, e.g. REL").requiredOption("--name <name>", "name")
+    .addOption(new Option("--preset <preset>", "fields and mappings of a reference role").choices(["scheduler"])).option("--json", "print as JSON")
+    .action(async (flags: { key: string; name: string; preset?: string; json?: boolean }) => {
+      const created = await apiCall<{ key: string }>("POST", "/projects", { key: flags.key, name: flags.name, ...(flags.preset ? { preset: flags.preset } : {}) });
+      if (flags.json) return printJson(created);
+      console.log(`Added project ${created.key}. Connect it: tandem project connect ${created.key} --connector NAME --jira-project KEY`);
+    });
+  project.command("show <project>").description("Show a project, its mappings and last runs").option("--json", "print as JSON").action(async (ref: string, flags: { json?: boolean }) => {
+    const shown = await apiCall<Record<string, unknown> & { mappings: { tandemField: string; jiraField: string; direction: string; transform: { kind: string } }[]; lastPull: { startedAt: number; id: string } | null; lastPush: { startedAt: number; id: string } | null }>("GET", `/projects/${encodeURIComponent(ref)}`);
+    if (flags.json) return printJson(shown);
+    console.log(`${shown.key}: ${shown.name} — ${shown.direction}, conflicts: ${shown.conflictPolicy}, identity: ${shown.syncIdentity}, Jira projects: ${(shown.jiraProjects as string[]).join(", ") || "none"}`);
+    console.log(`  last pull: ${shown.lastPull ? `${new Date(shown.lastPull.startedAt).toISOString()} (run ${shown.lastPull.id})` : "never"}`);
+    console.log(`  last push: ${shown.lastPush ? `${new Date(shown.lastPush.startedAt).toISOString()} (run ${shown.lastPush.id})` : "never"}`);
+    printTable(shown.mappings.map((mapping) => ({ ...mapping, transform: mapping.transform.kind })), ["tandemField", "direction", "jiraField", "transform"]);
+  });
+  project.command("connect <project>").description("Associate a project with a connector and Jira projects")
+    .requiredOption("--connector <connector>", "connector name or id").requiredOption("--jira-project <keys...>", "Jira project keys")
+    .option("--jql <jql>", "JQL scope", "").addOption(new Option("--direction <direction>").choices(["pull", "push", "two-way"]).default("two-way"))
+    .addOption(new Option("--conflicts <policy>").choices(["jira-wins", "tandem-wins", "newest-wins", "hold"]).default("hold"))
+    .addOption(new Option("--identity <identity>", "whose Jira identity syncs").choices(["service", "user"]).default("service")).option("--json", "print as JSON")
+    .action(async (ref: string, flags: { connector: string; jiraProject: string[]; jql: string; direction: string; conflicts: string; identity: string; json?: boolean }) => {
+      const result = await apiCall("PUT", `/projects/${encodeURIComponent(ref)}/jira`, { connector: flags.connector, jiraProjects: flags.jiraProject, jqlScope: flags.jql, direction: flags.direction, conflictPolicy: flags.conflicts, syncIdentity: flags.identity });
+      if (flags.json) return printJson(result);
+      console.log(`Connected ${ref} to ${flags.jiraProject.join(", ")} through '${flags.connector}'.`);
+    });
+  project.command("mapping <project>").description("Set a project's mappings from a preset or a JSON file")
+    .addOption(new Option("--preset <preset>").choices(["scheduler"])).option("--file <file>", "JSON array of mappings").option("--json", "print as JSON")
+    .action(async (ref: string, flags: { preset?: string; file?: string; json?: boolean }) => {
+      if (!flags.preset && !flags.file) throw new UsageError("Give --preset or --file.");
+      const { readFileSync } = await import("node:fs");
+      const body = flags.preset ? { preset: flags.preset } : { mappings: JSON.parse(readFileSync(flags.file!, "utf8")) };
+      const saved = await apiCall<unknown[]>("PUT", `/projects/${encodeURIComponent(ref)}/mappings`, body);
+      if (flags.json) return printJson(saved);
+      console.log(`Saved ${saved.length} mapping(s).`);
+    });
+
+  const item = new Command("item").description("Work items");
+  item.command("list <project>").description("List a project's items").option("--json", "print as JSON").action(async (ref: string, flags: { json?: boolean }) => {
+    const items = await apiCall<{ key: string; values: Record<string, unknown>; link: { jiraKey: string } | null }[]>("GET", `/projects/${encodeURIComponent(ref)}/items`);
+    if (flags.json) return printJson(items);
+    printTable(items.map((entry) => ({ key: entry.key, jira: entry.link?.jiraKey ?? "", title: entry.values.title, status: entry.values.status })), ["key", "jira", "status", "title"]);
+  });
+  item.command("add <project> <values...>").description("Add an item: field=value pairs (title=... required)").option("--json", "print as JSON").action(async (ref: string, values: string[], flags: { json?: boolean }) => {
+    const created = await apiCall<{ key: string }>("POST", `/projects/${encodeURIComponent(ref)}/items`, { values: parseValues(values) });
+    if (flags.json) return printJson(created);
+    console.log(`Added ${created.key}.`);
+  });
+  item.command("edit <item> <values...>").description("Edit an item: field=value pairs").option("--json", "print as JSON").action(async (ref: string, values: string[], flags: { json?: boolean }) => {
+    const updated = await apiCall<{ key: string }>("PATCH", `/items/${encodeURIComponent(ref)}`, { values: parseValues(values) });
+    if (flags.json) return printJson(updated);
+    console.log(`Updated ${updated.key}.`);
+  });
+
+  const link = new Command("link").description("Link an item to a Jira issue by key").argument("<item>").argument("<jiraKey>").option("--json", "print as JSON")
+    .action(async (ref: string, key: string, flags: { json?: boolean }) => {
+      const linked = await apiCall<{ key: string; link: { jiraKey: string } }>("PUT", `/items/${encodeURIComponent(ref)}/link`, { jiraKey: key });
+      if (flags.json) return printJson(linked);
+      console.log(`${linked.key} ↔ ${linked.link.jiraKey}`);
+    });
+  const unlink = new Command("unlink").description("Unlink an item (the Jira issue is untouched)").argument("<item>").option("--json", "print as JSON")
+    .action(async (ref: string, flags: { json?: boolean }) => {
+      await apiCall("DELETE", `/items/${encodeURIComponent(ref)}/link`);
+      if (flags.json) return printJson({ unlinked: ref });
+      console.log(`Unlinked ${ref}; the Jira issue is untouched.`);
+    });
+  const search = new Command("search-issues").description("Search the project's Jira projects by summary or key").argument("<project>").argument("<text>").option("--json", "print as JSON")
+    .action(async (ref: string, text: string, flags: { json?: boolean }) => {
+      const found = await apiCall<Record<string, unknown>[]>("GET", `/projects/${encodeURIComponent(ref)}/search-issues?text=${encodeURIComponent(text)}`);
+      if (flags.json) return printJson(found);
+      printTable(found, ["key", "status", "summary"]);
+    });
+
+  const runs = (["pull", "push", "sync"] as const).map((kind) =>
+    new Command(kind).description(kind === "sync" ? "Two-way sync with three-way merge" : kind === "pull" ? "Pull from Jira into Tandem" : "Push from Tandem to Jira")
+      .argument("<project>").option("--dry-run", "show every change without making any").option("--item <items...>", "only these items").option("--json", "print as JSON")
+      .action(async (ref: string, flags: { dryRun?: boolean; item?: string[]; json?: boolean }) => {
+        printRun(await apiCall<RunResult>("POST", `/projects/${encodeURIComponent(ref)}/${kind}`, { dryRun: Boolean(flags.dryRun), ...(flags.item ? { items: flags.item } : {}) }), flags.json);
+      }),
+  );
+  const history = new Command("history").description("A project's runs, or one run's items").argument("<project>").option("--run <id>", "one run").addOption(new Option("--outcome <outcome>").choices(["changed", "unchanged", "warning", "failed", "conflict"])).option("--json", "print as JSON")
+    .action(async (ref: string, flags: { run?: string; outcome?: string; json?: boolean }) => {
+      if (flags.run) return printRun(await apiCall<RunResult>("GET", `/runs/${encodeURIComponent(flags.run)}${flags.outcome ? `?outcome=${flags.outcome}` : ""}`), flags.json);
+      const list = await apiCall<RunResult["run"][] & { startedAt?: number }[]>("GET", `/projects/${encodeURIComponent(ref)}/runs`);
+      if (flags.json) return printJson(list);
+      printTable(list.map((run) => ({ ...run, started: new Date((run as unknown as { startedAt: number }).startedAt).toISOString(), counts: Object.entries(run.counts).filter(([, n]) => n).map(([k, n]) => `${n} ${k}`).join(", ") })), ["started", "kind", "dryRun", "status", "identity", "counts", "id"]);
+    });
+  const conflicts = new Command("conflicts").description("Open conflicts of a project").argument("<project>").option("--json", "print as JSON")
+    .action(async (ref: string, flags: { json?: boolean }) => {
+      const list = await apiCall<Record<string, unknown>[]>("GET", `/projects/${encodeURIComponent(ref)}/conflicts`);
+      if (flags.json) return printJson(list);
+      printTable(list.map((entry) => ({ ...entry, tandem: JSON.stringify(entry.tandem), jira: JSON.stringify(entry.jira) })), ["id", "itemId", "tandem", "jira"]);
+    });
+  const resolve = new Command("resolve").description("Resolve a conflict").argument("<conflict>").addOption(new Option("--keep <side>").choices(["tandem", "jira"]).makeOptionMandatory()).option("--json", "print as JSON")
+    .action(async (id: string, flags: { keep: string; json?: boolean }) => {
+      const result = await apiCall("POST", `/conflicts/${encodeURIComponent(id)}/resolve`, { keep: flags.keep });
+      if (flags.json) return printJson(result);
+      console.log(`Resolved: kept ${flags.keep}'s value.`);
+    });
+  return [project, item, link, unlink, search, ...runs, history, conflicts, resolve];
+}
