@@ -4,6 +4,7 @@
 import type { JiraClient } from "../jira/client.ts";
 import { JiraAuthorizationExpiredError, JiraError, JiraValidationError } from "../jira/errors.ts";
 import type { JiraIssue } from "../jira/types.ts";
+import { normalizeMarkdown } from "../jira/rich-text.ts";
 import type { Item, Project, ProjectRepository } from "../store/projects.ts";
 import { EMPTY_COUNTS, type FieldChange, type ItemOutcome, type Run, type RunItem, type RunKind, type RunRepository } from "../store/runs.ts";
 import { mergeField, sameValue } from "./merge.ts";
@@ -96,7 +97,9 @@ async function syncItem(deps: SyncDeps, request: SyncRequest, runId: string, ite
       messages.push(`Field '${mapping.jiraField}' is not on ${issue.key} (it may have been removed or is not on its screens); '${mapping.tandemField}' was skipped.`);
       continue;
     }
-    const tandemValue = item.values[mapping.tandemField] ?? null;
+    const rawTandem = item.values[mapping.tandemField] ?? null;
+    // Rich text compares in its normal Markdown form, so a spelling difference is not a change.
+    const tandemValue = mapping.transform.kind === "richText" && typeof rawTandem === "string" ? normalizeMarkdown(rawTandem) : rawTandem;
     const jiraRead = plan.push && !plan.merge && ["itemUrl", "now", "number", "copy", "date"].includes(mapping.transform.kind) ? { ok: true as const, value: fields[mapping.jiraField] ?? null } : fromJira(mapping, fields[mapping.jiraField], ctx);
     if (!jiraRead.ok) {
       messages.push(`${mapping.tandemField}: ${jiraRead.warning}`);

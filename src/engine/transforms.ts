@@ -96,7 +96,9 @@ export function toJira(mapping: Mapping, value: unknown, ctx: TransformContext):
     case "valueMap": {
       if (value === null || value === undefined) return ok(null);
       const jira = Object.entries(t.map).find(([, tandem]) => tandem === value)?.[0];
-      return jira === undefined ? warn(`Tandem value '${String(value)}' has no Jira value mapped.`) : ok({ value: jira });
+      if (jira === undefined) return warn(`Tandem value '${String(value)}' has no Jira value mapped.`);
+      // Priorities are named; select options carry a value.
+      return ok(mapping.jiraField === "priority" ? { name: jira } : { value: jira });
     }
     case "itemUrl":
       return ok(ctx.itemUrl);
@@ -126,6 +128,7 @@ export function statusTarget(mapping: Mapping, tandemStatus: string): { name?: s
 
 function optionValue(value: unknown): unknown {
   if (value && typeof value === "object" && !Array.isArray(value) && "value" in value) return (value as { value: unknown }).value;
+  if (value && typeof value === "object" && !Array.isArray(value) && "name" in value) return (value as { name: unknown }).name;
   if (Array.isArray(value)) return value.map(optionValue);
   return value ?? null;
 }

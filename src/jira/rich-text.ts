@@ -29,3 +29,9 @@ export function fromJiraRichText(value: unknown): string | null {
   if (typeof value === "object" && (value as { type?: unknown }).type === "doc") return adfToMarkdown(value as AdfDoc);
   return null;
 }
+
+/** Markdown in the form Tandem stores and compares (two spellings of the same text compare equal). */
+export function normalizeMarkdown(markdown: string | null): string | null {
+  if (markdown === null || markdown.trim() === "") return null;
+  return adfToMarkdown(markdownToAdf(markdown));
+}
