@@ -6,6 +6,8 @@ import { Hono } from "hono";
 import { createApi } from "../api/app.ts";
 import type { TestReport } from "../connectors/connect-test.ts";
 import type { RunningSandbox } from "../sandbox/server.ts";
+import { webhookIntake } from "../realtime/intake.ts";
+import { WebhookProcessor } from "../realtime/processor.ts";
 import { openStore, type TandemStore } from "../store/store.ts";
 import { ensureFirstAdmin, type BootstrapResult } from "./bootstrap.ts";
 import { startDemo } from "./demo.ts";
@@ -24,6 +26,7 @@ export interface ServeOptions {
 export interface RunningTandem {
   url: string;
   store: TandemStore;
+  processor: WebhookProcessor;
   firstAdmin: BootstrapResult | null;
   demo: { sandbox: RunningSandbox; report: TestReport } | null;
   close(): Promise<void>;
@@ -34,7 +37,9 @@ export async function serve(options: ServeOptions = {}): Promise<RunningTandem> 
   const store = await openStore({ databasePath: options.databasePath ?? join(dataDir, "tandem.db"), keyFile: join(dataDir, "secret.key"), env: options.env });
   const firstAdmin = await ensureFirstAdmin(store, options.env);
   let url = "";
+  const processor = new WebhookProcessor(store, { publicUrl: () => url });
   const app = new Hono();
+  app.route("/", webhookIntake(store, processor));
   app.route("/", createApi({ store, publicUrl: () => url }));
   app.get("/", (c) => c.text("Tandem is running. The API is at /api/v1 (OpenAPI document: /api/v1/openapi.json); the web app arrives with issue #7."));
 
@@ -50,9 +55,12 @@ export async function serve(options: ServeOptions = {}): Promise<RunningTandem> 
   return {
     url,
     store,
+    processor,
     firstAdmin,
     demo,
     async close() {
+      await processor.idle();
+      processor.stop();
       await demo?.sandbox.close();
       await new Promise<void>((resolve) => {
         if ("closeAllConnections" in server) (server as { closeAllConnections(): void }).closeAllConnections();

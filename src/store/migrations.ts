@@ -140,6 +140,36 @@ export const MIGRATIONS: { version: number; name: string; statements: string[] }
       )`,
     ],
   },
+  {
+    version: 3,
+    name: "webhook endpoints and the durable inbox",
+    statements: [
+      `CREATE TABLE webhook_endpoints (
+        connector_id TEXT PRIMARY KEY REFERENCES connectors(id) ON DELETE CASCADE,
+        path_token TEXT NOT NULL UNIQUE,
+        secret_sealed TEXT NOT NULL,
+        jira_webhook_id TEXT,
+        jql TEXT NOT NULL,
+        verified_count INTEGER NOT NULL,
+        rejected_count INTEGER NOT NULL,
+        last_delivery_at BIGINT,
+        created_at BIGINT NOT NULL
+      )`,
+      `CREATE TABLE inbox (
+        id TEXT PRIMARY KEY,
+        connector_id TEXT NOT NULL REFERENCES connectors(id) ON DELETE CASCADE,
+        identifier TEXT NOT NULL,
+        event TEXT NOT NULL,
+        issue_id TEXT,
+        body TEXT NOT NULL,
+        status TEXT NOT NULL,
+        error TEXT,
+        received_at BIGINT NOT NULL,
+        processed_at BIGINT,
+        UNIQUE (connector_id, identifier)
+      )`,
+    ],
+  },
 ];
 
 export async function migrate(db: SqlDatabase): Promise<number> {

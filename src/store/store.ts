@@ -4,6 +4,7 @@ import { loadSecretKey, SecretBox } from "../security/secrets.ts";
 import { ConnectorRepository } from "./connectors.ts";
 import type { SqlDatabase } from "./database.ts";
 import { migrate } from "./migrations.ts";
+import { InboxRepository } from "./inbox.ts";
 import { ProjectRepository } from "./projects.ts";
 import { RunRepository } from "./runs.ts";
 import { TokenRepository } from "./sessions.ts";
@@ -18,6 +19,7 @@ export interface TandemStore {
   connectors: ConnectorRepository;
   projects: ProjectRepository;
   runs: RunRepository;
+  inbox: InboxRepository;
   close(): Promise<void>;
 }
 
@@ -42,6 +44,7 @@ export async function openStore(options: StoreOptions): Promise<TandemStore> {
     connectors: new ConnectorRepository(db, box),
     projects: new ProjectRepository(db),
     runs: new RunRepository(db),
+    inbox: new InboxRepository(db, box),
     close: () => db.close(),
   };
 }

@@ -7,6 +7,7 @@ import { JiraClient } from "../../jira/client.ts";
 import { MODES_BY_FLAVOUR, type JiraCredentials, type JiraFlavour } from "../../jira/credentials.ts";
 import { JiraError } from "../../jira/errors.ts";
 import { accessibleResources, ATLASSIAN_OAUTH, authorizationUrl, exchangeCode, newOAuthState, sandboxOAuthEndpoints } from "../../jira/oauth.ts";
+import { registerWebhook } from "../../realtime/registration.ts";
 import type { StoredOAuthApp } from "../../store/connectors.ts";
 import type { TandemStore } from "../../store/store.ts";
 import { requireRole, role, type ApiEnv } from "../auth.ts";
@@ -142,6 +143,31 @@ export function connectorRoutes(store: TandemStore, publicUrl: () => string) {
       return c.json({ connector: connector.name, site: site.url, account, purpose: pending.purpose }, 200);
     },
   );
+
+  // ---- webhooks ----
+
+  const RegistrationSchema = z.object({ url: z.string(), secret: z.string(), jql: z.string(), events: z.array(z.string()), registered: z.boolean(), jiraWebhookId: z.string().nullable(), instructions: z.string().nullable() });
+  app.openapi(createRoute({ method: "post", path: "/connectors/{id}/webhook", middleware: [role("admin")] as const, tags: ["webhooks"], security, request: { params: IdParam }, responses: { 200: json(RegistrationSchema, "The webhook: registered in Jira, or what to paste there"), ...errors } }), async (c) => {
+    const connector = await find(c.req.valid("param").id);
+    const jira = await jiraForConnector(store, connector).catch((error: unknown) => {
+      throw error instanceof MissingIdentityError ? new ApiError(400, "not_authorized", error.message) : error;
+    });
+    return c.json(await registerWebhook(store, connector, jira, publicUrl()), 200);
+  });
+
+  app.openapi(createRoute({ method: "get", path: "/connectors/{id}/webhook", tags: ["webhooks"], security, request: { params: IdParam }, responses: { 200: json(z.object({ connected: z.boolean(), url: z.string().nullable(), registeredInJira: z.boolean(), lastVerifiedDelivery: z.number().nullable(), verified: z.number(), rejected: z.number(), inbox: z.record(z.string(), z.number()) }), "Webhook status"), ...errors } }), async (c) => {
+    const connector = await find(c.req.valid("param").id);
+    const endpoint = await store.inbox.endpointFor(connector.id);
+    return c.json({
+      connected: Boolean(endpoint?.lastDeliveryAt),
+      url: endpoint ? `${publicUrl()}/hooks/jira/${endpoint.pathToken}` : null,
+      registeredInJira: Boolean(endpoint?.jiraWebhookId),
+      lastVerifiedDelivery: endpoint?.lastDeliveryAt ?? null,
+      verified: endpoint?.verifiedCount ?? 0,
+      rejected: endpoint?.rejectedCount ?? 0,
+      inbox: await store.inbox.counts(connector.id),
+    }, 200);
+  });
 
   // ---- each user's own identity ----
 

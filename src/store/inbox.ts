@@ -1,0 +1,117 @@
+// Webhook endpoints (an unguessable path and a sealed secret per connector) and the durable inbox of verified
+// deliveries: written before answering, processed from a queue, recorded once per delivery identifier.
+import { randomBytes, randomUUID } from "node:crypto";
+import type { SecretBox } from "../security/secrets.ts";
+import type { SqlDatabase } from "./database.ts";
+
+export interface WebhookEndpoint {
+  connectorId: string;
+  pathToken: string;
+  jiraWebhookId: string | null;
+  jql: string;
+  verifiedCount: number;
+  rejectedCount: number;
+  lastDeliveryAt: number | null;
+  createdAt: number;
+}
+
+interface EndpointRow {
+  connector_id: string;
+  path_token: string;
+  secret_sealed: string;
+  jira_webhook_id: string | null;
+  jql: string;
+  verified_count: number;
+  rejected_count: number;
+  last_delivery_at: number | null;
+  created_at: number;
+}
+
+const toEndpoint = (row: EndpointRow): WebhookEndpoint => ({
+  connectorId: row.connector_id,
+  pathToken: row.path_token,
+  jiraWebhookId: row.jira_webhook_id,
+  jql: row.jql,
+  verifiedCount: Number(row.verified_count),
+  rejectedCount: Number(row.rejected_count),
+  lastDeliveryAt: row.last_delivery_at === null ? null : Number(row.last_delivery_at),
+  createdAt: Number(row.created_at),
+});
+
+export interface InboxEntry {
+  id: string;
+  connectorId: string;
+  identifier: string;
+  event: string;
+  issueId: string | null;
+  body: string;
+  receivedAt: number;
+}
+
+export class InboxRepository {
+  private db: SqlDatabase;
+  private box: SecretBox;
+  constructor(db: SqlDatabase, box: SecretBox) {
+    this.db = db;
+    this.box = box;
+  }
+
+  /** The connector's endpoint, created once (a restart never makes a second one). */
+  async ensureEndpoint(connectorId: string, jql: string): Promise<{ endpoint: WebhookEndpoint; secret: string; created: boolean }> {
+    const existing = await this.db.get<EndpointRow>("SELECT * FROM webhook_endpoints WHERE connector_id = ?", [connectorId]);
+    if (existing) {
+      if (existing.jql !== jql) await this.db.run("UPDATE webhook_endpoints SET jql = ? WHERE connector_id = ?", [jql, connectorId]);
+      return { endpoint: toEndpoint({ ...existing, jql }), secret: this.box.open(existing.secret_sealed), created: false };
+    }
+    const secret = randomBytes(32).toString("base64url");
+    await this.db.run("INSERT INTO webhook_endpoints (connector_id, path_token, secret_sealed, jira_webhook_id, jql, verified_count, rejected_count, last_delivery_at, created_at) VALUES (?, ?, ?, NULL, ?, 0, 0, NULL, ?)", [
+      connectorId, randomBytes(24).toString("base64url"), this.box.seal(secret), jql, Date.now(),
+    ]);
+    return { ...(await this.ensureEndpoint(connectorId, jql)), created: true };
+  }
+
+  async endpointFor(connectorId: string): Promise<WebhookEndpoint | undefined> {
+    const row = await this.db.get<EndpointRow>("SELECT * FROM webhook_endpoints WHERE connector_id = ?", [connectorId]);
+    return row ? toEndpoint(row) : undefined;
+  }
+
+  async byToken(pathToken: string): Promise<(WebhookEndpoint & { secret: string }) | undefined> {
+    const row = await this.db.get<EndpointRow>("SELECT * FROM webhook_endpoints WHERE path_token = ?", [pathToken]);
+    return row ? { ...toEndpoint(row), secret: this.box.open(row.secret_sealed) } : undefined;
+  }
+
+  async setJiraWebhookId(connectorId: string, id: string | null): Promise<void> {
+    await this.db.run("UPDATE webhook_endpoints SET jira_webhook_id = ? WHERE connector_id = ?", [id, connectorId]);
+  }
+
+  async countRejected(connectorId: string): Promise<void> {
+    await this.db.run("UPDATE webhook_endpoints SET rejected_count = rejected_count + 1 WHERE connector_id = ?", [connectorId]);
+  }
+
+  /** Records a verified delivery; false when the same identifier was recorded before (a retry or duplicate). */
+  async record(entry: Omit<InboxEntry, "id" | "receivedAt">): Promise<boolean> {
+    return this.db.transaction(async (tx) => {
+      const seen = await tx.get("SELECT 1 AS seen FROM inbox WHERE connector_id = ? AND identifier = ?", [entry.connectorId, entry.identifier]);
+      await tx.run("UPDATE webhook_endpoints SET verified_count = verified_count + 1, last_delivery_at = ? WHERE connector_id = ?", [Date.now(), entry.connectorId]);
+      if (seen) return false;
+      await tx.run("INSERT INTO inbox (id, connector_id, identifier, event, issue_id, body, status, error, received_at, processed_at) VALUES (?, ?, ?, ?, ?, ?, 'pending', NULL, ?, NULL)", [
+        randomUUID(), entry.connectorId, entry.identifier, entry.event, entry.issueId, entry.body, Date.now(),
+      ]);
+      return true;
+    });
+  }
+
+  async pending(limit = 500): Promise<InboxEntry[]> {
+    const rows = await this.db.all<{ id: string; connector_id: string; identifier: string; event: string; issue_id: string | null; body: string; received_at: number }>("SELECT * FROM inbox WHERE status = 'pending' ORDER BY received_at LIMIT ?", [limit]);
+    return rows.map((row) => ({ id: row.id, connectorId: row.connector_id, identifier: row.identifier, event: row.event, issueId: row.issue_id, body: row.body, receivedAt: Number(row.received_at) }));
+  }
+
+  async markDone(ids: string[], status: "processed" | "ignored" | "failed", error: string | null = null): Promise<void> {
+    for (const id of ids) await this.db.run("UPDATE inbox SET status = ?, error = ?, processed_at = ? WHERE id = ?", [status, error, Date.now(), id]);
+  }
+
+  async counts(connectorId: string): Promise<Record<string, number>> {
+    const rows = await this.db.all<{ status: string; n: number }>("SELECT status, COUNT(*) AS n FROM inbox WHERE connector_id = ? GROUP BY status", [connectorId]);
+    return Object.fromEntries(rows.map((row) => [row.status, Number(row.n)]));
+  }
+}
