@@ -13,6 +13,8 @@ export interface ApiDeps {
   store: TandemStore;
   /** Tandem's own URL as browsers reach it (for OAuth redirects). */
   publicUrl: () => string;
+  /** Called when a project's catch-up schedule may have changed. */
+  onScheduleChange?: () => Promise<void>;
 }
 
 export function createApi(deps: ApiDeps) {
@@ -39,7 +41,7 @@ export function createApi(deps: ApiDeps) {
   api.get("/api/v1/health", (c) => c.json({ ok: true }));
   api.route("/api/v1", sessionRoutes(deps.store));
   api.route("/api/v1", connectorRoutes(deps.store, deps.publicUrl));
-  api.route("/api/v1", projectRoutes(deps.store, deps.publicUrl));
+  api.route("/api/v1", projectRoutes(deps.store, deps.publicUrl, deps.onScheduleChange));
   api.doc("/api/v1/openapi.json", { openapi: "3.0.3", info: { title: "Tandem API", version: "1", description: "Tandem keeps your work items and Jira issues aligned." } });
   return api;
 }

@@ -159,6 +159,24 @@ export function connectorCommand(): Command {
     });
 
   connector
+    .command("webhook <connector>")
+    .description("Register Tandem's webhook in Jira (or print what a Jira admin should paste); --status shows deliveries")
+    .option("--status", "only show the webhook's status")
+    .option("--json", "print as JSON")
+    .action(async (ref: string, flags: { status?: boolean; json?: boolean }) => {
+      if (flags.status) {
+        const status = await apiCall<{ connected: boolean; url: string | null; registeredInJira: boolean; lastVerifiedDelivery: number | null; verified: number; rejected: number; inbox: Record<string, number> }>("GET", `/connectors/${encodeURIComponent(ref)}/webhook`);
+        if (flags.json) return printJson(status);
+        console.log(`${status.connected ? "Connected" : "No verified delivery yet"}; registered in Jira: ${status.registeredInJira ? "yes" : "no"}; last delivery: ${status.lastVerifiedDelivery ? new Date(status.lastVerifiedDelivery).toISOString() : "never"}; verified ${status.verified}, rejected ${status.rejected}; inbox ${JSON.stringify(status.inbox)}`);
+        return;
+      }
+      const result = await apiCall<{ url: string; secret: string; jql: string; events: string[]; registered: boolean; instructions: string | null }>("POST", `/connectors/${encodeURIComponent(ref)}/webhook`);
+      if (flags.json) return printJson(result);
+      console.log(result.registered ? "Webhook registered in Jira." : result.instructions);
+      console.log(`  URL:    ${result.url}\n  secret: ${result.secret}\n  JQL:    ${result.jql || "(all issues)"}\n  events: ${result.events.join(", ")}`);
+    });
+
+  connector
     .command("remove <connector>")
     .description("Disconnect: removes the connector and the project associations that use it; items and history stay")
     .requiredOption("--yes", "confirm")

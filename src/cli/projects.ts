@@ -78,6 +78,13 @@ export function projectCommands(): Command[] {
       console.log(`Saved ${saved.length} mapping(s).`);
     });
 
+  project.command("schedule <project>").description("Set when catch-up runs").requiredOption("--cron <cron>", "cron expression, e.g. '0 2 * * *' (daily at 02:00)").option("--tz <timeZone>", "IANA time zone", "UTC").option("--json", "print as JSON")
+    .action(async (ref: string, flags: { cron: string; tz: string; json?: boolean }) => {
+      const saved = await apiCall("PUT", `/projects/${encodeURIComponent(ref)}/catch-up-schedule`, { cron: flags.cron, timeZone: flags.tz });
+      if (flags.json) return printJson(saved);
+      console.log(`Catch-up of ${ref} runs at '${flags.cron}' (${flags.tz}).`);
+    });
+
   const item = new Command("item").description("Work items");
   item.command("list <project>").description("List a project's items").option("--json", "print as JSON").action(async (ref: string, flags: { json?: boolean }) => {
     const items = await apiCall<{ key: string; values: Record<string, unknown>; link: { jiraKey: string } | null }[]>("GET", `/projects/${encodeURIComponent(ref)}/items`);
@@ -140,5 +147,12 @@ export function projectCommands(): Command[] {
       if (flags.json) return printJson(result);
       console.log(`Resolved: kept ${flags.keep}'s value.`);
     });
-  return [project, item, link, unlink, search, ...runs, history, conflicts, resolve];
+  const catchUpCommand = new Command("catch-up").description("Sync now: apply what changed in Jira since the last catch-up").argument("<project>").option("--json", "print as JSON")
+    .action(async (ref: string, flags: { json?: boolean }) => {
+      const result = await apiCall<{ searchedIssues: number; newer: number; run: RunResult["run"] | null; items: RunResult["items"] }>("POST", `/projects/${encodeURIComponent(ref)}/catch-up`);
+      if (flags.json) return printJson(result);
+      console.log(`Searched ${result.searchedIssues} issue(s); ${result.newer} changed since the last catch-up.`);
+      if (result.run) printRun({ run: result.run, items: result.items });
+    });
+  return [project, item, link, unlink, search, ...runs, catchUpCommand, history, conflicts, resolve];
 }

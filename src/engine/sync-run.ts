@@ -30,6 +30,8 @@ export interface SyncRequest {
   identity: string;
   /** Only these items (ids or keys); all linked items when absent. */
   itemRefs?: string[];
+  /** Issues already read (by id) with the mapped fields, e.g. by a catch-up search: not read again. */
+  prefetched?: Map<string, JiraIssue>;
 }
 
 /** Which mappings take part, and which way, for a run kind under the project's direction. */
@@ -40,6 +42,11 @@ function plannedDirections(mapping: Mapping, kind: RunKind, project: Project): {
   if (kind === "push") return { pull: false, push: pushAllowed, merge: false };
   const merge = pullAllowed && pushAllowed && mapping.direction === "both";
   return { pull: pullAllowed && !merge, push: pushAllowed && !merge, merge };
+}
+
+/** The Jira fields a project's mappings read (catch-up asks its search for exactly these). */
+export function mappedJiraFields(mappings: Mapping[]): string[] {
+  return [...new Set(["status", "updated", ...mappings.map((mapping) => mapping.jiraField)])];
 }
 
 export async function runSync(deps: SyncDeps, request: SyncRequest): Promise<Run> {
@@ -53,9 +60,11 @@ export async function runSync(deps: SyncDeps, request: SyncRequest): Promise<Run
       const wanted = new Set(request.itemRefs.map((ref) => ref.toUpperCase()));
       items = items.filter((item) => wanted.has(item.id.toUpperCase()) || wanted.has(item.key));
     }
-    const jiraFields = [...new Set(["status", "updated", ...mappings.map((mapping) => mapping.jiraField)])];
+    const jiraFields = mappedJiraFields(mappings);
     // One bulk read for all linked issues (batches of Jira's maximum), not one call per item.
-    const issues = new Map((await deps.jira.bulkFetch(items.map((item) => item.link!.jiraIssueId), { fields: jiraFields })).map((issue) => [issue.id, issue]));
+    const missing = items.map((item) => item.link!.jiraIssueId).filter((id) => !request.prefetched?.has(id));
+    const issues = new Map([...(request.prefetched ?? new Map<string, JiraIssue>())]);
+    if (missing.length) for (const issue of await deps.jira.bulkFetch(missing, { fields: jiraFields })) issues.set(issue.id, issue);
     const users = await userResolver(deps.jira, items, mappings, request.kind);
     for (const item of items) {
       const result = await syncItem(deps, request, run.id, item, issues.get(item.link!.jiraIssueId), mappings, users);

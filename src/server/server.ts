@@ -8,6 +8,8 @@ import type { TestReport } from "../connectors/connect-test.ts";
 import type { RunningSandbox } from "../sandbox/server.ts";
 import { webhookIntake } from "../realtime/intake.ts";
 import { WebhookProcessor } from "../realtime/processor.ts";
+import { runCatchUp } from "../realtime/catch-up-service.ts";
+import { CatchUpScheduler } from "../realtime/scheduler.ts";
 import { openStore, type TandemStore } from "../store/store.ts";
 import { ensureFirstAdmin, type BootstrapResult } from "./bootstrap.ts";
 import { startDemo } from "./demo.ts";
@@ -27,6 +29,7 @@ export interface RunningTandem {
   url: string;
   store: TandemStore;
   processor: WebhookProcessor;
+  scheduler: CatchUpScheduler;
   firstAdmin: BootstrapResult | null;
   demo: { sandbox: RunningSandbox; report: TestReport } | null;
   close(): Promise<void>;
@@ -38,9 +41,10 @@ export async function serve(options: ServeOptions = {}): Promise<RunningTandem> 
   const firstAdmin = await ensureFirstAdmin(store, options.env);
   let url = "";
   const processor = new WebhookProcessor(store, { publicUrl: () => url });
+  const scheduler = new CatchUpScheduler(store, (project) => runCatchUp(store, project, url).catch((error: unknown) => console.error(`catch-up of ${project.key} failed: ${error instanceof Error ? error.message : String(error)}`)));
   const app = new Hono();
   app.route("/", webhookIntake(store, processor));
-  app.route("/", createApi({ store, publicUrl: () => url }));
+  app.route("/", createApi({ store, publicUrl: () => url, onScheduleChange: () => scheduler.refresh() }));
   app.get("/", (c) => c.text("Tandem is running. The API is at /api/v1 (OpenAPI document: /api/v1/openapi.json); the web app arrives with issue #7."));
 
   const server = createAdaptorServer({ fetch: app.fetch });
@@ -51,14 +55,17 @@ export async function serve(options: ServeOptions = {}): Promise<RunningTandem> 
   });
   url = `http://${host}:${(server.address() as AddressInfo).port}`;
   const demo = options.demo ? await startDemo(store, { sandboxPort: options.sandboxPort }) : null;
+  await scheduler.refresh();
 
   return {
     url,
     store,
     processor,
+    scheduler,
     firstAdmin,
     demo,
     async close() {
+      scheduler.stop();
       await processor.idle();
       processor.stop();
       await demo?.sandbox.close();

@@ -170,6 +170,17 @@ export const MIGRATIONS: { version: number; name: string; statements: string[] }
       )`,
     ],
   },
+  {
+    version: 4,
+    name: "catch-up schedule and cursor per project",
+    statements: [
+      "ALTER TABLE projects ADD COLUMN catch_up_cron TEXT NOT NULL DEFAULT '0 2 * * *'",
+      "ALTER TABLE projects ADD COLUMN catch_up_time_zone TEXT NOT NULL DEFAULT 'UTC'",
+      "ALTER TABLE projects ADD COLUMN cursor_updated BIGINT",
+      "ALTER TABLE projects ADD COLUMN cursor_ids TEXT NOT NULL DEFAULT '[]'",
+      "ALTER TABLE projects ADD COLUMN last_catch_up_at BIGINT",
+    ],
+  },
 ];
 
 export async function migrate(db: SqlDatabase): Promise<number> {

@@ -15,6 +15,12 @@ export interface Project {
   conflictPolicy: ConflictPolicy;
   /** "service" = the connector's account; "user" = the identity of whoever runs the sync. */
   syncIdentity: "service" | "user";
+  /** When catch-up runs (cron, in catchUpTimeZone); daily at 02:00 by default. */
+  catchUpCron: string;
+  catchUpTimeZone: string;
+  /** Catch-up cursor: the newest `updated` applied, and the issues applied at exactly that instant. */
+  cursor: { updated: number; issueIds: string[] } | null;
+  lastCatchUpAt: number | null;
   createdAt: number;
 }
 
@@ -39,6 +45,11 @@ interface ProjectRow {
   direction: ProjectDirection;
   conflict_policy: ConflictPolicy;
   sync_identity: "service" | "user";
+  catch_up_cron: string;
+  catch_up_time_zone: string;
+  cursor_updated: number | null;
+  cursor_ids: string;
+  last_catch_up_at: number | null;
   created_at: number;
 }
 
@@ -64,6 +75,10 @@ const toProject = (row: ProjectRow): Project => ({
   direction: row.direction,
   conflictPolicy: row.conflict_policy,
   syncIdentity: row.sync_identity,
+  catchUpCron: row.catch_up_cron,
+  catchUpTimeZone: row.catch_up_time_zone,
+  cursor: row.cursor_updated === null ? null : { updated: Number(row.cursor_updated), issueIds: JSON.parse(row.cursor_ids) as string[] },
+  lastCatchUpAt: row.last_catch_up_at === null ? null : Number(row.last_catch_up_at),
   createdAt: Number(row.created_at),
 });
 
@@ -108,6 +123,15 @@ export class ProjectRepository {
     await this.db.run("UPDATE projects SET connector_id = ?, jira_projects = ?, jql_scope = ?, direction = ?, conflict_policy = ?, sync_identity = ? WHERE id = ?", [
       input.connectorId, JSON.stringify(input.jiraProjects.map((key) => key.toUpperCase())), input.jqlScope, input.direction, input.conflictPolicy, input.syncIdentity, id,
     ]);
+  }
+
+  async setCatchUpSchedule(id: string, cron: string, timeZone: string): Promise<void> {
+    await this.db.run("UPDATE projects SET catch_up_cron = ?, catch_up_time_zone = ? WHERE id = ?", [cron, timeZone, id]);
+  }
+
+  /** Advanced only after the issues up to it are applied. */
+  async setCursor(id: string, cursor: { updated: number; issueIds: string[] }): Promise<void> {
+    await this.db.run("UPDATE projects SET cursor_updated = ?, cursor_ids = ?, last_catch_up_at = ? WHERE id = ?", [cursor.updated, JSON.stringify(cursor.issueIds), Date.now(), id]);
   }
 
   async setFields(id: string, fields: TandemField[]): Promise<void> {

@@ -6,6 +6,8 @@ import { checkMapping } from "../../engine/compatibility.ts";
 import { CORE_FIELDS, type Mapping, type TandemField } from "../../engine/model.ts";
 import { PRESETS } from "../../engine/presets.ts";
 import { runSync } from "../../engine/sync-run.ts";
+import { runCatchUp } from "../../realtime/catch-up-service.ts";
+import { validateSchedule } from "../../realtime/scheduler.ts";
 import type { JiraClient } from "../../jira/client.ts";
 import { JiraError, JiraNotFoundError } from "../../jira/errors.ts";
 import { JiraMetadata } from "../../jira/metadata.ts";
@@ -49,7 +51,7 @@ const MappingInputSchema = z.strictObject({ tandemField: z.string(), jiraField: 
 const MappingsBody = z.union([z.strictObject({ preset: z.enum(["scheduler"]) }), z.strictObject({ mappings: z.array(MappingInputSchema) })]);
 const RunBody = z.strictObject({ dryRun: z.boolean().default(false), items: z.array(z.string()).optional() });
 
-export function projectRoutes(store: TandemStore, publicUrl: () => string) {
+export function projectRoutes(store: TandemStore, publicUrl: () => string, onScheduleChange: () => Promise<void> = async () => {}) {
   const app = new OpenAPIHono<ApiEnv>();
   const project = async (ref: string) => (await store.projects.byId(ref)) ?? Promise.reject(notFound(`Project '${ref}'`));
   const item = async (ref: string) => (await store.projects.item(ref)) ?? Promise.reject(notFound(`Item '${ref}'`));
@@ -90,6 +92,7 @@ export function projectRoutes(store: TandemStore, publicUrl: () => string) {
     const connector = (await store.connectors.byId(input.connector)) ?? (await store.connectors.byName(input.connector));
     if (!connector) throw new ApiError(400, "unknown_connector", `No connector '${input.connector}'; list them with GET /connectors.`);
     await store.projects.associate(target.id, { connectorId: connector.id, jiraProjects: input.jiraProjects, jqlScope: input.jqlScope, direction: input.direction, conflictPolicy: input.conflictPolicy, syncIdentity: input.syncIdentity });
+    await onScheduleChange();
     return c.json((await store.projects.byId(target.id))!, 200);
   });
 
@@ -191,6 +194,23 @@ export function projectRoutes(store: TandemStore, publicUrl: () => string) {
       return c.json({ run, items: await store.runs.items(run.id) }, 200);
     });
   }
+
+  app.openapi(createRoute({ method: "post", path: "/projects/{id}/catch-up", middleware: [role("member")] as const, tags: ["sync"], security, request: { params: IdParam }, responses: { 200: json(Any, "What the catch-up found and applied"), ...errors } }), async (c) => {
+    const target = await project(c.req.valid("param").id);
+    if (!target.connectorId) throw new ApiError(400, "not_connected", `Project ${target.key} is not connected to Jira yet.`);
+    const result = await runCatchUp(store, target, publicUrl(), { userId: c.get("user").id });
+    return c.json({ ...result, items: result.run ? await store.runs.items(result.run.id) : [] }, 200);
+  });
+
+  app.openapi(createRoute({ method: "put", path: "/projects/{id}/catch-up-schedule", middleware: [role("member")] as const, tags: ["sync"], security, request: { params: IdParam, ...body(z.strictObject({ cron: z.string().min(1), timeZone: z.string().default("UTC") })) }, responses: { 200: json(Any, "Saved"), ...errors } }), async (c) => {
+    const target = await project(c.req.valid("param").id);
+    const input = c.req.valid("json");
+    const problem = validateSchedule(input.cron, input.timeZone);
+    if (problem) throw new ApiError(400, "invalid_schedule", problem);
+    await store.projects.setCatchUpSchedule(target.id, input.cron, input.timeZone);
+    await onScheduleChange();
+    return c.json((await store.projects.byId(target.id))!, 200);
+  });
 
   app.openapi(createRoute({ method: "get", path: "/projects/{id}/runs", tags: ["sync"], security, request: { params: IdParam, query: z.object({ kind: z.enum(["pull", "push", "sync"]).optional() }) }, responses: { 200: json(z.array(Any), "Runs, newest first"), ...errors } }), async (c) => {
     const target = await project(c.req.valid("param").id);
