@@ -147,6 +147,51 @@ export function projectCommands(): Command[] {
       if (flags.json) return printJson(result);
       console.log(`Resolved: kept ${flags.keep}'s value.`);
     });
+  const importCommand = new Command("import").description("Import Jira issues as linked items (--preview shows a page first)").argument("<project>")
+    .option("--jql <jql>", "JQL within the project's Jira projects").option("--include-done", "include closed issues").option("--issue <keys...>", "only these issues")
+    .option("--preview", "show one page of matches, import nothing").option("--page <token>", "the preview page to show").option("--json", "print as JSON")
+    .action(async (ref: string, flags: { jql?: string; includeDone?: boolean; issue?: string[]; preview?: boolean; page?: string; json?: boolean }) => {
+      const scope = { ...(flags.jql ? { jql: flags.jql } : {}), includeDone: Boolean(flags.includeDone), ...(flags.issue ? { issues: flags.issue } : {}) };
+      if (flags.preview) {
+        const page = await apiCall<{ total: number; rows: Record<string, unknown>[]; nextPageToken: string | null }>("POST", `/projects/${encodeURIComponent(ref)}/import/preview`, { ...scope, ...(flags.page ? { pageToken: flags.page } : {}) });
+        if (flags.json) return printJson(page);
+        console.log(`${page.total} matching issue(s).`);
+        printTable(page.rows, ["key", "type", "status", "assignee", "summary", "linked"]);
+        if (page.nextPageToken) console.log(`next page: --page ${page.nextPageToken}`);
+        return;
+      }
+      const result = await apiCall<{ created: string[]; existing: string[] }>("POST", `/projects/${encodeURIComponent(ref)}/import`, scope);
+      if (flags.json) return printJson(result);
+      console.log(`Imported ${result.created.length} new item(s); ${result.existing.length} were already linked and were updated.`);
+    });
+  const createCommand = new Command("create-in-jira").description("Create a Jira issue from an unlinked item and link it").argument("<item>")
+    .requiredOption("--jira-project <key>", "Jira project key").requiredOption("--type <issueType>", "issue type name or id")
+    .option("--field <pairs...>", "extra Jira fields as id=value (select options as id={\"value\":\"High\"})").option("--json", "print as JSON")
+    .action(async (ref: string, flags: { jiraProject: string; type: string; field?: string[]; json?: boolean }) => {
+      const fields = Object.fromEntries((flags.field ?? []).map((pair) => {
+        const at = pair.indexOf("=");
+        if (at <= 0) throw new UsageError(`'${pair}' is not id=value.`);
+        const raw = pair.slice(at + 1);
+        let value: unknown = raw;
+        try {
+          value = JSON.parse(raw);
+        } catch {
+          // plain text
+        }
+        return [pair.slice(0, at), value];
+      }));
+      const result = await apiCall<{ key: string; reused: boolean }>("POST", `/items/${encodeURIComponent(ref)}/create-in-jira`, { jiraProject: flags.jiraProject, issueType: flags.type, ...(flags.field ? { fields } : {}) });
+      if (flags.json) return printJson(result);
+      console.log(result.reused ? `Found ${result.key}, created by an earlier attempt, and linked it.` : `Created ${result.key} and linked it.`);
+    });
+  const formCommand = new Command("create-form").description("Show the create form of a Jira issue type (required fields marked)").argument("<project>")
+    .requiredOption("--jira-project <key>", "Jira project key").option("--type <issueType>", "issue type name or id (omit to list types)").option("--json", "print as JSON")
+    .action(async (ref: string, flags: { jiraProject: string; type?: string; json?: boolean }) => {
+      const form = await apiCall<{ issueTypes?: Record<string, unknown>[]; fields?: (Record<string, unknown> & { allowedValues: { name: string }[] | null })[] }>("GET", `/projects/${encodeURIComponent(ref)}/create-form?jiraProject=${encodeURIComponent(flags.jiraProject)}${flags.type ? `&issueType=${encodeURIComponent(flags.type)}` : ""}`);
+      if (flags.json) return printJson(form);
+      if (form.issueTypes) return printTable(form.issueTypes, ["id", "name", "subtask"]);
+      printTable(form.fields!.map((field) => ({ ...field, required: field.required ? "required" : "", values: field.allowedValues?.map((value) => value.name).join(", ") ?? "" })), ["fieldId", "name", "type", "required", "values"]);
+    });
   const catchUpCommand = new Command("catch-up").description("Sync now: apply what changed in Jira since the last catch-up").argument("<project>").option("--json", "print as JSON")
     .action(async (ref: string, flags: { json?: boolean }) => {
       const result = await apiCall<{ searchedIssues: number; newer: number; run: RunResult["run"] | null; items: RunResult["items"] }>("POST", `/projects/${encodeURIComponent(ref)}/catch-up`);
@@ -154,5 +199,5 @@ export function projectCommands(): Command[] {
       console.log(`Searched ${result.searchedIssues} issue(s); ${result.newer} changed since the last catch-up.`);
       if (result.run) printRun({ run: result.run, items: result.items });
     });
-  return [project, item, link, unlink, search, ...runs, catchUpCommand, history, conflicts, resolve];
+  return [project, item, link, unlink, search, importCommand, formCommand, createCommand, ...runs, catchUpCommand, history, conflicts, resolve];
 }

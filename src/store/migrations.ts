@@ -181,6 +181,17 @@ export const MIGRATIONS: { version: number; name: string; statements: string[] }
       "ALTER TABLE projects ADD COLUMN last_catch_up_at BIGINT",
     ],
   },
+  {
+    version: 5,
+    name: "creation intents (idempotent create in Jira)",
+    statements: [
+      `CREATE TABLE creation_intents (
+        item_id TEXT PRIMARY KEY REFERENCES items(id) ON DELETE CASCADE,
+        jira_project TEXT NOT NULL,
+        started_at BIGINT NOT NULL
+      )`,
+    ],
+  },
 ];
 
 export async function migrate(db: SqlDatabase): Promise<number> {

@@ -198,6 +198,28 @@ export class ProjectRepository {
     });
   }
 
+  // ---- creating issues ----
+
+  /** Written before asking Jira to create, so a retry knows an issue may already exist. */
+  async creationIntent(itemId: string): Promise<{ jiraProject: string; startedAt: number } | undefined> {
+    const row = await this.db.get<{ jira_project: string; started_at: number }>("SELECT * FROM creation_intents WHERE item_id = ?", [itemId]);
+    return row ? { jiraProject: row.jira_project, startedAt: Number(row.started_at) } : undefined;
+  }
+
+  async recordCreationIntent(itemId: string, jiraProject: string): Promise<void> {
+    await this.db.run("INSERT INTO creation_intents (item_id, jira_project, started_at) VALUES (?, ?, ?) ON CONFLICT (item_id) DO NOTHING", [itemId, jiraProject, Date.now()]);
+  }
+
+  async clearCreationIntent(itemId: string): Promise<void> {
+    await this.db.run("DELETE FROM creation_intents WHERE item_id = ?", [itemId]);
+  }
+
+  /** The item linked to a Jira issue in this project, if any (re-import updates it instead of duplicating). */
+  async itemByIssueId(projectId: string, jiraIssueId: string): Promise<Item | undefined> {
+    const row = await this.db.get<ItemRow>(`${ITEM_SELECT} WHERE items.project_id = ? AND links.jira_issue_id = ?`, [projectId, jiraIssueId]);
+    return row ? toItem(row) : undefined;
+  }
+
   // ---- mappings and snapshots ----
 
   async mappings(projectId: string): Promise<Mapping[]> {

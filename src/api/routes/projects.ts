@@ -9,7 +9,9 @@ import { runSync } from "../../engine/sync-run.ts";
 import { runCatchUp } from "../../realtime/catch-up-service.ts";
 import { validateSchedule } from "../../realtime/scheduler.ts";
 import type { JiraClient } from "../../jira/client.ts";
-import { JiraError, JiraNotFoundError } from "../../jira/errors.ts";
+import { JiraError, JiraNotFoundError, JiraValidationError } from "../../jira/errors.ts";
+import { createInJira } from "../../crossing/create-in-jira.ts";
+import { importIssues, previewImport } from "../../crossing/import.ts";
 import { JiraMetadata } from "../../jira/metadata.ts";
 import type { Project } from "../../store/projects.ts";
 import type { TandemStore } from "../../store/store.ts";
@@ -177,6 +179,64 @@ export function projectRoutes(store: TandemStore, publicUrl: () => string, onSch
       throw error;
     }
     return c.json(found, 200);
+  });
+
+  // ---- across the boundary: import and create ----
+
+  const ImportScopeSchema = z.strictObject({ jql: z.string().optional(), includeDone: z.boolean().default(false), issues: z.array(z.string()).optional() });
+  app.openapi(createRoute({ method: "post", path: "/projects/{id}/import/preview", tags: ["import"], security, request: { params: IdParam, ...body(ImportScopeSchema.extend({ pageSize: z.number().int().min(1).max(100).default(25), pageToken: z.string().optional() })) }, responses: { 200: json(Any, "One page of matching issues"), ...errors } }), async (c) => {
+    const target = await project(c.req.valid("param").id);
+    const input = c.req.valid("json");
+    const { jira } = await jiraFor(target, c.get("user"));
+    return c.json(await previewImport(jira, store.projects, target, input, { size: input.pageSize, token: input.pageToken }), 200);
+  });
+
+  app.openapi(createRoute({ method: "post", path: "/projects/{id}/import", middleware: [role("member")] as const, tags: ["import"], security, request: { params: IdParam, ...body(ImportScopeSchema) }, responses: { 200: json(Any, "Imported"), ...errors } }), async (c) => {
+    const target = await project(c.req.valid("param").id);
+    const { jira, identity } = await jiraFor(target, c.get("user"));
+    const imported = await importIssues(jira, store.projects, target, c.req.valid("json"));
+    // Fill the mapped fields of what came in with a Pull of exactly those items.
+    const hoursPerDay = (await new JiraMetadata(jira).timeTracking().catch(() => ({ workingHoursPerDay: 8 }))).workingHoursPerDay;
+    const run = imported.itemIds.length
+      ? await runSync({ projects: store.projects, runs: store.runs, jira, hoursPerDay, itemUrl: (entry) => `${publicUrl()}/items/${entry.key}`, today: new Date().toISOString().slice(0, 10) }, { project: { ...target, direction: target.direction === "push" ? "two-way" : target.direction }, kind: "pull", dryRun: false, userId: c.get("user").id, identity, itemRefs: imported.itemIds })
+      : null;
+    return c.json({ created: imported.created, existing: imported.existing, run }, 200);
+  });
+
+  app.openapi(createRoute({ method: "get", path: "/projects/{id}/create-form", tags: ["import"], security, request: { params: IdParam, query: z.object({ jiraProject: z.string(), issueType: z.string().optional() }) }, responses: { 200: json(Any, "Issue types, or the fields of one (required marked)"), ...errors } }), async (c) => {
+    const target = await project(c.req.valid("param").id);
+    const query = c.req.valid("query");
+    if (!target.jiraProjects.includes(query.jiraProject.toUpperCase())) throw new ApiError(400, "outside_projects", `${query.jiraProject} is not one of this project's Jira projects (${target.jiraProjects.join(", ")}).`);
+    const { jira } = await jiraFor(target, c.get("user"));
+    const metadata = new JiraMetadata(jira);
+    const types = await metadata.createMetaIssueTypes(query.jiraProject);
+    if (!query.issueType) return c.json({ issueTypes: types.map((type) => ({ id: type.id, name: type.name, subtask: type.subtask })) }, 200);
+    const type = types.find((candidate) => candidate.id === query.issueType || candidate.name.toLowerCase() === query.issueType!.toLowerCase());
+    if (!type) throw new ApiError(400, "unknown_issue_type", `No issue type '${query.issueType}' in ${query.jiraProject}; it has ${types.map((candidate) => candidate.name).join(", ")}.`);
+    const fields = await metadata.createMetaFields(query.jiraProject, type.id);
+    return c.json({
+      issueType: { id: type.id, name: type.name },
+      fields: fields.map((field) => ({ fieldId: field.fieldId ?? field.key, name: field.name, required: field.required, type: field.schema?.type ?? "unknown", allowedValues: (field.allowedValues as { id?: string; name?: string; value?: string }[] | undefined)?.map((value) => ({ id: value.id, name: value.name ?? value.value })) ?? null, hasDefaultValue: field.hasDefaultValue ?? false })),
+    }, 200);
+  });
+
+  app.openapi(createRoute({ method: "post", path: "/items/{id}/create-in-jira", middleware: [role("member")] as const, tags: ["import"], security, request: { params: IdParam, ...body(z.strictObject({ jiraProject: z.string(), issueType: z.string(), fields: z.record(z.string(), z.unknown()).optional() })) }, responses: { 200: json(Any, "Created (or found from an earlier attempt) and linked"), 409: json(ErrorSchema, "Already linked"), ...errors } }), async (c) => {
+    const current = await item(c.req.valid("param").id);
+    if (current.link) throw new ApiError(409, "already_linked", `${current.key} is already linked to ${current.link.jiraKey}.`);
+    const target = (await store.projects.byId(current.projectId))!;
+    const input = c.req.valid("json");
+    if (!target.jiraProjects.includes(input.jiraProject.toUpperCase())) throw new ApiError(400, "outside_projects", `${input.jiraProject} is not one of this project's Jira projects (${target.jiraProjects.join(", ")}).`);
+    const { jira } = await jiraFor(target, c.get("user"));
+    const types = await new JiraMetadata(jira).createMetaIssueTypes(input.jiraProject);
+    const type = types.find((candidate) => candidate.id === input.issueType || candidate.name.toLowerCase() === input.issueType.toLowerCase());
+    if (!type) throw new ApiError(400, "unknown_issue_type", `No issue type '${input.issueType}' in ${input.jiraProject}; it has ${types.map((candidate) => candidate.name).join(", ")}.`);
+    try {
+      const result = await createInJira(jira, store.projects, current, { jiraProject: input.jiraProject.toUpperCase(), issueTypeId: type.id, fields: input.fields });
+      return c.json({ ...result, item: (await store.projects.item(current.id))! }, 200);
+    } catch (error) {
+      if (error instanceof JiraValidationError) throw new ApiError(400, "jira_refused", `Jira refused the new issue: ${error.message}`, error.fieldErrors);
+      throw error;
+    }
   });
 
   // ---- runs ----
