@@ -68,3 +68,19 @@ export class JiraMetadata {
     return this.cached(`createmeta:${project}:${issueTypeId}`, () => this.jira.createMetaFields(project, issueTypeId));
   }
 }
+
+/** One cache per connector in this process, so every request and job of a connector shares what was discovered. */
+const registry = new Map<string, { jira: JiraClient; metadata: JiraMetadata }>();
+
+export function metadataFor(connectorKey: string, jira: JiraClient): JiraMetadata {
+  const entry = registry.get(connectorKey);
+  if (entry) return entry.metadata;
+  const metadata = new JiraMetadata(jira);
+  registry.set(connectorKey, { jira, metadata });
+  return metadata;
+}
+
+/** After a connector's credentials, identities or site change, what was discovered is asked again. */
+export function forgetMetadata(connectorId: string): void {
+  for (const key of registry.keys()) if (key === connectorId || key.startsWith(`${connectorId}:`)) registry.delete(key);
+}

@@ -1,6 +1,6 @@
 // Runs one project's catch-up with the project's identity: used by the scheduler and by "sync now".
 import { jiraForConnector } from "../connectors/jira-for.ts";
-import { JiraMetadata } from "../jira/metadata.ts";
+import { metadataFor } from "../jira/metadata.ts";
 import type { Project } from "../store/projects.ts";
 import type { TandemStore } from "../store/store.ts";
 import { catchUp, type CatchUpResult } from "./catch-up.ts";
@@ -8,7 +8,7 @@ import { catchUp, type CatchUpResult } from "./catch-up.ts";
 export async function runCatchUp(store: TandemStore, project: Project, publicUrl: string, who: { userId: string; identity?: string } = { userId: "scheduler" }): Promise<CatchUpResult> {
   const connector = (await store.connectors.byId(project.connectorId!))!;
   const jira = await jiraForConnector(store, connector);
-  const hoursPerDay = (await new JiraMetadata(jira).timeTracking().catch(() => ({ workingHoursPerDay: 8 }))).workingHoursPerDay;
+  const hoursPerDay = (await metadataFor(`${project.connectorId}:service`, jira).timeTracking().catch(() => ({ workingHoursPerDay: 8 }))).workingHoursPerDay;
   return catchUp(
     {
       projects: store.projects,

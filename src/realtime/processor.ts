@@ -3,7 +3,7 @@
 // only severs its links, and our own pushes echo back as "unchanged" rather than looping.
 import { jiraForConnector } from "../connectors/jira-for.ts";
 import { runSync } from "../engine/sync-run.ts";
-import { JiraMetadata } from "../jira/metadata.ts";
+import { metadataFor } from "../jira/metadata.ts";
 import type { TandemStore } from "../store/store.ts";
 
 export interface ProcessorOptions {
@@ -88,7 +88,7 @@ export class WebhookProcessor {
     const changed = new Set(batch.filter((entry) => entry.issueId && !deleted.has(entry.issueId)).map((entry) => entry.issueId!));
     const projects = (await this.store.projects.list()).filter((project) => project.connectorId === connectorId);
     const jira = await jiraForConnector(this.store, connector);
-    const hoursPerDay = (await new JiraMetadata(jira).timeTracking().catch(() => ({ workingHoursPerDay: 8 }))).workingHoursPerDay;
+    const hoursPerDay = (await metadataFor(`${connectorId}:service`, jira).timeTracking().catch(() => ({ workingHoursPerDay: 8 }))).workingHoursPerDay;
     for (const project of projects) {
       const items = (await this.store.projects.items(project.id)).filter((item) => item.link);
       // Deleting an issue in Jira severs the link; the item stays.

@@ -6,6 +6,7 @@ import { jiraForConnector, MissingIdentityError } from "../../connectors/jira-fo
 import { JiraClient } from "../../jira/client.ts";
 import { MODES_BY_FLAVOUR, type JiraCredentials, type JiraFlavour } from "../../jira/credentials.ts";
 import { JiraError } from "../../jira/errors.ts";
+import { forgetMetadata } from "../../jira/metadata.ts";
 import { accessibleResources, ATLASSIAN_OAUTH, authorizationUrl, exchangeCode, newOAuthState, sandboxOAuthEndpoints } from "../../jira/oauth.ts";
 import { registerWebhook } from "../../realtime/registration.ts";
 import type { StoredOAuthApp } from "../../store/connectors.ts";
@@ -74,6 +75,7 @@ export function connectorRoutes(store: TandemStore, publicUrl: () => string) {
     const input = c.req.valid("json");
     const { credentials, oauthApp } = credentialsFrom(connector.flavour, input);
     await store.connectors.setCredentials(connector.id, input.authMode, credentials, input.authMode === "oauth" ? oauthApp : null);
+    forgetMetadata(connector.id);
     return c.json((await store.connectors.byId(connector.id))!, 200);
   });
 
@@ -81,6 +83,7 @@ export function connectorRoutes(store: TandemStore, publicUrl: () => string) {
     requireRole(c.get("user"), "admin");
     const connector = await find(c.req.valid("param").id);
     await store.connectors.remove(connector.id);
+    forgetMetadata(connector.id);
     // Project associations arrive with the sync core; items and their history are never removed.
     return c.json({ removed: connector.name, projectAssociationsRemoved: 0 }, 200);
   });
@@ -140,6 +143,7 @@ export function connectorRoutes(store: TandemStore, publicUrl: () => string) {
       }
       if (pending.purpose === "connector") await store.connectors.setCredentials(connector.id, "oauth", credentials);
       else await store.connectors.setIdentity(connector.id, pending.userId, "oauth", credentials, { account });
+      forgetMetadata(connector.id);
       return c.json({ connector: connector.name, site: site.url, account, purpose: pending.purpose }, 200);
     },
   );
@@ -188,6 +192,7 @@ export function connectorRoutes(store: TandemStore, publicUrl: () => string) {
     const report = await connectAndTest(jira, input.authMode, connector.siteUrl);
     if (!report.account) throw new ApiError(400, "identity_refused", `Jira did not accept these credentials: ${report.problems.map((problem) => `${problem.cause} ${problem.fix}`).join(" ")}`, report);
     await store.connectors.setIdentity(connector.id, c.get("user").id, input.authMode, credentials!, report.account);
+    forgetMetadata(connector.id);
     return c.json({ connected: true, authMode: input.authMode, account: report.account }, 200);
   });
 

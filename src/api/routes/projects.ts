@@ -12,7 +12,7 @@ import type { JiraClient } from "../../jira/client.ts";
 import { JiraError, JiraNotFoundError, JiraValidationError } from "../../jira/errors.ts";
 import { createInJira } from "../../crossing/create-in-jira.ts";
 import { importIssues, previewImport } from "../../crossing/import.ts";
-import { JiraMetadata } from "../../jira/metadata.ts";
+import { metadataFor } from "../../jira/metadata.ts";
 import type { Project } from "../../store/projects.ts";
 import type { TandemStore } from "../../store/store.ts";
 import type { User } from "../../store/users.ts";
@@ -102,7 +102,7 @@ export function projectRoutes(store: TandemStore, publicUrl: () => string, onSch
     const target = await project(c.req.valid("param").id);
     const input = c.req.valid("json");
     const { jira } = await jiraFor(target, c.get("user"));
-    const metadata = new JiraMetadata(jira);
+    const metadata = metadataFor(metaKey(target, c.get("user")), jira);
     const wanted = "preset" in input ? PRESETS[input.preset]!.mappings : input.mappings;
     const fields = [...CORE_FIELDS, ...target.fields];
     const resolved: Omit<Mapping, "id">[] = [];
@@ -196,7 +196,7 @@ export function projectRoutes(store: TandemStore, publicUrl: () => string, onSch
     const { jira, identity } = await jiraFor(target, c.get("user"));
     const imported = await importIssues(jira, store.projects, target, c.req.valid("json"));
     // Fill the mapped fields of what came in with a Pull of exactly those items.
-    const hoursPerDay = (await new JiraMetadata(jira).timeTracking().catch(() => ({ workingHoursPerDay: 8 }))).workingHoursPerDay;
+    const hoursPerDay = (await metadataFor(metaKey(target, c.get("user")), jira).timeTracking().catch(() => ({ workingHoursPerDay: 8 }))).workingHoursPerDay;
     const run = imported.itemIds.length
       ? await runSync({ projects: store.projects, runs: store.runs, jira, hoursPerDay, itemUrl: (entry) => `${publicUrl()}/items/${entry.key}`, today: new Date().toISOString().slice(0, 10) }, { project: { ...target, direction: target.direction === "push" ? "two-way" : target.direction }, kind: "pull", dryRun: false, userId: c.get("user").id, identity, itemRefs: imported.itemIds })
       : null;
@@ -208,7 +208,7 @@ export function projectRoutes(store: TandemStore, publicUrl: () => string, onSch
     const query = c.req.valid("query");
     if (!target.jiraProjects.includes(query.jiraProject.toUpperCase())) throw new ApiError(400, "outside_projects", `${query.jiraProject} is not one of this project's Jira projects (${target.jiraProjects.join(", ")}).`);
     const { jira } = await jiraFor(target, c.get("user"));
-    const metadata = new JiraMetadata(jira);
+    const metadata = metadataFor(metaKey(target, c.get("user")), jira);
     const types = await metadata.createMetaIssueTypes(query.jiraProject);
     if (!query.issueType) return c.json({ issueTypes: types.map((type) => ({ id: type.id, name: type.name, subtask: type.subtask })) }, 200);
     const type = types.find((candidate) => candidate.id === query.issueType || candidate.name.toLowerCase() === query.issueType!.toLowerCase());
@@ -227,7 +227,7 @@ export function projectRoutes(store: TandemStore, publicUrl: () => string, onSch
     const input = c.req.valid("json");
     if (!target.jiraProjects.includes(input.jiraProject.toUpperCase())) throw new ApiError(400, "outside_projects", `${input.jiraProject} is not one of this project's Jira projects (${target.jiraProjects.join(", ")}).`);
     const { jira } = await jiraFor(target, c.get("user"));
-    const types = await new JiraMetadata(jira).createMetaIssueTypes(input.jiraProject);
+    const types = await metadataFor(metaKey(target, c.get("user")), jira).createMetaIssueTypes(input.jiraProject);
     const type = types.find((candidate) => candidate.id === input.issueType || candidate.name.toLowerCase() === input.issueType.toLowerCase());
     if (!type) throw new ApiError(400, "unknown_issue_type", `No issue type '${input.issueType}' in ${input.jiraProject}; it has ${types.map((candidate) => candidate.name).join(", ")}.`);
     try {
@@ -246,7 +246,7 @@ export function projectRoutes(store: TandemStore, publicUrl: () => string, onSch
       const target = await project(c.req.valid("param").id);
       const input = c.req.valid("json");
       const { jira, identity } = await jiraFor(target, c.get("user"));
-      const hoursPerDay = (await new JiraMetadata(jira).timeTracking().catch(() => ({ workingHoursPerDay: 8 }))).workingHoursPerDay;
+      const hoursPerDay = (await metadataFor(metaKey(target, c.get("user")), jira).timeTracking().catch(() => ({ workingHoursPerDay: 8 }))).workingHoursPerDay;
       const run = await runSync(
         { projects: store.projects, runs: store.runs, jira, hoursPerDay, itemUrl: (entry) => `${publicUrl()}/items/${entry.key}`, today: new Date().toISOString().slice(0, 10) },
         { project: target, kind, dryRun: input.dryRun, userId: c.get("user").id, identity, itemRefs: input.items },
@@ -304,6 +304,11 @@ export function projectRoutes(store: TandemStore, publicUrl: () => string, onSch
   });
 
   return app;
+}
+
+/** Metadata is cached per connector and identity (identities may see different fields). */
+function metaKey(project: Project, user: User): string {
+  return `${project.connectorId}:${project.syncIdentity === "user" ? user.id : "service"}`;
 }
 
 /** Item values must name the project's fields and have their types; the message names the field and the type. */
