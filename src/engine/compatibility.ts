@@ -15,6 +15,9 @@ const RULES: Record<Mapping["transform"]["kind"], { jira: string[]; tandem: Tand
   itemUrl: { jira: ["string"], tandem: ["url", "text"] },
   now: { jira: ["date", "datetime"], tandem: ["date", "datetime"] },
   number: { jira: ["number", "string"], tandem: ["number", "duration"] },
+  options: { jira: ["option", "array"], tandem: ["select", "multiselect"] },
+  datetime: { jira: ["datetime"], tandem: ["datetime"] },
+  labels: { jira: ["array"], tandem: ["multiselect"] },
 };
 
 export function checkMapping(mapping: Mapping, tandem: TandemField | undefined, jira: JiraField | undefined): string | null {

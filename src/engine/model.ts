@@ -40,7 +40,13 @@ export type Transform =
   /** Push only: today's date (the last sync date). */
   | { kind: "now" }
   /** Push only: a number written to a number or text Jira field. */
-  | { kind: "number" };
+  | { kind: "number" }
+  /** Select, radio, multi-select and checkbox options ↔ their values (Tandem select or multiselect). */
+  | { kind: "options"; multiple: boolean }
+  /** Date-times across time zones: Jira's offset timestamps ↔ Tandem's UTC ISO instants. */
+  | { kind: "datetime" }
+  /** Labels and other string arrays. */
+  | { kind: "labels" };
 
 export interface Mapping {
   id: string;

@@ -20,6 +20,8 @@ export interface SyncDeps {
   hoursPerDay: number;
   itemUrl: (item: Item) => string;
   today: string;
+  /** Manual people overrides of the connector: Jira user → email. */
+  personOverrides?: Map<string, string>;
 }
 
 export interface SyncRequest {
@@ -65,7 +67,7 @@ export async function runSync(deps: SyncDeps, request: SyncRequest): Promise<Run
     const missing = items.map((item) => item.link!.jiraIssueId).filter((id) => !request.prefetched?.has(id));
     const issues = new Map([...(request.prefetched ?? new Map<string, JiraIssue>())]);
     if (missing.length) for (const issue of await deps.jira.bulkFetch(missing, { fields: jiraFields })) issues.set(issue.id, issue);
-    const users = await userResolver(deps.jira, items, mappings, request.kind);
+    const users = await userResolver(deps.jira, items, mappings, request.kind, deps.personOverrides);
     for (const item of items) {
       const result = await syncItem(deps, request, run.id, item, issues.get(item.link!.jiraIssueId), mappings, users);
       counts[result.outcome] += 1;
@@ -95,7 +97,7 @@ async function syncItem(deps: SyncDeps, request: SyncRequest, runId: string, ite
   const writeMappings = new Map<string, Mapping>();
   let statusPush: { mapping: Mapping; value: string } | null = null;
   const pulled: Record<string, unknown> = {};
-  const ctx: TransformContext = { flavour: deps.jira.flavour, hoursPerDay: deps.hoursPerDay, itemUrl: deps.itemUrl(item), today: deps.today, item: item.values, pulled, jiraUser: (email) => users.get(email.toLowerCase()) ?? null };
+  const ctx: TransformContext = { flavour: deps.jira.flavour, hoursPerDay: deps.hoursPerDay, itemUrl: deps.itemUrl(item), today: deps.today, item: item.values, pulled, jiraUser: (email) => users.get(email.toLowerCase()) ?? null, personOverride: (jiraUser) => deps.personOverrides?.get(jiraUser) };
   const fields = issue.fields ?? {};
   let conflicts = 0;
 
@@ -208,9 +210,11 @@ async function syncItem(deps: SyncDeps, request: SyncRequest, runId: string, ite
 }
 
 /** Jira users for the people a push writes, looked up once per run by email. */
-async function userResolver(jira: JiraClient, items: Item[], mappings: Mapping[], kind: RunKind) {
+async function userResolver(jira: JiraClient, items: Item[], mappings: Mapping[], kind: RunKind, overrides?: Map<string, string>) {
   const users = new Map<string, { accountId: string } | { name: string }>();
   if (kind === "pull") return users;
+  // A manual override names the Jira user outright.
+  for (const [jiraUser, email] of overrides ?? []) users.set(email, jira.flavour === "cloud" ? { accountId: jiraUser } : { name: jiraUser });
   const emails = new Set<string>();
   for (const mapping of mappings.filter((candidate) => candidate.transform.kind === "person" && candidate.direction !== "pull")) {
     for (const item of items) {
@@ -218,7 +222,7 @@ async function userResolver(jira: JiraClient, items: Item[], mappings: Mapping[]
       if (typeof value === "string" && value.includes("@")) emails.add(value.toLowerCase());
     }
   }
-  for (const email of emails) {
+  for (const email of [...emails].filter((candidate) => !users.has(candidate))) {
     const found = await jira.request<{ accountId?: string; name?: string; emailAddress?: string }[]>("GET", `/rest/api/${jira.apiVersion}/user/search`, { query: jira.flavour === "cloud" ? { query: email } : { username: email } });
     const match = found.data.find((user) => user.emailAddress?.toLowerCase() === email) ?? found.data[0];
     if (match) users.set(email, jira.flavour === "cloud" ? { accountId: match.accountId! } : { name: match.name! });

@@ -17,6 +17,8 @@ export interface TransformContext {
   pulled: Record<string, unknown>;
   /** A Jira user reference for a Tandem person (email), as the flavour writes it; null when unknown. */
   jiraUser: (email: string) => { accountId: string } | { name: string } | null;
+  /** Manual overrides: Jira user (accountId or username) → Tandem person's email. */
+  personOverride?: (jiraUser: string) => string | undefined;
 }
 
 export type TransformResult = { ok: true; value: unknown } | { ok: false; warning: string };
@@ -56,9 +58,21 @@ export function fromJira(mapping: Mapping, value: unknown, ctx: TransformContext
     case "richText":
       return ok(fromJiraRichText(value));
     case "person": {
-      const user = value as { emailAddress?: string; displayName?: string } | null;
-      return ok(user ? (user.emailAddress ?? user.displayName ?? null) : null);
+      const user = value as { accountId?: string; name?: string; emailAddress?: string; displayName?: string } | null;
+      if (!user) return ok(null);
+      const override = ctx.personOverride?.(user.accountId ?? user.name ?? "");
+      if (override) return ok(override);
+      // Cloud hides emails by privacy setting: without one the person cannot be matched, and says so.
+      return user.emailAddress ? ok(user.emailAddress.toLowerCase()) : warn(`Jira user '${user.displayName ?? user.accountId ?? user.name}' has no visible email; add a manual override for them.`);
     }
+    case "options": {
+      const values = Array.isArray(value) ? value.map(optionValue) : value === null || value === undefined ? [] : [optionValue(value)];
+      return ok(t.multiple ? values : (values[0] ?? null));
+    }
+    case "datetime":
+      return ok(typeof value === "string" ? new Date(Date.parse(value.replace(/([+-]\d{2})(\d{2})$/, "$1:$2"))).toISOString() : null);
+    case "labels":
+      return ok(Array.isArray(value) ? [...value].map(String).sort() : []);
     case "valueMap": {
       const raw = optionValue(value);
       if (raw === null) return ok(null);
@@ -100,6 +114,16 @@ export function toJira(mapping: Mapping, value: unknown, ctx: TransformContext):
       // Priorities are named; select options carry a value.
       return ok(mapping.jiraField === "priority" ? { name: jira } : { value: jira });
     }
+    case "options":
+      if (value === null || value === undefined || (Array.isArray(value) && value.length === 0)) return ok(t.multiple ? [] : null);
+      return ok(t.multiple ? (Array.isArray(value) ? value : [value]).map((option) => ({ value: String(option) })) : { value: String(value) });
+    case "datetime": {
+      if (value === null || value === undefined) return ok(null);
+      const time = Date.parse(String(value));
+      return Number.isNaN(time) ? warn(`'${String(value)}' is not a date-time.`) : ok(new Date(time).toISOString().replace("Z", "+0000"));
+    }
+    case "labels":
+      return ok(Array.isArray(value) ? value.map(String) : []);
     case "itemUrl":
       return ok(ctx.itemUrl);
     case "now":

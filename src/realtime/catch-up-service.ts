@@ -17,6 +17,7 @@ export async function runCatchUp(store: TandemStore, project: Project, publicUrl
       hoursPerDay,
       itemUrl: (item) => `${publicUrl}/items/${item.key}`,
       today: new Date().toISOString().slice(0, 10),
+      personOverrides: await store.connectors.personOverrideMap(connector.id),
       setCursor: (cursor) => store.projects.setCursor(project.id, cursor),
     },
     project,

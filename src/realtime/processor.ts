@@ -96,7 +96,7 @@ export class WebhookProcessor {
       const touched = items.filter((item) => changed.has(item.link!.jiraIssueId)).map((item) => item.id);
       if (touched.length === 0 || project.direction === "push") continue;
       await runSync(
-        { projects: this.store.projects, runs: this.store.runs, jira, hoursPerDay, itemUrl: (item) => `${this.options.publicUrl()}/items/${item.key}`, today: new Date().toISOString().slice(0, 10) },
+        { projects: this.store.projects, runs: this.store.runs, jira, hoursPerDay, itemUrl: (item) => `${this.options.publicUrl()}/items/${item.key}`, today: new Date().toISOString().slice(0, 10), personOverrides: await this.store.connectors.personOverrideMap(connectorId) },
         { project, kind: project.direction === "two-way" ? "sync" : "pull", dryRun: false, userId: "webhook", identity: `webhook, as the service account of '${connector.name}'`, itemRefs: touched },
       );
     }

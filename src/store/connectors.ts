@@ -146,6 +146,25 @@ export class ConnectorRepository {
     return (await this.db.run("DELETE FROM connector_identities WHERE connector_id = ? AND user_id = ?", [connectorId, userId])).changes > 0;
   }
 
+  // ---- people: manual overrides ----
+
+  /** Jira user (accountId on Cloud, username on DC) ↔ Tandem person (email), where email matching is wrong or impossible. */
+  async setPersonOverride(connectorId: string, jiraUser: string, email: string): Promise<void> {
+    await this.db.run("INSERT INTO person_overrides (connector_id, jira_user, email, created_at) VALUES (?, ?, ?, ?) ON CONFLICT (connector_id, jira_user) DO UPDATE SET email = excluded.email", [connectorId, jiraUser, email.toLowerCase(), Date.now()]);
+  }
+
+  async removePersonOverride(connectorId: string, jiraUser: string): Promise<boolean> {
+    return (await this.db.run("DELETE FROM person_overrides WHERE connector_id = ? AND jira_user = ?", [connectorId, jiraUser])).changes > 0;
+  }
+
+  async personOverrideMap(connectorId: string): Promise<Map<string, string>> {
+    return new Map((await this.personOverrides(connectorId)).map((entry) => [entry.jiraUser, entry.email]));
+  }
+
+  async personOverrides(connectorId: string): Promise<{ jiraUser: string; email: string }[]> {
+    return (await this.db.all<{ jira_user: string; email: string }>("SELECT jira_user, email FROM person_overrides WHERE connector_id = ? ORDER BY email", [connectorId])).map((row) => ({ jiraUser: row.jira_user, email: row.email }));
+  }
+
   // ---- OAuth authorization in flight ----
 
   async saveOAuthState(state: string, connectorId: string, userId: string, purpose: "connector" | "identity", redirectUri: string): Promise<void> {

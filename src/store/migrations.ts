@@ -192,6 +192,19 @@ export const MIGRATIONS: { version: number; name: string; statements: string[] }
       )`,
     ],
   },
+  {
+    version: 6,
+    name: "people: manual overrides of Jira user ↔ Tandem person per connector",
+    statements: [
+      `CREATE TABLE person_overrides (
+        connector_id TEXT NOT NULL REFERENCES connectors(id) ON DELETE CASCADE,
+        jira_user TEXT NOT NULL,
+        email TEXT NOT NULL,
+        created_at BIGINT NOT NULL,
+        PRIMARY KEY (connector_id, jira_user)
+      )`,
+    ],
+  },
 ];
 
 export async function migrate(db: SqlDatabase): Promise<number> {

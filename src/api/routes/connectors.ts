@@ -173,6 +173,20 @@ export function connectorRoutes(store: TandemStore, publicUrl: () => string) {
     }, 200);
   });
 
+  // ---- people: manual overrides ----
+
+  const OverrideSchema = z.strictObject({ jiraUser: z.string().min(1), email: z.email() });
+  app.openapi(createRoute({ method: "get", path: "/connectors/{id}/people", tags: ["people"], security, request: { params: IdParam }, responses: { 200: json(z.array(OverrideSchema), "Manual overrides"), ...errors } }), async (c) => {
+    const connector = await find(c.req.valid("param").id);
+    return c.json(await store.connectors.personOverrides(connector.id), 200);
+  });
+  app.openapi(createRoute({ method: "put", path: "/connectors/{id}/people", middleware: [role("member")] as const, tags: ["people"], security, request: { params: IdParam, ...body(OverrideSchema) }, responses: { 200: json(z.array(OverrideSchema), "Saved"), ...errors } }), async (c) => {
+    const connector = await find(c.req.valid("param").id);
+    const input = c.req.valid("json");
+    await store.connectors.setPersonOverride(connector.id, input.jiraUser, input.email);
+    return c.json(await store.connectors.personOverrides(connector.id), 200);
+  });
+
   // ---- each user's own identity ----
 
   const IdentitySchema = z.object({ connected: z.boolean(), authMode: z.string().nullable(), account: z.unknown() });

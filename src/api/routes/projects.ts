@@ -48,6 +48,9 @@ const TransformSchema = z.discriminatedUnion("kind", [
   z.strictObject({ kind: z.literal("itemUrl") }),
   z.strictObject({ kind: z.literal("now") }),
   z.strictObject({ kind: z.literal("number") }),
+  z.strictObject({ kind: z.literal("options"), multiple: z.boolean() }),
+  z.strictObject({ kind: z.literal("datetime") }),
+  z.strictObject({ kind: z.literal("labels") }),
 ]);
 const MappingInputSchema = z.strictObject({ tandemField: z.string(), jiraField: z.string(), direction: z.enum(["pull", "push", "both"]), transform: TransformSchema });
 const MappingsBody = z.union([z.strictObject({ preset: z.enum(["scheduler"]) }), z.strictObject({ mappings: z.array(MappingInputSchema) })]);
@@ -198,7 +201,7 @@ export function projectRoutes(store: TandemStore, publicUrl: () => string, onSch
     // Fill the mapped fields of what came in with a Pull of exactly those items.
     const hoursPerDay = (await metadataFor(metaKey(target, c.get("user")), jira).timeTracking().catch(() => ({ workingHoursPerDay: 8 }))).workingHoursPerDay;
     const run = imported.itemIds.length
-      ? await runSync({ projects: store.projects, runs: store.runs, jira, hoursPerDay, itemUrl: (entry) => `${publicUrl()}/items/${entry.key}`, today: new Date().toISOString().slice(0, 10) }, { project: { ...target, direction: target.direction === "push" ? "two-way" : target.direction }, kind: "pull", dryRun: false, userId: c.get("user").id, identity, itemRefs: imported.itemIds })
+      ? await runSync({ projects: store.projects, runs: store.runs, jira, hoursPerDay, itemUrl: (entry) => `${publicUrl()}/items/${entry.key}`, today: new Date().toISOString().slice(0, 10), personOverrides: await store.connectors.personOverrideMap(target.connectorId!) }, { project: { ...target, direction: target.direction === "push" ? "two-way" : target.direction }, kind: "pull", dryRun: false, userId: c.get("user").id, identity, itemRefs: imported.itemIds })
       : null;
     return c.json({ created: imported.created, existing: imported.existing, run }, 200);
   });
@@ -248,7 +251,7 @@ export function projectRoutes(store: TandemStore, publicUrl: () => string, onSch
       const { jira, identity } = await jiraFor(target, c.get("user"));
       const hoursPerDay = (await metadataFor(metaKey(target, c.get("user")), jira).timeTracking().catch(() => ({ workingHoursPerDay: 8 }))).workingHoursPerDay;
       const run = await runSync(
-        { projects: store.projects, runs: store.runs, jira, hoursPerDay, itemUrl: (entry) => `${publicUrl()}/items/${entry.key}`, today: new Date().toISOString().slice(0, 10) },
+        { projects: store.projects, runs: store.runs, jira, hoursPerDay, itemUrl: (entry) => `${publicUrl()}/items/${entry.key}`, today: new Date().toISOString().slice(0, 10), personOverrides: await store.connectors.personOverrideMap(target.connectorId!) },
         { project: target, kind, dryRun: input.dryRun, userId: c.get("user").id, identity, itemRefs: input.items },
       );
       return c.json({ run, items: await store.runs.items(run.id) }, 200);
