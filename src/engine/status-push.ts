@@ -10,7 +10,11 @@ export interface StatusTarget {
   category: "new" | "indeterminate" | "done";
 }
 
-export async function walkToStatus(jira: JiraClient, issueKey: string, currentStatus: { name: string; category: string }, target: StatusTarget, maxSteps = 6): Promise<{ ok: true; path: string[] } | { ok: false; warning: string }> {
+/**
+ * `screenValues` are the item's mapped values as Jira fields: a transition with a screen gets the ones it shows
+ * (a required screen field with no mapped value makes Jira refuse that step, which is reported).
+ */
+export async function walkToStatus(jira: JiraClient, issueKey: string, currentStatus: { name: string; category: string }, target: StatusTarget, screenValues: Record<string, unknown> = {}, maxSteps = 6): Promise<{ ok: true; path: string[] } | { ok: false; warning: string }> {
   const matches = (status: { name: string; statusCategory?: { key: string } }) => (target.name ? status.name.toLowerCase() === target.name.toLowerCase() : status.statusCategory?.key === target.category);
   const visited = new Set([currentStatus.name.toLowerCase()]);
   const path: string[] = [];
@@ -25,7 +29,10 @@ export async function walkToStatus(jira: JiraClient, issueKey: string, currentSt
         .sort((a, b) => distance(a.to.statusCategory.key, target.category) - distance(b.to.statusCategory.key, target.category))
         .find((transition) => distance(transition.to.statusCategory.key, target.category) <= distance(category, target.category));
     if (!next) break;
-    await jira.transition(issueKey, next.id);
+    const onScreen = Object.fromEntries(Object.keys(next.fields ?? {}).filter((fieldId) => fieldId in screenValues).map((fieldId) => [fieldId, screenValues[fieldId]]));
+    const missing = Object.entries(next.fields ?? {}).filter(([fieldId, meta]) => meta.required && !(fieldId in onScreen)).map(([, meta]) => meta.name);
+    if (missing.length) return { ok: false, warning: `The transition '${next.name}' needs ${missing.join(", ")}, which no mapping fills; map ${missing.length > 1 ? "them" : "it"} to push the status. The other fields were synced.` };
+    await jira.transition(issueKey, next.id, Object.keys(onScreen).length ? onScreen : undefined);
     path.push(next.to.name);
     if (next === direct) return { ok: true, path };
     visited.add(next.to.name.toLowerCase());

@@ -190,7 +190,14 @@ async function syncItem(deps: SyncDeps, request: SyncRequest, runId: string, ite
     if (statusPush) {
       const target = statusTarget(statusPush.mapping, statusPush.value);
       const current = fields.status as { name: string; statusCategory: { key: string } };
-      const walked = target ? await walkToStatus(deps.jira, issue.id, { name: current.name, category: current.statusCategory.key }, target) : { ok: false as const, warning: `Tandem status '${statusPush.value}' has no Jira status mapped.` };
+      // Transition screens are filled from the mappings that push (their current Tandem values).
+      const screenValues: Record<string, unknown> = {};
+      for (const mapping of mappings) {
+        if (mapping.transform.kind === "status" || mapping.direction === "pull") continue;
+        const value = toJira(mapping, newValues[mapping.tandemField] ?? null, ctx);
+        if (value.ok && value.value !== null) screenValues[mapping.jiraField] = value.value;
+      }
+      const walked = target ? await walkToStatus(deps.jira, issue.id, { name: current.name, category: current.statusCategory.key }, target, screenValues) : { ok: false as const, warning: `Tandem status '${statusPush.value}' has no Jira status mapped.` };
       if (walked.ok) newSnapshots.set(statusPush.mapping.id, statusPush.value);
       else messages.push(walked.warning);
     }
@@ -205,7 +212,8 @@ async function syncItem(deps: SyncDeps, request: SyncRequest, runId: string, ite
   const committed = await deps.projects.updateItemAtomically(item, newValues, newSnapshots, issue.key);
   if (!committed) return record("warning", [], [`${item.key} changed in Tandem while syncing; its Jira writes are done, and the next run will settle the rest.`, ...messages]);
   const effective = changes.filter((change) => !(change.side === "jira" && failedFields.some((field) => writeMappings.get(field)?.tandemField === change.field)));
-  const outcome: ItemOutcome = failedFields.length || (messages.length && effective.length === 0 && conflicts === 0) ? "warning" : conflicts ? "conflict" : effective.length ? "changed" : messages.length ? "warning" : "unchanged";
+  // A warning outranks a change: the person must see that something was not done.
+  const outcome: ItemOutcome = conflicts ? "conflict" : failedFields.length || messages.length ? "warning" : effective.length ? "changed" : "unchanged";
   return record(outcome, effective, messages);
 }
 
