@@ -9,7 +9,7 @@ export class MissingIdentityError extends Error {
   readonly code = "missing_identity";
 }
 
-export async function jiraForConnector(store: TandemStore, connector: Connector, as: { userId: string } | "service" = "service"): Promise<JiraClient> {
+export async function jiraForConnector(store: TandemStore, connector: Connector, as: { userId: string } | "service" = "service", options: { readOnly?: boolean } = {}): Promise<JiraClient> {
   const oauthApp = await store.connectors.oauthApp(connector.id);
   let credentials: JiraCredentials | null;
   let persist: (credentials: JiraCredentials) => Promise<void>;
@@ -30,5 +30,6 @@ export async function jiraForConnector(store: TandemStore, connector: Connector,
     oauthApp,
     connectorKey: connector.id,
     onCredentialsRotated: persist,
+    readOnly: options.readOnly ?? false,
   });
 }

@@ -33,6 +33,8 @@ export interface JiraConnection {
   /** Persists rotated OAuth tokens the moment they rotate (a lost rotation locks the connection out). */
   onCredentialsRotated?: (credentials: JiraCredentials) => Promise<void> | void;
   transport?: Partial<Omit<TransportOptions, "baseUrl" | "authorization" | "refresh" | "limiter">>;
+  /** Refuse every write (pull-only projects). */
+  readOnly?: boolean;
   limiter?: ConnectorLimiter;
 }
 
@@ -64,6 +66,7 @@ export class JiraClient {
       authorization: () => this.authorization(),
       ...(connection.credentials.mode === "oauth" && connection.credentials.refreshToken ? { refresh: () => this.refreshOAuth() } : {}),
       limiter: connection.limiter ?? limiterFor(connection.connectorKey ?? connection.siteUrl),
+      readOnly: connection.readOnly ?? false,
     });
   }
 

@@ -85,3 +85,9 @@ export class NotJiraError extends JiraError {
 export function describeJiraBody(messages: string[], fields: Record<string, string>): string {
   return [...messages, ...Object.entries(fields).map(([field, message]) => `${field}: ${message}`)].join(" ");
 }
+
+/** A write attempted through a read-only connection (a pull-only project): a bug to fix, never sent to Jira. */
+export class ReadOnlyViolationError extends JiraError {
+  override readonly code = "read_only_violation";
+  override readonly kind = "system";
+}

@@ -11,6 +11,7 @@ import {
   JiraUnavailableError,
   JiraValidationError,
   NotJiraError,
+  ReadOnlyViolationError,
 } from "./errors.ts";
 import type { ConnectorLimiter } from "./limiter.ts";
 import { decideOutcome } from "./outcomes.ts";
@@ -30,6 +31,8 @@ export interface TransportOptions {
   maxRateLimitWaits?: number;
   sleep?: (ms: number) => Promise<void>;
   random?: () => number;
+  /** Refuse every write before it leaves Tandem (pull-only projects never write to Jira). */
+  readOnly?: boolean;
   /** Called after each attempt: used to count calls in tests and the bench. */
   onAttempt?: (info: { method: string; path: string; status: number | null; attempt: number }) => void;
 }
@@ -51,7 +54,7 @@ export interface JiraResponse<T> {
 }
 
 export class JiraTransport {
-  readonly options: Required<Omit<TransportOptions, "refresh" | "onAttempt">> & Pick<TransportOptions, "refresh" | "onAttempt">;
+  readonly options: Required<Omit<TransportOptions, "refresh" | "onAttempt" | "readOnly">> & Pick<TransportOptions, "refresh" | "onAttempt" | "readOnly">;
 
   constructor(options: TransportOptions) {
     this.options = {
@@ -68,6 +71,9 @@ export class JiraTransport {
   async request<T>(method: string, path: string, options: RequestOptions = {}): Promise<JiraResponse<T>> {
     const url = this.url(path, options.query);
     const idempotent = options.idempotent ?? method !== "POST";
+    // Reads are GETs and the POSTs that only read (searches, bulk fetches, counts): everything else is a write.
+    const reads = method === "GET" || (method === "POST" && /\/(search|bulkfetch|approximate-count|search\/jql)(\/|$|\?)/.test(path));
+    if (this.options.readOnly && !reads) throw new ReadOnlyViolationError(`Refused ${method} ${path}: this connection is read-only (a pull-only project never writes to Jira).`);
     let retries = 0;
     let rateLimitWaits = 0;
     let refreshed = false;

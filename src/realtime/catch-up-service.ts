@@ -7,7 +7,7 @@ import { catchUp, type CatchUpResult } from "./catch-up.ts";
 
 export async function runCatchUp(store: TandemStore, project: Project, publicUrl: string, who: { userId: string; identity?: string } = { userId: "scheduler" }): Promise<CatchUpResult> {
   const connector = (await store.connectors.byId(project.connectorId!))!;
-  const jira = await jiraForConnector(store, connector);
+  const jira = await jiraForConnector(store, connector, "service", { readOnly: project.direction === "pull" });
   const hoursPerDay = (await metadataFor(`${project.connectorId}:service`, jira).timeTracking().catch(() => ({ workingHoursPerDay: 8 }))).workingHoursPerDay;
   return catchUp(
     {

@@ -88,6 +88,7 @@ export class WebhookProcessor {
     const changed = new Set(batch.filter((entry) => entry.issueId && !deleted.has(entry.issueId)).map((entry) => entry.issueId!));
     const projects = (await this.store.projects.list()).filter((project) => project.connectorId === connectorId);
     const jira = await jiraForConnector(this.store, connector);
+    const readOnlyJira = await jiraForConnector(this.store, connector, "service", { readOnly: true });
     const hoursPerDay = (await metadataFor(`${connectorId}:service`, jira).timeTracking().catch(() => ({ workingHoursPerDay: 8 }))).workingHoursPerDay;
     for (const project of projects) {
       const items = (await this.store.projects.items(project.id)).filter((item) => item.link);
@@ -96,7 +97,7 @@ export class WebhookProcessor {
       const touched = items.filter((item) => changed.has(item.link!.jiraIssueId)).map((item) => item.id);
       if (touched.length === 0 || project.direction === "push") continue;
       await runSync(
-        { projects: this.store.projects, runs: this.store.runs, jira, hoursPerDay, itemUrl: (item) => `${this.options.publicUrl()}/items/${item.key}`, today: new Date().toISOString().slice(0, 10), personOverrides: await this.store.connectors.personOverrideMap(connectorId) },
+        { projects: this.store.projects, runs: this.store.runs, jira: project.direction === "pull" ? readOnlyJira : jira, hoursPerDay, itemUrl: (item) => `${this.options.publicUrl()}/items/${item.key}`, today: new Date().toISOString().slice(0, 10), personOverrides: await this.store.connectors.personOverrideMap(connectorId) },
         { project, kind: project.direction === "two-way" ? "sync" : "pull", dryRun: false, userId: "webhook", identity: `webhook, as the service account of '${connector.name}'`, itemRefs: touched },
       );
     }

@@ -56,6 +56,8 @@ export async function serve(options: ServeOptions = {}): Promise<RunningTandem> 
   url = `http://${host}:${(server.address() as AddressInfo).port}`;
   const demo = options.demo ? await startDemo(store, { sandboxPort: options.sandboxPort }) : null;
   await scheduler.refresh();
+  // Deliveries recorded before a stop are processed now: the inbox is durable, so a restart loses none.
+  processor.kick();
 
   return {
     url,

@@ -9,7 +9,7 @@ import { runSync } from "../../engine/sync-run.ts";
 import { runCatchUp } from "../../realtime/catch-up-service.ts";
 import { validateSchedule } from "../../realtime/scheduler.ts";
 import type { JiraClient } from "../../jira/client.ts";
-import { JiraError, JiraNotFoundError, JiraValidationError } from "../../jira/errors.ts";
+import { JiraError, JiraNotFoundError, JiraValidationError, ReadOnlyViolationError } from "../../jira/errors.ts";
 import { createInJira } from "../../crossing/create-in-jira.ts";
 import { importIssues, previewImport } from "../../crossing/import.ts";
 import { metadataFor } from "../../jira/metadata.ts";
@@ -66,8 +66,10 @@ export function projectRoutes(store: TandemStore, publicUrl: () => string, onSch
     if (!target.connectorId) throw new ApiError(400, "not_connected", `Project ${target.key} is not connected to Jira yet: PUT /projects/${target.key}/jira first.`);
     const connector = (await store.connectors.byId(target.connectorId))!;
     try {
-      if (target.syncIdentity === "user") return { jira: await jiraForConnector(store, connector, { userId: user.id }), identity: `${user.email}'s own Jira identity` };
-      return { jira: await jiraForConnector(store, connector), identity: `service account of '${connector.name}'` };
+      // A pull-only (read-only) project gets a connection that refuses writes before they leave Tandem.
+      const readOnly = target.direction === "pull";
+      if (target.syncIdentity === "user") return { jira: await jiraForConnector(store, connector, { userId: user.id }, { readOnly }), identity: `${user.email}'s own Jira identity` };
+      return { jira: await jiraForConnector(store, connector, "service", { readOnly }), identity: `service account of '${connector.name}'` };
     } catch (error) {
       if (error instanceof MissingIdentityError) throw new ApiError(400, "not_authorized", error.message);
       throw error;
@@ -238,6 +240,7 @@ export function projectRoutes(store: TandemStore, publicUrl: () => string, onSch
       return c.json({ ...result, item: (await store.projects.item(current.id))! }, 200);
     } catch (error) {
       if (error instanceof JiraValidationError) throw new ApiError(400, "jira_refused", `Jira refused the new issue: ${error.message}`, error.fieldErrors);
+      if (error instanceof ReadOnlyViolationError) throw new ApiError(409, "read_only", `Project ${target.key} is pull-only: it never writes to Jira. Change its direction to create issues.`);
       throw error;
     }
   });
