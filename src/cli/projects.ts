@@ -102,6 +102,31 @@ export function projectCommands(): Command[] {
     console.log(`Updated ${updated.key}.`);
   });
 
+  item.command("delete <item>").description("Delete an item and its link (the Jira issue is untouched)").requiredOption("--yes", "confirm").option("--json", "print as JSON")
+    .action(async (ref: string, flags: { json?: boolean }) => {
+      const result = await apiCall<{ deleted: string; jiraIssueUntouched: string | null }>("DELETE", `/items/${encodeURIComponent(ref)}`);
+      if (flags.json) return printJson(result);
+      console.log(`Deleted ${result.deleted}${result.jiraIssueUntouched ? `; ${result.jiraIssueUntouched} in Jira is untouched` : ""}.`);
+    });
+  const comment = new Command("comment").description("Show the linked issue's comments, or add one (--add)").argument("<item>").option("--add <markdown>", "add this comment to the Jira issue").option("--json", "print as JSON")
+    .action(async (ref: string, flags: { add?: string; json?: boolean }) => {
+      if (flags.add) {
+        const added = await apiCall<{ jiraKey: string; writtenAs: string }>("POST", `/items/${encodeURIComponent(ref)}/comments`, { body: flags.add });
+        if (flags.json) return printJson(added);
+        return console.log(`Commented on ${added.jiraKey} as ${added.writtenAs}.`);
+      }
+      const comments = await apiCall<{ author: string | null; created: string; body: string | null }[]>("GET", `/items/${encodeURIComponent(ref)}/comments`);
+      if (flags.json) return printJson(comments);
+      for (const entry of comments) console.log(`${entry.author ?? "?"} (${entry.created}):\n${entry.body ?? ""}\n`);
+    });
+  const bulkEdit = new Command("bulk-edit").description("Set field=value pairs on many items; linked ones go to Jira once each").argument("<project>").argument("<values...>").requiredOption("--items <items...>", "item keys").option("--json", "print as JSON")
+    .action(async (ref: string, values: string[], flags: { items: string[]; json?: boolean }) => {
+      const result = await apiCall<{ updated: string[]; failed: { item: string; reason: string }[] }>("POST", `/projects/${encodeURIComponent(ref)}/bulk-edit`, { items: flags.items, values: parseValues(values) });
+      if (flags.json) return printJson(result);
+      console.log(`Updated ${result.updated.length} item(s).`);
+      for (const failure of result.failed) console.log(`  ${failure.item}: ${failure.reason}`);
+      if (result.failed.length) process.exitCode = 1;
+    });
   const link = new Command("link").description("Link an item to a Jira issue by key").argument("<item>").argument("<jiraKey>").option("--json", "print as JSON")
     .action(async (ref: string, key: string, flags: { json?: boolean }) => {
       const linked = await apiCall<{ key: string; link: { jiraKey: string } }>("PUT", `/items/${encodeURIComponent(ref)}/link`, { jiraKey: key });
@@ -199,5 +224,5 @@ export function projectCommands(): Command[] {
       console.log(`Searched ${result.searchedIssues} issue(s); ${result.newer} changed since the last catch-up.`);
       if (result.run) printRun({ run: result.run, items: result.items });
     });
-  return [project, item, link, unlink, search, importCommand, formCommand, createCommand, ...runs, catchUpCommand, history, conflicts, resolve];
+  return [project, item, comment, bulkEdit, link, unlink, search, importCommand, formCommand, createCommand, ...runs, catchUpCommand, history, conflicts, resolve];
 }

@@ -165,6 +165,11 @@ export class ProjectRepository {
     return (await db.run("UPDATE items SET values_json = ?, version = version + 1, updated_at = ? WHERE id = ? AND version = ?", [JSON.stringify(values), Date.now(), id, version])).changes === 1;
   }
 
+  /** Removes the item, its link and snapshots (never anything in Jira). */
+  async deleteItem(itemId: string): Promise<void> {
+    await this.db.run("DELETE FROM items WHERE id = ?", [itemId]);
+  }
+
   async link(itemId: string, jiraIssueId: string, jiraKey: string): Promise<void> {
     await this.db.transaction(async (tx) => {
       await tx.run("DELETE FROM snapshots WHERE item_id = ?", [itemId]);

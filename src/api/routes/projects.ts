@@ -6,6 +6,7 @@ import { checkMapping } from "../../engine/compatibility.ts";
 import { CORE_FIELDS, type Mapping, type TandemField } from "../../engine/model.ts";
 import { PRESETS } from "../../engine/presets.ts";
 import { runSync } from "../../engine/sync-run.ts";
+import { fromJiraRichText, toJiraRichText } from "../../jira/rich-text.ts";
 import { runCatchUp } from "../../realtime/catch-up-service.ts";
 import { validateSchedule } from "../../realtime/scheduler.ts";
 import type { JiraClient } from "../../jira/client.ts";
@@ -141,6 +142,64 @@ export function projectRoutes(store: TandemStore, publicUrl: () => string, onSch
     const values = { ...current.values, ...validValues(target, c.req.valid("json").values) };
     if (!(await store.projects.updateItem(current.id, values, current.version))) throw new ApiError(409, "edit_conflict", `${current.key} changed meanwhile; read it again and repeat the edit.`);
     return c.json((await store.projects.item(current.id))!, 200);
+  });
+
+  app.openapi(createRoute({ method: "delete", path: "/items/{id}", middleware: [role("member")] as const, tags: ["items"], security, request: { params: IdParam }, responses: { 200: json(z.object({ deleted: z.string(), jiraIssueUntouched: z.string().nullable() }), "Deleted; the Jira issue is untouched"), ...errors } }), async (c) => {
+    const current = await item(c.req.valid("param").id);
+    // Only Tandem's item and its link go; nothing in Tandem ever deletes a Jira issue.
+    await store.projects.deleteItem(current.id);
+    return c.json({ deleted: current.key, jiraIssueUntouched: current.link?.jiraKey ?? null }, 200);
+  });
+
+  app.openapi(createRoute({ method: "get", path: "/items/{id}/comments", tags: ["items"], security, request: { params: IdParam }, responses: { 200: json(z.array(Any), "The linked issue's comments, as Markdown, with their authors"), ...errors } }), async (c) => {
+    const current = await item(c.req.valid("param").id);
+    if (!current.link) throw new ApiError(400, "not_linked", `${current.key} is not linked to a Jira issue.`);
+    const target = (await store.projects.byId(current.projectId))!;
+    const { jira } = await jiraFor(target, c.get("user"));
+    const comments = await jira.comments(current.link.jiraIssueId);
+    return c.json(comments.map((comment) => ({ id: comment.id, author: comment.author?.displayName ?? null, authorEmail: comment.author?.emailAddress ?? null, created: comment.created, body: fromJiraRichText(comment.body) })), 200);
+  });
+
+  app.openapi(createRoute({ method: "post", path: "/items/{id}/comments", middleware: [role("member")] as const, tags: ["items"], security, request: { params: IdParam, ...body(z.strictObject({ body: z.string().min(1, "A comment needs text.") })) }, responses: { 201: json(Any, "Added to the Jira issue, as the project's identity"), ...errors } }), async (c) => {
+    const current = await item(c.req.valid("param").id);
+    if (!current.link) throw new ApiError(400, "not_linked", `${current.key} is not linked to a Jira issue.`);
+    const target = (await store.projects.byId(current.projectId))!;
+    const { jira, identity } = await jiraFor(target, c.get("user"));
+    try {
+      const added = await jira.addComment(current.link.jiraIssueId, toJiraRichText(c.req.valid("json").body, jira.flavour));
+      return c.json({ id: added.id, jiraKey: current.link.jiraKey, writtenAs: identity }, 201);
+    } catch (error) {
+      if (error instanceof ReadOnlyViolationError) throw new ApiError(409, "read_only", `Project ${target.key} is pull-only: it never writes to Jira.`);
+      throw error;
+    }
+  });
+
+  const BulkSchema = z.strictObject({ items: z.array(z.string()).min(1).max(1000), values: z.record(z.string(), z.unknown()) });
+  app.openapi(createRoute({ method: "post", path: "/projects/{id}/bulk-edit", middleware: [role("member")] as const, tags: ["items"], security, request: { params: IdParam, ...body(BulkSchema) }, responses: { 200: json(Any, "What was done, and what failed and why"), ...errors } }), async (c) => {
+    const target = await project(c.req.valid("param").id);
+    const input = c.req.valid("json");
+    const values = validValues(target, input.values);
+    const done: string[] = [];
+    const failed: { item: string; reason: string }[] = [];
+    for (const ref of input.items) {
+      const current = await store.projects.item(ref);
+      if (!current || current.projectId !== target.id) {
+        failed.push({ item: ref, reason: `not an item of ${target.key}` });
+        continue;
+      }
+      if (await store.projects.updateItem(current.id, { ...current.values, ...values }, current.version)) done.push(current.key);
+      else failed.push({ item: current.key, reason: "changed meanwhile; edit it again" });
+    }
+    // Linked items then go to Jira in one push of exactly those items: each issue is written once.
+    const linked = (await store.projects.items(target.id)).filter((entry) => entry.link && done.includes(entry.key)).map((entry) => entry.id);
+    let run = null;
+    if (linked.length && target.direction !== "pull") {
+      const { jira, identity } = await jiraFor(target, c.get("user"));
+      const hoursPerDay = (await metadataFor(metaKey(target, c.get("user")), jira).timeTracking().catch(() => ({ workingHoursPerDay: 8 }))).workingHoursPerDay;
+      run = await runSync({ projects: store.projects, runs: store.runs, jira, hoursPerDay, itemUrl: (entry) => `${publicUrl()}/items/${entry.key}`, today: new Date().toISOString().slice(0, 10), personOverrides: await store.connectors.personOverrideMap(target.connectorId!) }, { project: target, kind: "push", dryRun: false, userId: c.get("user").id, identity, itemRefs: linked });
+      for (const entry of await store.runs.items(run.id)) if (entry.outcome === "failed" || entry.outcome === "warning") failed.push({ item: entry.itemKey, reason: entry.messages.join(" ") });
+    }
+    return c.json({ updated: done, failed, run }, 200);
   });
 
   app.openapi(createRoute({ method: "put", path: "/items/{id}/link", middleware: [role("member")] as const, tags: ["items"], security, request: { params: IdParam, ...body(z.strictObject({ jiraKey: z.string().regex(/^[A-Za-z][A-Za-z0-9_]*-\d+$/, "A Jira issue key looks like ABC-123.") })) }, responses: { 200: json(Any, "Linked"), ...errors } }), async (c) => {
