@@ -58,6 +58,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
   const http = createSandboxApp({ state, oauth, dispatcher, limits, siteUrl, maxBodyBytes: options.maxBodyBytes ?? 10 * 1024 * 1024 });
 
   const server = createAdaptorServer({ fetch: http.fetch });
+  // Idle keep-alive connections outlive a client's pause (Node's default of 5 s races clients that reuse them,
+  // which shows as ECONNRESET); headers must be allowed a little longer than that.
+  (server as { keepAliveTimeout: number; headersTimeout: number }).keepAliveTimeout = 65_000;
+  (server as { keepAliveTimeout: number; headersTimeout: number }).headersTimeout = 66_000;
   const host = options.host ?? "127.0.0.1";
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);

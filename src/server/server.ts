@@ -48,6 +48,10 @@ export async function serve(options: ServeOptions = {}): Promise<RunningTandem> 
   app.get("/", (c) => c.text("Tandem is running. The API is at /api/v1 (OpenAPI document: /api/v1/openapi.json); the web app arrives with issue #7."));
 
   const server = createAdaptorServer({ fetch: app.fetch });
+  // Idle keep-alive connections outlive a client's pause (Node's default of 5 s races clients that reuse them,
+  // which shows as ECONNRESET); headers must be allowed a little longer than that.
+  (server as { keepAliveTimeout: number; headersTimeout: number }).keepAliveTimeout = 65_000;
+  (server as { keepAliveTimeout: number; headersTimeout: number }).headersTimeout = 66_000;
   const host = options.host ?? "127.0.0.1";
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
