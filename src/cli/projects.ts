@@ -217,6 +217,8 @@ export function projectCommands(): Command[] {
       if (form.issueTypes) return printTable(form.issueTypes, ["id", "name", "subtask"]);
       printTable(form.fields!.map((field) => ({ ...field, required: field.required ? "required" : "", values: field.allowedValues?.map((value) => value.name).join(", ") ?? "" })), ["fieldId", "name", "type", "required", "values"]);
     });
+  const reconcileCommand = new Command("reconcile").description("Check every link with the connector's own identity; sever links to deleted issues").argument("<project>").option("--json", "print as JSON")
+    .action(async (ref: string, flags: { json?: boolean }) => printRun(await apiCall<RunResult>("POST", `/projects/${encodeURIComponent(ref)}/reconcile`), flags.json));
   const catchUpCommand = new Command("catch-up").description("Sync now: apply what changed in Jira since the last catch-up").argument("<project>").option("--json", "print as JSON")
     .action(async (ref: string, flags: { json?: boolean }) => {
       const result = await apiCall<{ searchedIssues: number; newer: number; run: RunResult["run"] | null; items: RunResult["items"] }>("POST", `/projects/${encodeURIComponent(ref)}/catch-up`);
@@ -224,5 +226,5 @@ export function projectCommands(): Command[] {
       console.log(`Searched ${result.searchedIssues} issue(s); ${result.newer} changed since the last catch-up.`);
       if (result.run) printRun({ run: result.run, items: result.items });
     });
-  return [project, item, comment, bulkEdit, link, unlink, search, importCommand, formCommand, createCommand, ...runs, catchUpCommand, history, conflicts, resolve];
+  return [project, item, comment, bulkEdit, link, unlink, search, importCommand, formCommand, createCommand, ...runs, catchUpCommand, reconcileCommand, history, conflicts, resolve];
 }

@@ -8,6 +8,7 @@ import { PRESETS } from "../../engine/presets.ts";
 import { runSync } from "../../engine/sync-run.ts";
 import { fromJiraRichText, toJiraRichText } from "../../jira/rich-text.ts";
 import { runCatchUp } from "../../realtime/catch-up-service.ts";
+import { reconcileLinks } from "../../realtime/reconcile.ts";
 import { validateSchedule } from "../../realtime/scheduler.ts";
 import type { JiraClient } from "../../jira/client.ts";
 import { JiraError, JiraNotFoundError, JiraValidationError, ReadOnlyViolationError } from "../../jira/errors.ts";
@@ -325,6 +326,15 @@ export function projectRoutes(store: TandemStore, publicUrl: () => string, onSch
     if (!target.connectorId) throw new ApiError(400, "not_connected", `Project ${target.key} is not connected to Jira yet.`);
     const result = await runCatchUp(store, target, publicUrl(), { userId: c.get("user").id });
     return c.json({ ...result, items: result.run ? await store.runs.items(result.run.id) : [] }, 200);
+  });
+
+  app.openapi(createRoute({ method: "post", path: "/projects/{id}/reconcile", middleware: [role("member")] as const, tags: ["sync"], security, request: { params: IdParam }, responses: { 200: json(Any, "Links checked; deleted issues severed"), ...errors } }), async (c) => {
+    const target = await project(c.req.valid("param").id);
+    if (!target.connectorId) throw new ApiError(400, "not_connected", `Project ${target.key} is not connected to Jira yet.`);
+    const connector = (await store.connectors.byId(target.connectorId))!;
+    const serviceJira = await jiraForConnector(store, connector, "service", { readOnly: true });
+    const run = await reconcileLinks({ projects: store.projects, runs: store.runs, serviceJira }, target, { userId: c.get("user").id, identity: `the service account of '${connector.name}'` });
+    return c.json({ run, items: await store.runs.items(run.id) }, 200);
   });
 
   app.openapi(createRoute({ method: "put", path: "/projects/{id}/catch-up-schedule", middleware: [role("member")] as const, tags: ["sync"], security, request: { params: IdParam, ...body(z.strictObject({ cron: z.string().min(1), timeZone: z.string().default("UTC") })) }, responses: { 200: json(Any, "Saved"), ...errors } }), async (c) => {
