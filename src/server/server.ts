@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { createAdaptorServer } from "@hono/node-server";
 import { Hono } from "hono";
 import { createApi } from "../api/app.ts";
+import { webApp } from "../web/app.ts";
 import type { TestReport } from "../connectors/connect-test.ts";
 import type { RunningSandbox } from "../sandbox/server.ts";
 import { webhookIntake } from "../realtime/intake.ts";
@@ -44,8 +45,9 @@ export async function serve(options: ServeOptions = {}): Promise<RunningTandem> 
   const scheduler = new CatchUpScheduler(store, (project) => runCatchUp(store, project, url).catch((error: unknown) => console.error(`catch-up of ${project.key} failed: ${error instanceof Error ? error.message : String(error)}`)));
   const app = new Hono();
   app.route("/", webhookIntake(store, processor));
-  app.route("/", createApi({ store, publicUrl: () => url, onScheduleChange: () => scheduler.refresh() }));
-  app.get("/", (c) => c.text("Tandem is running. The API is at /api/v1 (OpenAPI document: /api/v1/openapi.json); the web app arrives with issue #7."));
+  const api = createApi({ store, publicUrl: () => url, onScheduleChange: () => scheduler.refresh() });
+  app.route("/", api);
+  app.route("/", webApp(api));
 
   const server = createAdaptorServer({ fetch: app.fetch });
   // Idle keep-alive connections outlive a client's pause (Node's default of 5 s races clients that reuse them,

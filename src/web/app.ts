@@ -1,0 +1,192 @@
+// The web app: sign-in, connectors (add, Connect & Test), projects (Jira panel, mappings, items with their Jira
+// keys, Pull and Push with dry run), and run history. Every action goes through the HTTP API in-process with the
+// person's session, so the API's validation and role checks apply exactly as for any client.
+import { Hono, type Context } from "hono";
+import { deleteCookie, getCookie, setCookie } from "hono/cookie";
+import { html } from "hono/html";
+import { SESSION_COOKIE } from "../api/auth.ts";
+import { flash, page, when, type Html } from "./layout.ts";
+
+interface Fetcher {
+  request: (path: string, init?: RequestInit) => Response | Promise<Response>;
+}
+
+type Me = { email: string; role: string };
+
+export function webApp(api: Fetcher): Hono {
+  const app = new Hono();
+
+  async function call<T = any>(c: Context, method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> {
+    const token = getCookie(c, SESSION_COOKIE);
+    const response = await api.request(`/api/v1${path}`, {
+      method,
+      headers: { ...(token ? { Authorization: `Bearer ${token}` } : {}), ...(body !== undefined ? { "Content-Type": "application/json" } : {}) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await response.text();
+    return { status: response.status, body: (text ? JSON.parse(text) : null) as T };
+  }
+  const errorOf = (result: { body: any }) => String(result.body?.error?.message ?? "Something went wrong.");
+  const back = (c: Context, path: string, kind: "notice" | "error", message: string) => c.redirect(`${path}?${kind}=${encodeURIComponent(message)}`, 303);
+  async function me(c: Context): Promise<Me | null> {
+    const result = await call<Me>(c, "GET", "/me");
+    return result.status === 200 ? result.body : null;
+  }
+  const form = async (c: Context) => Object.fromEntries(Object.entries(await c.req.parseBody()).map(([key, value]) => [key, String(value)]));
+  const messages = (c: Context) => html`${flash("notice", c.req.query("notice"))}${flash("error", c.req.query("error"))}`;
+  const canChange = (user: Me) => user.role !== "guest";
+
+  // ---- sign-in ----
+  app.get("/login", (c) => c.html(page("Sign in", html`<section style="max-width:420px"><h1>Sign in to Tandem</h1>${messages(c)}
+<form method="post" action="/login"><label for="email">Email</label><input id="email" name="email" type="email" required autofocus style="width:100%">
+<label for="password">Password</label><input id="password" name="password" type="password" required style="width:100%"><p><button>Sign in</button></p></form></section>`, null)));
+  app.post("/login", async (c) => {
+    const input = await form(c);
+    const result = await call<{ token: string }>(c, "POST", "/auth/login", { email: input.email, password: input.password });
+    if (result.status !== 200) return back(c, "/login", "error", errorOf(result));
+    setCookie(c, SESSION_COOKIE, result.body.token, { httpOnly: true, sameSite: "Strict", path: "/" });
+    return c.redirect("/projects", 303);
+  });
+  app.post("/logout", async (c) => {
+    await call(c, "POST", "/auth/logout");
+    deleteCookie(c, SESSION_COOKIE, { path: "/" });
+    return c.redirect("/login", 303);
+  });
+
+  // Everything below needs a signed-in person.
+  app.use("*", async (c, next) => {
+    if (c.req.path === "/login" || c.req.path.startsWith("/api/") || c.req.path.startsWith("/hooks/")) return next();
+    const user = await me(c);
+    if (!user) return c.redirect("/login", 303);
+    c.set("me" as never, user as never);
+    return next();
+  });
+  const user = (c: Context) => c.get("me" as never) as Me;
+
+  app.get("/", (c) => c.redirect("/projects", 303));
+
+  // ---- connectors ----
+  app.get("/connectors", async (c) => {
+    const list = (await call<any[]>(c, "GET", "/connectors")).body;
+    const admin = user(c).role === "admin";
+    const body = html`<h1>Connectors</h1>${messages(c)}
+<section><table><thead><tr><th>Name</th><th>Jira</th><th>Authentication</th><th>Last test</th><th></th></tr></thead><tbody>
+${list.map((connector) => html`<tr><td><a href="/connectors/${connector.id}">${connector.name}</a></td><td>${connector.flavour === "cloud" ? "Cloud" : "Data Center"} · ${connector.siteUrl}</td><td>${connector.authMode}</td>
+<td>${connector.lastTest ? html`<span class="${connector.lastTest.ok ? "ok" : "bad"}">${connector.lastTest.ok ? "passed" : "failed"}</span> <span class="muted">${when(connector.lastTest.checkedAt)}</span>` : html`<span class="muted">never</span>`}</td>
+<td>${canChange(user(c)) ? html`<form method="post" action="/connectors/${connector.id}/test" class="inline"><button>Connect &amp; Test</button></form>` : ""}</td></tr>`)}
+</tbody></table></section>
+${admin ? html`<section><h2>Add a connector</h2><form method="post" action="/connectors" class="grid">
+<div><label for="name">Name</label><input id="name" name="name" required></div>
+<div><label for="siteUrl">Jira URL</label><input id="siteUrl" name="siteUrl" type="url" required placeholder="https://acme.atlassian.net"></div>
+<div><label for="mode">Authentication</label><select id="mode" name="mode"><option value="cloud:api-token">Cloud: email + API token</option><option value="cloud:oauth">Cloud: OAuth 2.0</option><option value="dc:password">Data Center: username + password</option><option value="dc:pat">Data Center: personal access token</option></select></div>
+<div><label for="login">Email or username</label><input id="login" name="login"></div>
+<div><label for="secret">API token, password or access token</label><input id="secret" name="secret" type="password"></div>
+<div><label for="clientId">OAuth client id</label><input id="clientId" name="clientId"></div>
+<div><label for="clientSecret">OAuth client secret</label><input id="clientSecret" name="clientSecret" type="password"></div>
+<div><label>&nbsp;</label><button>Add connector</button></div></form></section>` : ""}`;
+    return c.html(page("Connectors", body, user(c)));
+  });
+
+  app.post("/connectors", async (c) => {
+    const input = await form(c);
+    const [flavour, authMode] = (input.mode ?? "cloud:api-token").split(":");
+    const credentials =
+      authMode === "api-token" ? { authMode, email: input.login, apiToken: input.secret }
+      : authMode === "password" ? { authMode, username: input.login, password: input.secret }
+      : authMode === "pat" ? { authMode, token: input.secret }
+      : { authMode, clientId: input.clientId, clientSecret: input.clientSecret };
+    const result = await call(c, "POST", "/connectors", { name: input.name, flavour, siteUrl: input.siteUrl, credentials });
+    if (result.status !== 201) return back(c, "/connectors", "error", errorOf(result));
+    return back(c, "/connectors", "notice", `Added '${input.name}'. Run Connect & Test to check it.`);
+  });
+
+  app.post("/connectors/:id/test", async (c) => {
+    const result = await call(c, "POST", `/connectors/${c.req.param("id")}/test`);
+    if (result.status !== 200) return back(c, "/connectors", "error", errorOf(result));
+    return c.redirect(`/connectors/${c.req.param("id")}`, 303);
+  });
+
+  app.get("/connectors/:id", async (c) => {
+    const connector = await call<any>(c, "GET", `/connectors/${c.req.param("id")}`);
+    if (connector.status !== 200) return back(c, "/connectors", "error", errorOf(connector));
+    const report = connector.body.lastTest;
+    const webhook = (await call<any>(c, "GET", `/connectors/${c.req.param("id")}/webhook`)).body;
+    const body = html`<h1>${connector.body.name}</h1>${messages(c)}
+<section><p>${connector.body.flavour === "cloud" ? "Jira Cloud" : "Jira Data Center"} at ${connector.body.siteUrl}, ${connector.body.authMode}</p>
+${canChange(user(c)) ? html`<form method="post" action="/connectors/${connector.body.id}/test" class="inline"><button>Connect &amp; Test</button></form>` : ""}</section>
+<section><h2>Connect &amp; Test</h2>${report ? html`<p id="test-result" class="${report.ok ? "ok" : "bad"}"><strong>${report.ok ? "Passed" : "Failed"}</strong> <span class="muted">${when(report.checkedAt)}</span></p>
+${report.account ? html`<p>Account: ${report.account.displayName} &lt;${report.account.email ?? report.account.username ?? ""}&gt;</p>` : ""}
+${report.site ? html`<p>Site: ${report.site.title} (${report.site.deploymentType} ${report.site.version})</p>` : ""}
+${report.browsableProjects !== null ? html`<p>Projects the account can browse: ${report.browsableProjects}</p>` : ""}
+${report.permissions ? html`<p>${Object.entries(report.permissions as Record<string, boolean>).map(([key, have]) => html`<span class="pill ${have ? "ok" : "bad"}">${key}</span> `)}</p>` : ""}
+${(report.problems as { step: string; cause: string; fix: string }[]).map((problem) => html`<div class="error"><strong>${problem.step}:</strong> ${problem.cause}<br>Fix: ${problem.fix}</div>`)}` : html`<p class="muted">Not tested yet.</p>`}</section>
+<section><h2>Webhook</h2><p>${webhook.connected ? html`<span class="ok">Connected</span>, last verified delivery ${when(webhook.lastVerifiedDelivery)}` : html`<span class="muted">No verified delivery yet</span>`} · verified ${webhook.verified}, rejected ${webhook.rejected}</p></section>`;
+    return c.html(page(connector.body.name, body, user(c)));
+  });
+
+  // ---- projects ----
+  app.get("/projects", async (c) => {
+    const list = (await call<any[]>(c, "GET", "/projects")).body;
+    const body = html`<h1>Projects</h1>${messages(c)}<section><table><thead><tr><th>Key</th><th>Name</th><th>Jira</th><th>Direction</th></tr></thead><tbody>
+${list.map((project) => html`<tr><td><a href="/projects/${project.key}">${project.key}</a></td><td>${project.name}</td><td>${project.jiraProjects.join(", ") || html`<span class="muted">not connected</span>`}</td><td>${project.direction}</td></tr>`)}
+</tbody></table></section>`;
+    return c.html(page("Projects", body, user(c)));
+  });
+
+  app.get("/projects/:key", async (c) => {
+    const key = c.req.param("key");
+    const project = await call<any>(c, "GET", `/projects/${key}`);
+    if (project.status !== 200) return back(c, "/projects", "error", errorOf(project));
+    const items = (await call<any[]>(c, "GET", `/projects/${key}/items`)).body;
+    const p = project.body;
+    const fieldKeys = (p.fields as { key: string; name: string }[]).slice(0, 5);
+    const editable = canChange(user(c));
+    const body = html`<h1>${p.key} · ${p.name}</h1>${messages(c)}
+<section id="jira-panel"><h2>Jira integration</h2><p>Jira projects: ${p.jiraProjects.join(", ") || "none"} · direction ${p.direction} · conflicts: ${p.conflictPolicy} · syncs as ${p.syncIdentity === "user" ? "the person who clicks" : "the connector's service account"}</p>
+<p>Last Pull: ${p.lastPull ? html`<a id="last-pull" href="/runs/${p.lastPull.id}">${when(p.lastPull.startedAt)}</a>` : "never"} · Last Push: ${p.lastPush ? html`<a id="last-push" href="/runs/${p.lastPush.id}">${when(p.lastPush.startedAt)}</a>` : "never"}</p>
+${editable && p.connectorId ? html`<form method="post" action="/projects/${p.key}/run" class="inline"><input type="hidden" name="kind" value="pull"><button id="pull">Pull</button></form>
+<form method="post" action="/projects/${p.key}/run" class="inline"><input type="hidden" name="kind" value="push"><button id="push">Push</button></form>
+<form method="post" action="/projects/${p.key}/run" class="inline"><input type="hidden" name="kind" value="push"><input type="hidden" name="dryRun" value="1"><button id="push-dry" class="secondary">Push (dry run)</button></form>` : ""}</section>
+<section><h2>Items</h2><table id="items"><thead><tr><th>Key</th><th>Jira</th><th>Title</th><th>Status</th>${fieldKeys.map((field) => html`<th>${field.name}</th>`)}</tr></thead><tbody>
+${items.map((item) => html`<tr data-item="${item.key}"><td>${item.key}</td><td>${item.link ? item.link.jiraKey : editable ? html`<form method="post" action="/items/${item.key}/link?project=${p.key}" class="inline"><input name="jiraKey" placeholder="ABC-123" size="9" aria-label="Jira key of ${item.key}"><button>Link</button></form>` : ""}</td>
+<td>${item.values.title}</td><td class="status">${item.values.status ?? ""}</td>${fieldKeys.map((field) => html`<td>${item.values[field.key] === undefined || item.values[field.key] === null ? "" : String(item.values[field.key])}</td>`)}</tr>`)}
+</tbody></table></section>
+<section><h2>Mappings</h2><table><thead><tr><th>Tandem field</th><th>Direction</th><th>Jira field</th><th>Transform</th></tr></thead><tbody>
+${(p.mappings as any[]).map((mapping) => html`<tr><td>${mapping.tandemField}</td><td>${mapping.direction}</td><td>${mapping.jiraField}</td><td>${mapping.transform.kind}</td></tr>`)}</tbody></table></section>`;
+    return c.html(page(p.key, body, user(c)));
+  });
+
+  app.post("/projects/:key/run", async (c) => {
+    const input = await form(c);
+    const key = c.req.param("key");
+    const result = await call<any>(c, "POST", `/projects/${key}/${input.kind === "push" ? "push" : input.kind === "sync" ? "sync" : "pull"}`, { dryRun: input.dryRun === "1" });
+    if (result.status !== 200) return back(c, `/projects/${key}`, "error", errorOf(result));
+    return c.redirect(`/runs/${result.body.run.id}`, 303);
+  });
+
+  app.post("/items/:key/link", async (c) => {
+    const input = await form(c);
+    const project = c.req.query("project") ?? "";
+    const result = await call(c, "PUT", `/items/${c.req.param("key")}/link`, { jiraKey: input.jiraKey });
+    if (result.status !== 200) return back(c, `/projects/${project}`, "error", errorOf(result));
+    return back(c, `/projects/${project}`, "notice", `${c.req.param("key")} linked to ${input.jiraKey?.toUpperCase()}.`);
+  });
+
+  app.get("/runs/:id", async (c) => {
+    const result = await call<any>(c, "GET", `/runs/${c.req.param("id")}`);
+    if (result.status !== 200) return back(c, "/projects", "error", errorOf(result));
+    const { run, items } = result.body;
+    const outcomeClass = (outcome: string) => (outcome === "failed" ? "bad" : outcome === "warning" || outcome === "conflict" ? "warn" : outcome === "changed" ? "ok" : "muted");
+    const body: Html = html`<h1>${run.kind === "pull" ? "Pull" : run.kind === "push" ? "Push" : "Sync"}${run.dryRun ? " (dry run)" : ""}</h1>
+<section><p id="run-status" class="${run.status === "failed" ? "bad" : run.status === "partial" ? "warn" : "ok"}"><strong>${run.status}</strong> · ${when(run.startedAt)} · as ${run.identity}</p>
+${run.error ? html`<div class="error">${run.error}</div>` : ""}
+<p>${Object.entries(run.counts as Record<string, number>).filter(([, count]) => count > 0).map(([outcome, count]) => html`<span class="pill">${count} ${outcome}</span> `)}</p></section>
+<section><table id="run-items"><thead><tr><th>Item</th><th>Jira</th><th>Outcome</th><th>Changes</th><th>Messages</th></tr></thead><tbody>
+${(items as any[]).map((item) => html`<tr><td>${item.itemKey}</td><td>${item.jiraKey ?? ""}</td><td class="${outcomeClass(item.outcome)}">${item.outcome}</td>
+<td>${(item.changes as any[]).map((change) => html`<div>${change.field} (${change.side}): ${JSON.stringify(change.before)} → ${JSON.stringify(change.after)}</div>`)}</td><td>${(item.messages as string[]).map((message) => html`<div>${message}</div>`)}</td></tr>`)}
+</tbody></table></section>`;
+    return c.html(page("Run", body, user(c)));
+  });
+
+  return app;
+}
