@@ -21,6 +21,8 @@ export interface ServeOptions {
   /** Directory of the SQLite file and key file (default ./data). */
   dataDir?: string;
   databasePath?: string;
+  /** postgres://... (default: TANDEM_DB); the SQLite file in dataDir otherwise. */
+  databaseUrl?: string;
   demo?: boolean;
   sandboxPort?: number;
   env?: NodeJS.ProcessEnv;
@@ -38,7 +40,8 @@ export interface RunningTandem {
 
 export async function serve(options: ServeOptions = {}): Promise<RunningTandem> {
   const dataDir = options.dataDir ?? "data";
-  const store = await openStore({ databasePath: options.databasePath ?? join(dataDir, "tandem.db"), keyFile: join(dataDir, "secret.key"), env: options.env });
+  const env = options.env ?? process.env;
+  const store = await openStore({ databasePath: options.databasePath ?? join(dataDir, "tandem.db"), databaseUrl: options.databaseUrl ?? env.TANDEM_DB, keyFile: join(dataDir, "secret.key"), env });
   const firstAdmin = await ensureFirstAdmin(store, options.env);
   let url = "";
   const processor = new WebhookProcessor(store, { publicUrl: () => url });

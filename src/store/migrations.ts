@@ -205,6 +205,11 @@ export const MIGRATIONS: { version: number; name: string; statements: string[] }
       )`,
     ],
   },
+  {
+    version: 7,
+    name: "mapping order that does not depend on SQLite's rowid",
+    statements: ["ALTER TABLE mappings ADD COLUMN position INTEGER NOT NULL DEFAULT 0"],
+  },
 ];
 
 export async function migrate(db: SqlDatabase): Promise<number> {

@@ -228,15 +228,15 @@ export class ProjectRepository {
   // ---- mappings and snapshots ----
 
   async mappings(projectId: string): Promise<Mapping[]> {
-    const rows = await this.db.all<{ id: string; tandem_field: string; jira_field: string; direction: Mapping["direction"]; transform: string }>("SELECT * FROM mappings WHERE project_id = ? ORDER BY rowid", [projectId]);
+    const rows = await this.db.all<{ id: string; tandem_field: string; jira_field: string; direction: Mapping["direction"]; transform: string }>("SELECT * FROM mappings WHERE project_id = ? ORDER BY position", [projectId]);
     return rows.map((row) => ({ id: row.id, tandemField: row.tandem_field, jiraField: row.jira_field, direction: row.direction, transform: JSON.parse(row.transform) }));
   }
 
   async replaceMappings(projectId: string, mappings: Omit<Mapping, "id">[]): Promise<Mapping[]> {
     await this.db.transaction(async (tx) => {
       await tx.run("DELETE FROM mappings WHERE project_id = ?", [projectId]);
-      for (const mapping of mappings) {
-        await tx.run("INSERT INTO mappings (id, project_id, tandem_field, jira_field, direction, transform) VALUES (?, ?, ?, ?, ?, ?)", [randomUUID(), projectId, mapping.tandemField, mapping.jiraField, mapping.direction, JSON.stringify(mapping.transform)]);
+      for (const [position, mapping] of mappings.entries()) {
+        await tx.run("INSERT INTO mappings (id, project_id, tandem_field, jira_field, direction, transform, position) VALUES (?, ?, ?, ?, ?, ?, ?)", [randomUUID(), projectId, mapping.tandemField, mapping.jiraField, mapping.direction, JSON.stringify(mapping.transform), position]);
       }
     });
     return this.mappings(projectId);

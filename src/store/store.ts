@@ -8,6 +8,7 @@ import { InboxRepository } from "./inbox.ts";
 import { ProjectRepository } from "./projects.ts";
 import { RunRepository } from "./runs.ts";
 import { TokenRepository } from "./sessions.ts";
+import { PostgresDatabase } from "./postgres/postgres-database.ts";
 import { SqliteDatabase } from "./sqlite/sqlite-database.ts";
 import { UserRepository } from "./users.ts";
 
@@ -26,13 +27,15 @@ export interface TandemStore {
 export interface StoreOptions {
   /** SQLite file path; ":memory:" for a throwaway store. */
   databasePath: string;
+  /** postgres://... to use PostgreSQL instead of the SQLite file (TANDEM_DB). */
+  databaseUrl?: string;
   /** Where the generated key lives when TANDEM_SECRET_KEY is not set; default beside the database. */
   keyFile?: string;
   env?: NodeJS.ProcessEnv;
 }
 
 export async function openStore(options: StoreOptions): Promise<TandemStore> {
-  const db = new SqliteDatabase(options.databasePath);
+  const db: SqlDatabase = options.databaseUrl?.startsWith("postgres") ? new PostgresDatabase(options.databaseUrl) : new SqliteDatabase(options.databasePath);
   await migrate(db);
   const keyFile = options.keyFile ?? join(options.databasePath === ":memory:" ? "data" : dirname(options.databasePath), "secret.key");
   const box = new SecretBox(loadSecretKey(keyFile, options.env));

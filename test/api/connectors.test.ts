@@ -198,12 +198,22 @@ describe("connectors: bad input", () => {
 });
 
 describe("secrets at rest", () => {
-  it("keeps no credential in plaintext in the database files or the logs", async () => {
-    const files = readdirSync(t().dataDir).filter((name) => name.startsWith("tandem.db"));
-    assert.ok(files.length > 0);
-    for (const file of files) {
-      const bytes = readFileSync(join(t().dataDir, file)).toString("latin1");
-      for (const secret of SECRETS) assert.ok(!bytes.includes(secret), `${secret} found in ${file}`);
+  it("keeps no credential in plaintext in the database (files, or every row on PostgreSQL) or the logs", async () => {
+    const db = t().tandem.store.db;
+    if (db.dialect === "postgres") {
+      const tables = await db.all<{ table_name: string }>("SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'");
+      assert.ok(tables.length > 5);
+      for (const { table_name: table } of tables) {
+        const rows = JSON.stringify(await db.all(`SELECT * FROM ${table}`));
+        for (const secret of SECRETS) assert.ok(!rows.includes(secret), `${secret} found in ${table}`);
+      }
+    } else {
+      const files = readdirSync(t().dataDir).filter((name) => name.startsWith("tandem.db"));
+      assert.ok(files.length > 0);
+      for (const file of files) {
+        const bytes = readFileSync(join(t().dataDir, file)).toString("latin1");
+        for (const secret of SECRETS) assert.ok(!bytes.includes(secret), `${secret} found in ${file}`);
+      }
     }
     const logs = t().logs.join("\n");
     for (const secret of SECRETS) assert.ok(!logs.includes(secret), `${secret} found in the logs`);

@@ -83,7 +83,7 @@ describe("directions and loops", () => {
     issue.updated = Date.now();
     await store.inbox.record({ connectorId: connector.id, identifier: "before-restart", event: "jira:issue_updated", issueId: issue.id, body: "{}" });
     // A second server on the same data directory stands for the restarted process.
-    const restarted = await serve({ port: 0, dataDir: t().dataDir, env: { TANDEM_ADMIN_EMAIL: ADMIN_LOGIN.email, TANDEM_ADMIN_PASSWORD: ADMIN_LOGIN.password } });
+    const restarted = await serve({ port: 0, dataDir: t().dataDir, ...(t().databaseUrl ? { databaseUrl: t().databaseUrl } : {}), env: { TANDEM_ADMIN_EMAIL: ADMIN_LOGIN.email, TANDEM_ADMIN_PASSWORD: ADMIN_LOGIN.password } });
     try {
       await restarted.processor.idle();
       const item = (await restarted.store.projects.items((await restarted.store.projects.byId("LOOP"))!.id))[0]!;

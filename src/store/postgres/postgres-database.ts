@@ -1,0 +1,70 @@
+// PostgreSQL behind the same SqlDatabase port (node-postgres, pure JavaScript): `?` placeholders become $n,
+// a transaction holds one pooled connection, and nested calls join it.
+import pg from "pg";
+import type { SqlDatabase, SqlValue } from "../database.ts";
+
+/** `?` → `$1, $2, ...` (our SQL has no `?` inside string literals). */
+function numbered(sql: string): string {
+  let index = 0;
+  return sql.replace(/\?/g, () => `$${++index}`);
+}
+
+interface Queryable {
+  query(sql: string, params: SqlValue[]): Promise<{ rows: unknown[]; rowCount: number | null }>;
+}
+
+class PostgresSession implements SqlDatabase {
+  readonly dialect = "postgres" as const;
+  protected runner: Queryable;
+  constructor(runner: Queryable) {
+    this.runner = runner;
+  }
+
+  async run(sql: string, params: SqlValue[] = []) {
+    const result = await this.runner.query(numbered(sql), params);
+    return { changes: result.rowCount ?? 0 };
+  }
+
+  async get<T>(sql: string, params: SqlValue[] = []): Promise<T | undefined> {
+    return (await this.runner.query(numbered(sql), params)).rows[0] as T | undefined;
+  }
+
+  async all<T>(sql: string, params: SqlValue[] = []): Promise<T[]> {
+    return (await this.runner.query(numbered(sql), params)).rows as T[];
+  }
+
+  async transaction<T>(work: (tx: SqlDatabase) => Promise<T>): Promise<T> {
+    return work(this);
+  }
+
+  async close(): Promise<void> {}
+}
+
+export class PostgresDatabase extends PostgresSession {
+  private pool: pg.Pool;
+
+  constructor(connectionString: string) {
+    const pool = new pg.Pool({ connectionString, max: 10 });
+    super(pool as unknown as Queryable);
+    this.pool = pool;
+  }
+
+  override async transaction<T>(work: (tx: SqlDatabase) => Promise<T>): Promise<T> {
+    const client = await this.pool.connect();
+    try {
+      await client.query("BEGIN");
+      const result = await work(new PostgresSession(client as unknown as Queryable));
+      await client.query("COMMIT");
+      return result;
+    } catch (error) {
+      await client.query("ROLLBACK");
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+
+  override async close(): Promise<void> {
+    await this.pool.end();
+  }
+}
