@@ -66,19 +66,24 @@ export async function importIssues(jira: JiraClient, projects: ProjectRepository
   const existing: string[] = [];
   const itemByIssue = new Map<string, string>();
   const parents = new Map<string, string>();
-  for await (const issue of jira.search(importJql(project, scope), { fields: PREVIEW_FIELDS })) {
-    const parentId = (issue.fields?.parent as { id?: string } | undefined)?.id;
-    if (parentId) parents.set(issue.id, parentId);
-    const already = await projects.itemByIssueId(project.id, issue.id);
-    if (already) {
-      existing.push(already.key);
-      itemByIssue.set(issue.id, already.id);
-      continue;
-    }
-    const item = await projects.addItem(project.id, { title: String(issue.fields?.summary ?? issue.key), status: "Not Started", type: (issue.fields?.issuetype as { name?: string } | undefined)?.name ?? null });
-    await projects.link(item.id, issue.id, issue.key);
-    created.push(item.key);
-    itemByIssue.set(issue.id, item.id);
+  for await (const page of jira.searchPages(importJql(project, scope), { fields: PREVIEW_FIELDS })) {
+    // One transaction per page: a page is stored whole or not at all, and quickly.
+    await projects.inTransaction(async () => {
+      for (const issue of page) {
+        const parentId = (issue.fields?.parent as { id?: string } | undefined)?.id;
+        if (parentId) parents.set(issue.id, parentId);
+        const already = await projects.itemByIssueId(project.id, issue.id);
+        if (already) {
+          existing.push(already.key);
+          itemByIssue.set(issue.id, already.id);
+          continue;
+        }
+        const item = await projects.addItem(project.id, { title: String(issue.fields?.summary ?? issue.key), status: "Not Started", type: (issue.fields?.issuetype as { name?: string } | undefined)?.name ?? null });
+        await projects.link(item.id, issue.id, issue.key);
+        created.push(item.key);
+        itemByIssue.set(issue.id, item.id);
+      }
+    });
   }
   // Hierarchy: a parent imported (or linked before) becomes the item's parent.
   for (const [issueId, parentIssueId] of parents) {

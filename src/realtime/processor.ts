@@ -60,6 +60,8 @@ export class WebhookProcessor {
       do {
         this.again = false;
         await this.processBatch();
+        // Deliveries that arrived while processing wait one debounce more, so a burst is applied in few batches.
+        if ((await this.store.inbox.pending(1)).length > 0) await new Promise((resolve) => setTimeout(resolve, this.options.debounceMs));
       } while (this.again || (await this.store.inbox.pending(1)).length > 0);
     })().finally(() => {
       this.running = null;

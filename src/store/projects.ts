@@ -203,6 +203,11 @@ export class ProjectRepository {
     });
   }
 
+  /** Runs many repository calls as one transaction (on SQLite, a page of imports is one write instead of hundreds). */
+  inTransaction<T>(work: () => Promise<T>): Promise<T> {
+    return this.db.transaction(() => work());
+  }
+
   // ---- creating issues ----
 
   /** Written before asking Jira to create, so a retry knows an issue may already exist. */
