@@ -13,7 +13,8 @@ export function webhookIntake(store: TandemStore, processor: WebhookProcessor): 
     const endpoint = await store.inbox.byToken(c.req.param("token"));
     if (!endpoint) return c.json({ error: { code: "not_found", message: "No webhook endpoint at this address." } }, 404);
     const raw = await c.req.text();
-    if (!verifyWebhookSignature(endpoint.secret, raw, c.req.header("x-hub-signature"))) {
+    // Dynamic (OAuth) webhooks carry no signature: their unguessable path is the credential. Admin ones must be signed.
+    if (endpoint.kind === "admin" && !verifyWebhookSignature(endpoint.secret, raw, c.req.header("x-hub-signature"))) {
       await store.inbox.countRejected(endpoint.connectorId);
       return c.json({ error: { code: "bad_signature", message: "The X-Hub-Signature header is missing or does not match the body: check the webhook's secret." } }, 401);
     }

@@ -28,6 +28,7 @@ export async function registerWebhook(store: TandemStore, connector: Connector, 
   const jql = keys.length ? `project in (${keys.join(", ")})` : "";
   const { endpoint, secret } = await store.inbox.ensureEndpoint(connector.id, jql);
   const url = `${publicUrl}/hooks/jira/${endpoint.pathToken}`;
+  if (connector.authMode === "oauth") return registerDynamic(store, connector, jira, { url, secret, jql, existingId: endpoint.kind === "dynamic" ? endpoint.jiraWebhookId : null });
   const body = { name: `Tandem (${connector.name})`, url, events: WEBHOOK_EVENTS, filters: { "issue-related-events-section": jql }, excludeBody: false, secret };
   try {
     let id = endpoint.jiraWebhookId;
@@ -46,4 +47,42 @@ export async function registerWebhook(store: TandemStore, connector: Connector, 
       instructions: `Tandem's identity may not register webhooks (${error.message}). Ask a Jira admin to add a webhook (Jira settings → System → WebHooks) with this URL, secret, JQL filter and events.`,
     };
   }
+}
+
+/** Events dynamic webhooks may subscribe to (attachment, link and worklog events are admin-only in Jira). */
+export const DYNAMIC_EVENTS = ["jira:issue_created", "jira:issue_updated", "jira:issue_deleted", "comment_created", "comment_updated", "comment_deleted"];
+
+const THIRTY_DAYS_MS = 30 * 24 * 3600_000;
+
+/** OAuth connectors register dynamic webhooks (JQL required, no secret, 30-day expiry), refreshed before expiry. */
+async function registerDynamic(store: TandemStore, connector: Connector, jira: JiraClient, input: { url: string; secret: string; jql: string; existingId: string | null }): Promise<Registration> {
+  const jql = input.jql || "project is not EMPTY";
+  try {
+    if (input.existingId) {
+      await jira.request("PUT", "/rest/api/3/webhook/refresh", { body: { webhookIds: [Number(input.existingId)] } });
+      await store.inbox.setJiraWebhookId(connector.id, input.existingId, "dynamic", Date.now() + THIRTY_DAYS_MS);
+      return { url: input.url, secret: input.secret, jql, events: DYNAMIC_EVENTS, registered: true, jiraWebhookId: input.existingId, instructions: null };
+    }
+    const result = await jira.request<{ webhookRegistrationResult: { createdWebhookId?: number; errors?: string[] }[] }>("POST", "/rest/api/3/webhook", { body: { url: input.url, webhooks: [{ events: DYNAMIC_EVENTS, jqlFilter: jql }] } });
+    const first = result.data.webhookRegistrationResult[0];
+    if (!first?.createdWebhookId) throw new JiraError(`Jira refused the dynamic webhook: ${(first?.errors ?? []).join(" ")}`);
+    const id = String(first.createdWebhookId);
+    await store.inbox.setJiraWebhookId(connector.id, id, "dynamic", Date.now() + THIRTY_DAYS_MS);
+    return { url: input.url, secret: input.secret, jql, events: DYNAMIC_EVENTS, registered: true, jiraWebhookId: id, instructions: null };
+  } catch (error) {
+    if (!(error instanceof JiraError)) throw error;
+    return { url: input.url, secret: input.secret, jql, events: DYNAMIC_EVENTS, registered: false, jiraWebhookId: null, instructions: `Jira did not register the dynamic webhook (${error.message}). Check that the OAuth app has the manage:jira-webhook scope, then try again.` };
+  }
+}
+
+/** Refreshes dynamic registrations that expire within a week (run daily by the scheduler). */
+export async function refreshDynamicWebhooks(store: TandemStore, jiraFor: (connector: Connector) => Promise<JiraClient>, publicUrl: string): Promise<number> {
+  let refreshed = 0;
+  for (const endpoint of await store.inbox.expiringDynamic(Date.now() + 7 * 24 * 3600_000)) {
+    const connector = await store.connectors.byId(endpoint.connectorId);
+    if (!connector) continue;
+    const result = await registerWebhook(store, connector, await jiraFor(connector), publicUrl);
+    if (result.registered) refreshed += 1;
+  }
+  return refreshed;
 }

@@ -11,6 +11,9 @@ import { webhookIntake } from "../realtime/intake.ts";
 import { WebhookProcessor } from "../realtime/processor.ts";
 import { runCatchUp } from "../realtime/catch-up-service.ts";
 import { CatchUpScheduler } from "../realtime/scheduler.ts";
+import { refreshDynamicWebhooks } from "../realtime/registration.ts";
+import { jiraForConnector } from "../connectors/jira-for.ts";
+import { Cron } from "croner";
 import { openStore, type TandemStore } from "../store/store.ts";
 import { ensureFirstAdmin, type BootstrapResult } from "./bootstrap.ts";
 import { startDemo } from "./demo.ts";
@@ -65,6 +68,10 @@ export async function serve(options: ServeOptions = {}): Promise<RunningTandem> 
   url = `http://${host}:${(server.address() as AddressInfo).port}`;
   const demo = options.demo ? await startDemo(store, { sandboxPort: options.sandboxPort }) : null;
   await scheduler.refresh();
+  // Dynamic (OAuth) webhooks expire after 30 days: refreshed daily when within a week of it.
+  const refresher = new Cron("0 3 * * *", { protect: true, catch: true }, async () => {
+    await refreshDynamicWebhooks(store, (connector) => jiraForConnector(store, connector), url);
+  });
   // Deliveries recorded before a stop are processed now: the inbox is durable, so a restart loses none.
   processor.kick();
 
@@ -76,6 +83,7 @@ export async function serve(options: ServeOptions = {}): Promise<RunningTandem> 
     firstAdmin,
     demo,
     async close() {
+      refresher.stop();
       scheduler.stop();
       await processor.idle();
       processor.stop();

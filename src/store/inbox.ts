@@ -6,6 +6,9 @@ import type { SqlDatabase } from "./database.ts";
 
 export interface WebhookEndpoint {
   connectorId: string;
+  /** admin: Jira signs with our secret; dynamic (OAuth apps): no secret field, the unguessable path authenticates. */
+  kind: "admin" | "dynamic";
+  expiresAt: number | null;
   pathToken: string;
   jiraWebhookId: string | null;
   jql: string;
@@ -17,6 +20,8 @@ export interface WebhookEndpoint {
 
 interface EndpointRow {
   connector_id: string;
+  kind: "admin" | "dynamic";
+  expires_at: number | null;
   path_token: string;
   secret_sealed: string;
   jira_webhook_id: string | null;
@@ -29,6 +34,8 @@ interface EndpointRow {
 
 const toEndpoint = (row: EndpointRow): WebhookEndpoint => ({
   connectorId: row.connector_id,
+  kind: row.kind,
+  expiresAt: row.expires_at === null ? null : Number(row.expires_at),
   pathToken: row.path_token,
   jiraWebhookId: row.jira_webhook_id,
   jql: row.jql,
@@ -80,8 +87,13 @@ export class InboxRepository {
     return row ? { ...toEndpoint(row), secret: this.box.open(row.secret_sealed) } : undefined;
   }
 
-  async setJiraWebhookId(connectorId: string, id: string | null): Promise<void> {
-    await this.db.run("UPDATE webhook_endpoints SET jira_webhook_id = ? WHERE connector_id = ?", [id, connectorId]);
+  async setJiraWebhookId(connectorId: string, id: string | null, kind: "admin" | "dynamic" = "admin", expiresAt: number | null = null): Promise<void> {
+    await this.db.run("UPDATE webhook_endpoints SET jira_webhook_id = ?, kind = ?, expires_at = ? WHERE connector_id = ?", [id, kind, expiresAt, connectorId]);
+  }
+
+  /** Dynamic registrations expiring before `before` (refreshed ahead of Jira's 30 days). */
+  async expiringDynamic(before: number): Promise<WebhookEndpoint[]> {
+    return (await this.db.all<EndpointRow>("SELECT * FROM webhook_endpoints WHERE kind = 'dynamic' AND expires_at IS NOT NULL AND expires_at < ?", [before])).map(toEndpoint);
   }
 
   async countRejected(connectorId: string): Promise<void> {

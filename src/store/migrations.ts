@@ -210,6 +210,14 @@ export const MIGRATIONS: { version: number; name: string; statements: string[] }
     name: "mapping order that does not depend on SQLite's rowid",
     statements: ["ALTER TABLE mappings ADD COLUMN position INTEGER NOT NULL DEFAULT 0"],
   },
+  {
+    version: 8,
+    name: "dynamic webhooks: kind and expiry of the registration",
+    statements: [
+      "ALTER TABLE webhook_endpoints ADD COLUMN kind TEXT NOT NULL DEFAULT 'admin'",
+      "ALTER TABLE webhook_endpoints ADD COLUMN expires_at BIGINT",
+    ],
+  },
 ];
 
 export async function migrate(db: SqlDatabase): Promise<number> {
