@@ -102,6 +102,13 @@ export function projectCommands(): Command[] {
     console.log(`Updated ${updated.key}.`);
   });
 
+  item.command("import-csv <project> <file>").description("Add items from a CSV file whose header names the project's fields").option("--json", "print as JSON")
+    .action(async (ref: string, file: string, flags: { json?: boolean }) => {
+      const { readFileSync } = await import("node:fs");
+      const result = await apiCall<{ created: string[] }>("POST", `/projects/${encodeURIComponent(ref)}/items/csv`, { csv: readFileSync(file, "utf8") });
+      if (flags.json) return printJson(result);
+      console.log(`Imported ${result.created.length} item(s): ${result.created.join(", ")}`);
+    });
   item.command("delete <item>").description("Delete an item and its link (the Jira issue is untouched)").requiredOption("--yes", "confirm").option("--json", "print as JSON")
     .action(async (ref: string, flags: { json?: boolean }) => {
       const result = await apiCall<{ deleted: string; jiraIssueUntouched: string | null }>("DELETE", `/items/${encodeURIComponent(ref)}`);

@@ -14,6 +14,7 @@ import type { JiraClient } from "../../jira/client.ts";
 import { JiraError, JiraNotFoundError, JiraValidationError, ReadOnlyViolationError } from "../../jira/errors.ts";
 import { createInJira } from "../../crossing/create-in-jira.ts";
 import { importIssues, previewImport } from "../../crossing/import.ts";
+import { parseItemsCsv } from "../../crossing/csv-import.ts";
 import { metadataFor } from "../../jira/metadata.ts";
 import type { Project } from "../../store/projects.ts";
 import type { TandemStore } from "../../store/store.ts";
@@ -135,6 +136,18 @@ export function projectRoutes(store: TandemStore, publicUrl: () => string, onSch
     const values = validValues(target, c.req.valid("json").values);
     if (typeof values.title !== "string" || values.title.trim() === "") throw new ApiError(400, "invalid_request", "An item needs a title.");
     return c.json(await store.projects.addItem(target.id, { status: "Not Started", ...values }), 201);
+  });
+
+  app.openapi(createRoute({ method: "post", path: "/projects/{id}/items/csv", middleware: [role("member")] as const, tags: ["items"], security, request: { params: IdParam, ...body(z.strictObject({ csv: z.string().min(1) })) }, responses: { 201: json(Any, "Imported items"), ...errors } }), async (c) => {
+    const target = await project(c.req.valid("param").id);
+    const parsed = parseItemsCsv(target, c.req.valid("json").csv);
+    if (!parsed.ok) throw new ApiError(400, "invalid_csv", `Nothing was imported: ${parsed.problems.join("; ")}.`, parsed.problems);
+    const created = await store.projects.inTransaction(async () => {
+      const keys: string[] = [];
+      for (const values of parsed.rows) keys.push((await store.projects.addItem(target.id, values)).key);
+      return keys;
+    });
+    return c.json({ created }, 201);
   });
 
   app.openapi(createRoute({ method: "patch", path: "/items/{id}", middleware: [role("member")] as const, tags: ["items"], security, request: { params: IdParam, ...body(z.strictObject({ values: ItemValues })) }, responses: { 200: json(Any, "Updated"), 409: json(ErrorSchema, "Edited meanwhile"), ...errors } }), async (c) => {
