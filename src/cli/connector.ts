@@ -177,6 +177,22 @@ export function connectorCommand(): Command {
     });
 
   connector
+    .command("import-projects <connector>")
+    .description("Make Tandem projects from Jira: one per Jira project, per Epic, or per value of a custom field")
+    .requiredOption("--jira-project <keys...>", "Jira project keys to read")
+    .addOption(new Option("--by <source>", "what a Tandem project is").choices(["jira-project", "epic", "field"]).default("jira-project"))
+    .option("--field <name>", "the custom field whose value names the project (with --by field)")
+    .option("--include-done", "include closed issues")
+    .option("--json", "print as JSON")
+    .action(async (ref: string, flags: { jiraProject: string[]; by: "jira-project" | "epic" | "field"; field?: string; includeDone?: boolean; json?: boolean }) => {
+      if (flags.by === "field" && !flags.field) throw new UsageError("--by field needs --field NAME.");
+      const source = flags.by === "field" ? { mode: "field", field: flags.field } : { mode: flags.by };
+      const result = await apiCall<{ key: string; name: string; created: boolean; itemsCreated: number; itemsExisting: number }[]>("POST", `/connectors/${encodeURIComponent(ref)}/import-projects`, { jiraProjects: flags.jiraProject, source, includeDone: Boolean(flags.includeDone) });
+      if (flags.json) return printJson(result);
+      printTable(result.map((row) => ({ ...row, project: row.created ? "new" : "existing" })), ["key", "name", "project", "itemsCreated", "itemsExisting"]);
+    });
+
+  connector
     .command("remove <connector>")
     .description("Disconnect: removes the connector and the project associations that use it; items and history stay")
     .requiredOption("--yes", "confirm")

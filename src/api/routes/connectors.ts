@@ -6,7 +6,8 @@ import { jiraForConnector, MissingIdentityError } from "../../connectors/jira-fo
 import { JiraClient } from "../../jira/client.ts";
 import { MODES_BY_FLAVOUR, type JiraCredentials, type JiraFlavour } from "../../jira/credentials.ts";
 import { JiraError } from "../../jira/errors.ts";
-import { forgetMetadata } from "../../jira/metadata.ts";
+import { forgetMetadata, metadataFor } from "../../jira/metadata.ts";
+import { importProjects } from "../../crossing/project-sources.ts";
 import { accessibleResources, ATLASSIAN_OAUTH, authorizationUrl, exchangeCode, newOAuthState, sandboxOAuthEndpoints } from "../../jira/oauth.ts";
 import { registerWebhook } from "../../realtime/registration.ts";
 import type { StoredOAuthApp } from "../../store/connectors.ts";
@@ -171,6 +172,26 @@ export function connectorRoutes(store: TandemStore, publicUrl: () => string) {
       rejected: endpoint?.rejectedCount ?? 0,
       inbox: await store.inbox.counts(connector.id),
     }, 200);
+  });
+
+  // ---- projects from Jira ----
+
+  const SourceSchema = z.strictObject({
+    jiraProjects: z.array(z.string().min(1)).min(1),
+    source: z.discriminatedUnion("mode", [z.strictObject({ mode: z.literal("jira-project") }), z.strictObject({ mode: z.literal("epic") }), z.strictObject({ mode: z.literal("field"), field: z.string().min(1) })]),
+    includeDone: z.boolean().default(false),
+    direction: z.enum(["pull", "push", "two-way"]).default("pull"),
+  });
+  app.openapi(createRoute({ method: "post", path: "/connectors/{id}/import-projects", middleware: [role("member")] as const, tags: ["import"], security, request: { params: IdParam, ...body(SourceSchema) }, responses: { 200: json(z.array(z.object({ key: z.string(), name: z.string(), created: z.boolean(), itemsCreated: z.number(), itemsExisting: z.number() })), "Projects made (or reused) and what they imported"), ...errors } }), async (c) => {
+    const connector = await find(c.req.valid("param").id);
+    const input = c.req.valid("json");
+    const jira = await jiraForConnector(store, connector, "service", { readOnly: true });
+    try {
+      return c.json(await importProjects({ jira, metadata: metadataFor(`${connector.id}:service`, jira), projects: store.projects }, { connectorId: connector.id, jiraProjects: input.jiraProjects.map((key) => key.toUpperCase()), source: input.source, includeDone: input.includeDone, direction: input.direction }), 200);
+    } catch (error) {
+      if (error instanceof Error && /^No Jira field/.test(error.message)) throw new ApiError(400, "unknown_field", error.message);
+      throw error;
+    }
   });
 
   // ---- people: manual overrides ----

@@ -1,0 +1,58 @@
+// Where projects come from: one per Jira project, one per Epic (its children as items), one per value of a custom
+// field — each checked against the sandbox's data counted independently here; re-running never duplicates.
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { projectKeyFrom } from "../../src/crossing/project-sources.ts";
+import { useSandbox } from "../support/sandbox.ts";
+import { api, useTandem } from "../support/tandem.ts";
+
+const t = useTandem();
+const jira = useSandbox({ flavour: "cloud" });
+
+describe("projects from Jira", () => {
+  const state = () => jira().state;
+  const open = (issue: { statusId: string }) => state().statuses.get(issue.statusId)!.category !== "done";
+  let connector = "";
+
+  it("makes one project per Jira project, and reuses it when run again", async () => {
+    connector = (await api(t(), "POST", "/connectors", { body: { name: "sources", flavour: "cloud", siteUrl: jira().url, credentials: { authMode: "api-token", email: "tandem-sync@sandbox.test", apiToken: "tandem-sync-token" } } })).body.id;
+    const first = await api(t(), "POST", `/connectors/${connector}/import-projects`, { body: { jiraProjects: ["BOARD"], source: { mode: "jira-project" } } });
+    assert.equal(first.status, 200, JSON.stringify(first.body));
+    const expected = [...state().issues.values()].filter((issue) => issue.projectId === "10001" && open(issue)).length;
+    assert.deepEqual(first.body, [{ key: "BOARD", name: "Planning Board", created: true, itemsCreated: expected, itemsExisting: 0 }]);
+    const again = await api(t(), "POST", `/connectors/${connector}/import-projects`, { body: { jiraProjects: ["BOARD"], source: { mode: "jira-project" } } });
+    assert.deepEqual(again.body, [{ key: "BOARD", name: "Planning Board", created: false, itemsCreated: 0, itemsExisting: expected }]);
+  });
+
+  it("makes one project per Epic with its children as items", async () => {
+    const result = await api(t(), "POST", `/connectors/${connector}/import-projects`, { body: { jiraProjects: ["ROAD"], source: { mode: "epic" } } });
+    assert.equal(result.status, 200, JSON.stringify(result.body));
+    const epics = [...state().issues.values()].filter((issue) => issue.projectId === "10002" && state().issueTypeOf(issue).name === "Epic");
+    assert.equal(result.body.length, epics.length);
+    for (const epic of epics) {
+      const row = result.body.find((entry: { name: string }) => entry.name === epic.summary);
+      assert.ok(row, `a project for ${epic.key}`);
+      assert.equal(row.key, projectKeyFrom(`ROAD${epic.key.split("-")[1]}`, "EP"));
+      const children = [...state().issues.values()].filter((issue) => issue.parentId === epic.id && open(issue)).length;
+      assert.equal(row.itemsCreated, children, `${epic.key} children`);
+    }
+  });
+
+  it("makes one project per value of a custom field", async () => {
+    const result = await api(t(), "POST", `/connectors/${connector}/import-projects`, { body: { jiraProjects: ["ROAD", "OPS"], source: { mode: "field", field: "Product Area" } } });
+    assert.equal(result.status, 200, JSON.stringify(result.body));
+    const field = [...state().customFields.values()].find((candidate) => candidate.name === "Product Area")!;
+    const byValue = new Map<string, number>();
+    for (const issue of state().issues.values()) {
+      if (!["10002", "10003"].includes(issue.projectId) || !open(issue)) continue;
+      const optionId = issue.customFields[field.id];
+      if (typeof optionId !== "string") continue;
+      const value = field.options.find((option) => option.id === optionId)!.value;
+      byValue.set(value, (byValue.get(value) ?? 0) + 1);
+    }
+    assert.deepEqual(Object.fromEntries(result.body.map((row: { name: string; itemsCreated: number }) => [row.name, row.itemsCreated])), Object.fromEntries(byValue));
+    const unknown = await api(t(), "POST", `/connectors/${connector}/import-projects`, { body: { jiraProjects: ["ROAD"], source: { mode: "field", field: "Colour" } } });
+    assert.equal(unknown.status, 400);
+    assert.match(unknown.body.error.message, /No Jira field 'Colour'/);
+  });
+});
