@@ -2,7 +2,8 @@
 import { connectAndTest, type TestReport } from "../connectors/connect-test.ts";
 import { jiraForConnector } from "../connectors/jira-for.ts";
 import { SCHEDULER_PRESET } from "../engine/presets.ts";
-import type { JiraClient } from "../jira/client.ts";
+import { JiraClient } from "../jira/client.ts";
+import { registerWebhook } from "../realtime/registration.ts";
 import { JiraMetadata } from "../jira/metadata.ts";
 import { startSandbox, type RunningSandbox } from "../sandbox/server.ts";
 import type { TandemStore } from "../store/store.ts";
@@ -26,7 +27,7 @@ async function ensureDemoProject(store: TandemStore, connectorId: string, jira: 
   }
 }
 
-export async function startDemo(store: TandemStore, options: { sandboxPort?: number } = {}): Promise<{ sandbox: RunningSandbox; report: TestReport }> {
+export async function startDemo(store: TandemStore, options: { sandboxPort?: number; publicUrl: string }): Promise<{ sandbox: RunningSandbox; report: TestReport }> {
   const sandbox = await startSandbox({ port: options.sandboxPort ?? 0, seed: "demo", flavour: "cloud" });
   const credentials = { mode: "api-token" as const, email: "tandem-sync@sandbox.test", apiToken: "tandem-sync-token" };
   // The sandbox's port can change between runs: the connector follows it, keeping its id and everything linked to it.
@@ -43,5 +44,9 @@ export async function startDemo(store: TandemStore, options: { sandboxPort?: num
   const report = await connectAndTest(jira, "api-token", sandbox.url);
   await store.connectors.setLastTest(connector!.id, report);
   await ensureDemoProject(store, connector!.id, jira);
+  // The sandbox's Jira admin registers Tandem's webhook, as a site admin would: changes made on the sandbox's web
+  // page then reach the demo project by themselves.
+  const siteAdmin = new JiraClient({ flavour: "cloud", siteUrl: sandbox.url, credentials: { mode: "api-token", email: "admin@sandbox.test", apiToken: "sandbox-token" }, connectorKey: `${connector!.id}:demo-admin` });
+  await registerWebhook(store, connector!, siteAdmin, options.publicUrl);
   return { sandbox, report };
 }

@@ -66,7 +66,7 @@ export async function serve(options: ServeOptions = {}): Promise<RunningTandem> 
     server.listen(options.port ?? 4100, host, () => resolve());
   });
   url = `http://${host}:${(server.address() as AddressInfo).port}`;
-  const demo = options.demo ? await startDemo(store, { sandboxPort: options.sandboxPort }) : null;
+  const demo = options.demo ? await startDemo(store, { sandboxPort: options.sandboxPort, publicUrl: url }) : null;
   await scheduler.refresh();
   // Dynamic (OAuth) webhooks expire after 30 days: refreshed daily when within a week of it.
   const refresher = new Cron("0 3 * * *", { protect: true, catch: true }, async () => {
