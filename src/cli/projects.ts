@@ -235,3 +235,38 @@ export function projectCommands(): Command[] {
     });
   return [project, item, comment, bulkEdit, link, unlink, search, importCommand, formCommand, createCommand, ...runs, catchUpCommand, reconcileCommand, history, conflicts, resolve];
 }
+
+/** `tandem events`: follows the live feed of sync events (server-sent events) until interrupted or --count. */
+export function eventsCommand(): Command {
+  return new Command("events").description("Follow sync events as they happen (each finished run, and whose Jira identity it used)")
+    .option("--follow", "keep following (the default; stop with Ctrl+C)")
+    .option("--count <n>", "stop after this many events")
+    .option("--json", "print each event as a JSON line")
+    .action(async (flags: { count?: string; json?: boolean }) => {
+      const { readConfig } = await import("./api-client.ts");
+      const config = readConfig();
+      if (!config.url) throw new UsageError("No Tandem server: run 'tandem login' first, or set TANDEM_URL and TANDEM_TOKEN.");
+      const response = await fetch(`${config.url}/api/v1/events`, { headers: { Accept: "text/event-stream", ...(config.token ? { Authorization: `Bearer ${config.token}` } : {}) } });
+      if (!response.ok || !response.body) throw new Error(`The event feed answered ${response.status}.`);
+      const limit = flags.count ? Number(flags.count) : Infinity;
+      let seen = 0;
+      let buffer = "";
+      const decoder = new TextDecoder();
+      for await (const chunk of response.body) {
+        buffer += decoder.decode(chunk as Uint8Array, { stream: true });
+        let end: number;
+        while ((end = buffer.indexOf("\n\n")) >= 0) {
+          const block = buffer.slice(0, end);
+          buffer = buffer.slice(end + 2);
+          const event = /^event: (.*)$/m.exec(block)?.[1];
+          const data = /^data: (.*)$/m.exec(block)?.[1];
+          if (event !== "run" || !data) continue;
+          const run = JSON.parse(data) as { project: string; kind: string; dryRun: boolean; status: string; identity: string; counts: Record<string, number>; error: string | null };
+          if (flags.json) console.log(data);
+          else console.log(`${run.project} ${run.kind}${run.dryRun ? " (dry run)" : ""} ${run.status} as ${run.identity}: ${Object.entries(run.counts).filter(([, n]) => n).map(([k, n]) => `${n} ${k}`).join(", ") || "nothing to do"}${run.error ? ` — ${run.error}` : ""}`);
+          seen += 1;
+          if (seen >= limit) return;
+        }
+      }
+    });
+}

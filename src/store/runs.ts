@@ -67,10 +67,19 @@ const toRun = (row: RunRow): Run => ({
 
 export const EMPTY_COUNTS: Record<ItemOutcome, number> = { changed: 0, unchanged: 0, warning: 0, failed: 0, conflict: 0 };
 
+/** Told about every finished run (the live event feed listens). */
+export type RunListener = (run: Run) => void;
+
 export class RunRepository {
   private db: SqlDatabase;
+  private listeners = new Set<RunListener>();
   constructor(db: SqlDatabase) {
     this.db = db;
+  }
+
+  onFinished(listener: RunListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
   }
 
   async start(input: { projectId: string; kind: RunKind; dryRun: boolean; userId: string; identity: string }): Promise<Run> {
@@ -90,7 +99,9 @@ export class RunRepository {
   async finish(runId: string, counts: Record<ItemOutcome, number>, error: string | null): Promise<Run> {
     const status: Run["status"] = error ? "failed" : counts.failed > 0 || counts.warning > 0 || counts.conflict > 0 ? "partial" : "succeeded";
     await this.db.run("UPDATE runs SET status = ?, counts = ?, error = ?, finished_at = ? WHERE id = ?", [status, JSON.stringify(counts), error, Date.now(), runId]);
-    return (await this.byId(runId))!;
+    const run = (await this.byId(runId))!;
+    for (const listener of this.listeners) listener(run);
+    return run;
   }
 
   async byId(id: string): Promise<Run | undefined> {

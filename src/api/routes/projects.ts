@@ -17,6 +17,8 @@ import { importIssues, previewImport } from "../../crossing/import.ts";
 import { parseItemsCsv } from "../../crossing/csv-import.ts";
 import { metadataFor } from "../../jira/metadata.ts";
 import type { Project } from "../../store/projects.ts";
+import type { Run } from "../../store/runs.ts";
+import { streamSSE } from "hono/streaming";
 import type { TandemStore } from "../../store/store.ts";
 import type { User } from "../../store/users.ts";
 import { role, type ApiEnv } from "../auth.ts";
@@ -359,6 +361,43 @@ export function projectRoutes(store: TandemStore, publicUrl: () => string, onSch
     await onScheduleChange();
     return c.json((await store.projects.byId(target.id))!, 200);
   });
+
+  // Live feed of sync events (server-sent events): each finished run, naming the Jira identity it ran as.
+  app.get("/events", (c) =>
+    streamSSE(c, async (stream) => {
+      const projectKeys = new Map((await store.projects.list()).map((entry) => [entry.id, entry.key]));
+      let open = true;
+      const queue: Run[] = [];
+      let wake: (() => void) | null = null;
+      const stop = store.runs.onFinished((run) => {
+        queue.push(run);
+        wake?.();
+      });
+      stream.onAbort(() => {
+        open = false;
+        wake?.();
+      });
+      await stream.writeSSE({ event: "ready", data: JSON.stringify({ at: new Date().toISOString() }) });
+      try {
+        while (open) {
+          const run = queue.shift();
+          if (!run) {
+            await new Promise<void>((resolve) => {
+              wake = resolve;
+              setTimeout(resolve, 15_000); // a comment line keeps proxies from closing an idle stream
+            });
+            wake = null;
+            if (open && queue.length === 0) await stream.write(": keep-alive\n\n");
+            continue;
+          }
+          const project = projectKeys.get(run.projectId) ?? (await store.projects.byId(run.projectId))?.key ?? run.projectId;
+          await stream.writeSSE({ event: "run", id: run.id, data: JSON.stringify({ project, kind: run.kind, dryRun: run.dryRun, status: run.status, identity: run.identity, counts: run.counts, error: run.error, finishedAt: run.finishedAt }) });
+        }
+      } finally {
+        stop();
+      }
+    }),
+  );
 
   app.openapi(createRoute({ method: "get", path: "/projects/{id}/runs", tags: ["sync"], security, request: { params: IdParam, query: z.object({ kind: z.enum(["pull", "push", "sync"]).optional() }) }, responses: { 200: json(z.array(Any), "Runs, newest first"), ...errors } }), async (c) => {
     const target = await project(c.req.valid("param").id);
