@@ -129,8 +129,49 @@ ${(report.problems as { step: string; cause: string; fix: string }[]).map((probl
     const list = (await call<any[]>(c, "GET", "/projects")).body;
     const body = html`<h1>Projects</h1>${messages(c)}<section><table><thead><tr><th>Key</th><th>Name</th><th>Jira</th><th>Direction</th></tr></thead><tbody>
 ${list.map((project) => html`<tr><td><a href="/projects/${project.key}">${project.key}</a></td><td>${project.name}</td><td>${project.jiraProjects.join(", ") || html`<span class="muted">not connected</span>`}</td><td>${project.direction}</td></tr>`)}
-</tbody></table></section>`;
+</tbody></table></section>
+${canChange(user(c)) ? html`<section><h2>Add a project</h2><form method="post" action="/projects" class="grid">
+<div><label for="key">Key</label><input id="key" name="key" required pattern="[A-Za-z][A-Za-z0-9]{1,9}"></div>
+<div><label for="pname">Name</label><input id="pname" name="name" required></div>
+<div><label for="preset">Fields and mappings</label><select id="preset" name="preset"><option value="">none</option><option value="scheduler">Scheduler preset (seed 000)</option></select></div>
+<div><label>&nbsp;</label><button>Add project</button></div></form></section>` : ""}`;
     return c.html(page("Projects", body, user(c)));
+  });
+
+  app.post("/projects", async (c) => {
+    const input = await form(c);
+    const result = await call<any>(c, "POST", "/projects", { key: input.key, name: input.name, ...(input.preset ? { preset: input.preset } : {}) });
+    if (result.status !== 201) return back(c, "/projects", "error", errorOf(result));
+    return back(c, `/projects/${result.body.key}`, "notice", `Project ${result.body.key} added. Connect it to Jira below.`);
+  });
+
+  app.post("/projects/:key/jira", async (c) => {
+    const input = await form(c);
+    const key = c.req.param("key");
+    const result = await call(c, "PUT", `/projects/${key}/jira`, {
+      connector: input.connector,
+      jiraProjects: (input.jiraProjects ?? "").split(/[\s,]+/).filter(Boolean),
+      jqlScope: input.jqlScope ?? "",
+      direction: input.direction,
+      conflictPolicy: input.conflictPolicy,
+      syncIdentity: input.syncIdentity,
+    });
+    if (result.status !== 200) return back(c, `/projects/${key}`, "error", errorOf(result));
+    return back(c, `/projects/${key}`, "notice", "Jira integration saved.");
+  });
+
+  app.post("/projects/:key/preset", async (c) => {
+    const key = c.req.param("key");
+    const result = await call<any[]>(c, "PUT", `/projects/${key}/mappings`, { preset: (await form(c)).preset });
+    if (result.status !== 200) return back(c, `/projects/${key}`, "error", errorOf(result));
+    return back(c, `/projects/${key}`, "notice", `${result.body.length} mappings saved from the preset.`);
+  });
+
+  app.post("/projects/:key/items", async (c) => {
+    const key = c.req.param("key");
+    const result = await call<any>(c, "POST", `/projects/${key}/items`, { values: { title: (await form(c)).title } });
+    if (result.status !== 201) return back(c, `/projects/${key}`, "error", errorOf(result));
+    return back(c, `/projects/${key}`, "notice", `Added ${result.body.key}.`);
   });
 
   app.get("/projects/:key", async (c) => {
@@ -138,7 +179,9 @@ ${list.map((project) => html`<tr><td><a href="/projects/${project.key}">${projec
     const project = await call<any>(c, "GET", `/projects/${key}`);
     if (project.status !== 200) return back(c, "/projects", "error", errorOf(project));
     const items = (await call<any[]>(c, "GET", `/projects/${key}/items`)).body;
+    const connectors = (await call<any[]>(c, "GET", "/connectors")).body;
     const p = project.body;
+    const selected = (value: string, current: string) => (value === current ? "selected" : "");
     const fieldKeys = (p.fields as { key: string; name: string }[]).slice(0, 5);
     const editable = canChange(user(c));
     const body = html`<h1>${p.key} · ${p.name}</h1>${messages(c)}
@@ -146,12 +189,20 @@ ${list.map((project) => html`<tr><td><a href="/projects/${project.key}">${projec
 <p>Last Pull: ${p.lastPull ? html`<a id="last-pull" href="/runs/${p.lastPull.id}">${when(p.lastPull.startedAt)}</a>` : "never"} · Last Push: ${p.lastPush ? html`<a id="last-push" href="/runs/${p.lastPush.id}">${when(p.lastPush.startedAt)}</a>` : "never"}</p>
 ${editable && p.connectorId ? html`<form method="post" action="/projects/${p.key}/run" class="inline"><input type="hidden" name="kind" value="pull"><button id="pull">Pull</button></form>
 <form method="post" action="/projects/${p.key}/run" class="inline"><input type="hidden" name="kind" value="push"><button id="push">Push</button></form>
-<form method="post" action="/projects/${p.key}/run" class="inline"><input type="hidden" name="kind" value="push"><input type="hidden" name="dryRun" value="1"><button id="push-dry" class="secondary">Push (dry run)</button></form>` : ""}</section>
-<section><h2>Items</h2><table id="items"><thead><tr><th>Key</th><th>Jira</th><th>Title</th><th>Status</th>${fieldKeys.map((field) => html`<th>${field.name}</th>`)}</tr></thead><tbody>
+<form method="post" action="/projects/${p.key}/run" class="inline"><input type="hidden" name="kind" value="push"><input type="hidden" name="dryRun" value="1"><button id="push-dry" class="secondary">Push (dry run)</button></form>` : ""}
+${editable ? html`<details ${p.connectorId ? "" : "open"}><summary>Change the Jira integration</summary><form method="post" action="/projects/${p.key}/jira" class="grid">
+<div><label for="connector">Connector</label><select id="connector" name="connector">${connectors.map((connector) => html`<option value="${connector.id}" ${selected(connector.id, p.connectorId ?? "")}>${connector.name}</option>`)}</select></div>
+<div><label for="jiraProjects">Jira projects</label><input id="jiraProjects" name="jiraProjects" value="${p.jiraProjects.join(", ")}" placeholder="ABC, XYZ" required></div>
+<div><label for="jqlScope">JQL scope</label><input id="jqlScope" name="jqlScope" value="${p.jqlScope}"></div>
+<div><label for="direction">Direction</label><select id="direction" name="direction">${["two-way", "pull", "push"].map((value) => html`<option ${selected(value, p.direction)}>${value}</option>`)}</select></div>
+<div><label for="conflictPolicy">Conflicts</label><select id="conflictPolicy" name="conflictPolicy">${["hold", "jira-wins", "tandem-wins", "newest-wins"].map((value) => html`<option ${selected(value, p.conflictPolicy)}>${value}</option>`)}</select></div>
+<div><label for="syncIdentity">Syncs as</label><select id="syncIdentity" name="syncIdentity"><option value="service" ${selected("service", p.syncIdentity)}>the connector's account</option><option value="user" ${selected("user", p.syncIdentity)}>the person who clicks</option></select></div>
+<div><label>&nbsp;</label><button id="save-jira">Save</button></div></form></details>` : ""}</section>
+<section><h2>Items</h2>${editable ? html`<form method="post" action="/projects/${p.key}/items" class="inline"><input name="title" placeholder="A new item" aria-label="New item title" required> <button id="add-item">Add item</button></form>` : ""}<table id="items"><thead><tr><th>Key</th><th>Jira</th><th>Title</th><th>Status</th>${fieldKeys.map((field) => html`<th>${field.name}</th>`)}</tr></thead><tbody>
 ${items.map((item) => html`<tr data-item="${item.key}"><td>${item.key}</td><td>${item.link ? item.link.jiraKey : editable ? html`<form method="post" action="/items/${item.key}/link?project=${p.key}" class="inline"><input name="jiraKey" placeholder="ABC-123" size="9" aria-label="Jira key of ${item.key}"><button>Link</button></form>` : ""}</td>
 <td>${item.values.title}</td><td class="status">${item.values.status ?? ""}</td>${fieldKeys.map((field) => html`<td>${item.values[field.key] === undefined || item.values[field.key] === null ? "" : String(item.values[field.key])}</td>`)}</tr>`)}
 </tbody></table></section>
-<section><h2>Mappings</h2><table><thead><tr><th>Tandem field</th><th>Direction</th><th>Jira field</th><th>Transform</th></tr></thead><tbody>
+<section><h2>Mappings</h2>${editable && p.connectorId ? html`<form method="post" action="/projects/${p.key}/preset" class="inline"><input type="hidden" name="preset" value="scheduler"><button id="apply-preset" class="secondary">Use the scheduler preset</button></form>` : ""}<table><thead><tr><th>Tandem field</th><th>Direction</th><th>Jira field</th><th>Transform</th></tr></thead><tbody>
 ${(p.mappings as any[]).map((mapping) => html`<tr><td>${mapping.tandemField}</td><td>${mapping.direction}</td><td>${mapping.jiraField}</td><td>${mapping.transform.kind}</td></tr>`)}</tbody></table></section>`;
     return c.html(page(p.key, body, user(c)));
   });

@@ -103,6 +103,33 @@ describe("web app in Chromium", { skip, timeout: 180_000 }, () => {
     await page.screenshot({ path: join(ARTIFACTS, "push-run.png"), fullPage: true });
   });
 
+  it("sets up a project in the browser: connect it, apply the preset, add and link a task, and pull", async () => {
+    await page.goto(`${tandem.url}/projects`);
+    await page.fill("#key", "WEB");
+    await page.fill("#pname", "Set up in the browser");
+    await page.selectOption("#preset", "scheduler");
+    await page.click("button:has-text('Add project')");
+    await page.waitForURL(/\/projects\/WEB/);
+    await page.fill("#jiraProjects", "SCHED");
+    await page.click("#save-jira");
+    assert.match(await page.textContent("[role=status]") ?? "", /Jira integration saved/);
+    await page.click("#apply-preset");
+    assert.match(await page.textContent("[role=status]") ?? "", /10 mappings saved/);
+    await page.fill("input[aria-label='New item title']", "Browser task");
+    await page.click("#add-item");
+    await page.fill("input[aria-label='Jira key of WEB-1']", "SCHED-4");
+    await page.click("tr[data-item='WEB-1'] button:has-text('Link')");
+    assert.match(await page.textContent("[role=status]") ?? "", /WEB-1 linked to SCHED-4/);
+    await page.click("#pull");
+    await page.waitForURL(/\/runs\//);
+    assert.match(await page.textContent("#run-status") ?? "", /succeeded/);
+    await page.goto(`${tandem.url}/projects/WEB`);
+    const sandbox = tandem.demo!.sandbox.state;
+    const expected = ({ new: "Not Started", indeterminate: "Started", done: "Completed" } as Record<string, string>)[sandbox.statuses.get(sandbox.issueByIdOrKey("SCHED-4")!.statusId)!.category];
+    assert.equal((await page.textContent("tr[data-item='WEB-1'] td.status"))?.trim(), expected);
+    await page.screenshot({ path: join(ARTIFACTS, "project-set-up.png"), fullPage: true });
+  });
+
   it("offers a guest no buttons that change anything", async () => {
     await page.click("button:has-text('Sign out')");
     await signIn("guest@tandem.test", "guest-password-123");
