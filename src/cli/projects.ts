@@ -6,7 +6,7 @@ import { UsageError } from "./options.ts";
 import { printJson, printTable } from "./output.ts";
 
 interface RunResult {
-  run: { id: string; kind: string; status: string; dryRun: boolean; identity: string; counts: Record<string, number>; error: string | null };
+  run: { id: string; kind: string; status: string; dryRun: boolean; identity: string; counts: Record<string, number>; error: string | null; startedAt: number };
   items: { itemKey: string; jiraKey: string | null; outcome: string; changes: { field: string; side: string; before: unknown; after: unknown }[]; messages: string[] }[];
 }
 
@@ -163,9 +163,9 @@ export function projectCommands(): Command[] {
   const history = new Command("history").description("A project's runs, or one run's items").argument("<project>").option("--run <id>", "one run").addOption(new Option("--outcome <outcome>").choices(["changed", "unchanged", "warning", "failed", "conflict"])).option("--json", "print as JSON")
     .action(async (ref: string, flags: { run?: string; outcome?: string; json?: boolean }) => {
       if (flags.run) return printRun(await apiCall<RunResult>("GET", `/runs/${encodeURIComponent(flags.run)}${flags.outcome ? `?outcome=${flags.outcome}` : ""}`), flags.json);
-      const list = await apiCall<RunResult["run"][] & { startedAt?: number }[]>("GET", `/projects/${encodeURIComponent(ref)}/runs`);
+      const list = await apiCall<RunResult["run"][]>("GET", `/projects/${encodeURIComponent(ref)}/runs`);
       if (flags.json) return printJson(list);
-      printTable(list.map((run) => ({ ...run, started: new Date((run as unknown as { startedAt: number }).startedAt).toISOString(), counts: Object.entries(run.counts).filter(([, n]) => n).map(([k, n]) => `${n} ${k}`).join(", ") })), ["started", "kind", "dryRun", "status", "identity", "counts", "id"]);
+      printTable(list.map((run) => ({ ...run, started: new Date(run.startedAt).toISOString(), counts: Object.entries(run.counts).filter(([, n]) => n).map(([k, n]) => `${n} ${k}`).join(", ") })), ["started", "kind", "dryRun", "status", "identity", "counts", "id"]);
     });
   const conflicts = new Command("conflicts").description("Open conflicts of a project").argument("<project>").option("--json", "print as JSON")
     .action(async (ref: string, flags: { json?: boolean }) => {
@@ -185,9 +185,9 @@ export function projectCommands(): Command[] {
     .action(async (ref: string, flags: { jql?: string; includeDone?: boolean; issue?: string[]; preview?: boolean; page?: string; json?: boolean }) => {
       const scope = { ...(flags.jql ? { jql: flags.jql } : {}), includeDone: Boolean(flags.includeDone), ...(flags.issue ? { issues: flags.issue } : {}) };
       if (flags.preview) {
-        const page = await apiCall<{ total: number; rows: Record<string, unknown>[]; nextPageToken: string | null }>("POST", `/projects/${encodeURIComponent(ref)}/import/preview`, { ...scope, ...(flags.page ? { pageToken: flags.page } : {}) });
+        const page = await apiCall<{ total: number | null; rows: Record<string, unknown>[]; nextPageToken: string | null }>("POST", `/projects/${encodeURIComponent(ref)}/import/preview`, { ...scope, ...(flags.page ? { pageToken: flags.page } : {}) });
         if (flags.json) return printJson(page);
-        console.log(`${page.total} matching issue(s).`);
+        if (page.total !== null) console.log(`${page.total} matching issue(s).`);
         printTable(page.rows, ["key", "type", "status", "assignee", "summary", "linked"]);
         if (page.nextPageToken) console.log(`next page: --page ${page.nextPageToken}`);
         return;

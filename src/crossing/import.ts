@@ -51,7 +51,8 @@ export async function previewImport(jira: JiraClient, projects: ProjectRepositor
   const jql = importJql(project, scope);
   if (jira.flavour === "cloud") {
     const result = await jira.request<{ issues: JiraIssue[]; nextPageToken?: string }>("POST", "/rest/api/3/search/jql", { body: { jql, maxResults: page.size, fields: PREVIEW_FIELDS, ...(page.token ? { nextPageToken: page.token } : {}) }, idempotent: true, search: true });
-    const total = await jira.count(jql);
+    // The approximate count is asked once, with the first page; later pages carry their token.
+    const total = page.token ? null : await jira.count(jql);
     return { jql, total, rows: await Promise.all(result.data.issues.map(async (issue) => row(issue, Boolean(await projects.itemByIssueId(project.id, issue.id))))), nextPageToken: result.data.nextPageToken ?? null };
   }
   const startAt = Number(page.token ?? 0);

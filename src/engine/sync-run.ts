@@ -10,7 +10,7 @@ import { EMPTY_COUNTS, type FieldChange, type ItemOutcome, type Run, type RunIte
 import { mergeField, sameValue } from "./merge.ts";
 import type { Mapping } from "./model.ts";
 import { walkToStatus } from "./status-push.ts";
-import { fromJira, statusTarget, toJira, type TransformContext } from "./transforms.ts";
+import { comparesAsWritten, fromJira, statusTarget, toJira, type TransformContext } from "./transforms.ts";
 
 export interface SyncDeps {
   projects: ProjectRepository;
@@ -67,9 +67,11 @@ export async function runSync(deps: SyncDeps, request: SyncRequest): Promise<Run
     const missing = items.map((item) => item.link!.jiraIssueId).filter((id) => !request.prefetched?.has(id));
     const issues = new Map([...(request.prefetched ?? new Map<string, JiraIssue>())]);
     if (missing.length) for (const issue of await deps.jira.bulkFetch(missing, { fields: jiraFields })) issues.set(issue.id, issue);
+    // Every item's snapshots in one query, not one per item.
+    const snapshots = await deps.projects.snapshotsOf(project.id);
     const users = await userResolver(deps.jira, items, mappings, request.kind, deps.personOverrides);
     for (const item of items) {
-      const result = await syncItem(deps, request, run.id, item, issues.get(item.link!.jiraIssueId), mappings, users);
+      const result = await syncItem(deps, request, run.id, item, issues.get(item.link!.jiraIssueId), mappings, users, snapshots.get(item.id) ?? new Map());
       counts[result.outcome] += 1;
     }
     return await deps.runs.finish(run.id, counts, null);
@@ -79,7 +81,7 @@ export async function runSync(deps: SyncDeps, request: SyncRequest): Promise<Run
   }
 }
 
-async function syncItem(deps: SyncDeps, request: SyncRequest, runId: string, item: Item, issue: JiraIssue | undefined, mappings: Mapping[], users: Map<string, { accountId: string } | { name: string }>): Promise<RunItem> {
+async function syncItem(deps: SyncDeps, request: SyncRequest, runId: string, item: Item, issue: JiraIssue | undefined, mappings: Mapping[], users: Map<string, { accountId: string } | { name: string }>, snapshots: Map<string, unknown>): Promise<RunItem> {
   const record = async (outcome: ItemOutcome, changes: FieldChange[], messages: string[]) => {
     const entry: RunItem = { itemId: item.id, itemKey: item.key, jiraKey: issue?.key ?? item.link!.jiraKey, outcome, changes, messages };
     await deps.runs.addItem(runId, entry);
@@ -88,7 +90,6 @@ async function syncItem(deps: SyncDeps, request: SyncRequest, runId: string, ite
   if (!issue) {
     return record("failed", [], [`${item.link!.jiraKey}: Issue does not exist or you do not have permission to see it (as ${request.identity}). Check the identity's permissions in Jira, or re-link the item.`]);
   }
-  const snapshots = await deps.projects.snapshots(item.id);
   const messages: string[] = [];
   const changes: FieldChange[] = [];
   const newValues = { ...item.values };
@@ -111,7 +112,8 @@ async function syncItem(deps: SyncDeps, request: SyncRequest, runId: string, ite
     const rawTandem = item.values[mapping.tandemField] ?? null;
     // Rich text compares in its normal Markdown form, so a spelling difference is not a change.
     const tandemValue = mapping.transform.kind === "richText" && typeof rawTandem === "string" ? normalizeMarkdown(rawTandem) : rawTandem;
-    const jiraRead = plan.push && !plan.merge && ["itemUrl", "now", "number", "copy", "date"].includes(mapping.transform.kind) ? { ok: true as const, value: fields[mapping.jiraField] ?? null } : fromJira(mapping, fields[mapping.jiraField], ctx);
+    const asWritten = plan.push && !plan.merge && comparesAsWritten(mapping);
+    const jiraRead = asWritten ? { ok: true as const, value: fields[mapping.jiraField] ?? null } : fromJira(mapping, fields[mapping.jiraField], ctx);
     if (!jiraRead.ok) {
       messages.push(`${mapping.tandemField}: ${jiraRead.warning}`);
       continue;
@@ -129,9 +131,7 @@ async function syncItem(deps: SyncDeps, request: SyncRequest, runId: string, ite
         messages.push(`${mapping.tandemField}: ${desired.warning}`);
         continue;
       }
-      const current = mapping.transform.kind === "status" || mapping.transform.kind === "duration" || mapping.transform.kind === "richText" || mapping.transform.kind === "person" || mapping.transform.kind === "valueMap" ? fromJira(mapping, fields[mapping.jiraField], ctx) : { ok: true as const, value: fields[mapping.jiraField] ?? null };
-      const compareTo = ["itemUrl", "now", "number", "copy", "date"].includes(mapping.transform.kind) ? desired.value : tandemValue;
-      decision = current.ok && sameValue(current.value, compareTo) ? { action: "none", value: tandemValue } : { action: "to-jira", value: tandemValue };
+      decision = sameValue(jiraValue, asWritten ? desired.value : tandemValue) ? { action: "none", value: tandemValue } : { action: "to-jira", value: tandemValue };
     }
 
     switch (decision.action) {

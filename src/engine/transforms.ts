@@ -140,6 +140,14 @@ export function toJira(mapping: Mapping, value: unknown, ctx: TransformContext):
   }
 }
 
+/**
+ * Transforms whose Jira field holds exactly what `toJira` writes: a push compares that written form with Jira's value.
+ * The others compare in Tandem's terms, through `fromJira`.
+ */
+export function comparesAsWritten(mapping: Mapping): boolean {
+  return ["itemUrl", "now", "number", "copy", "date"].includes(mapping.transform.kind);
+}
+
 /** The Tandem status's Jira target: an explicit status name, or the category it belongs to. */
 export function statusTarget(mapping: Mapping, tandemStatus: string): { name?: string; category: "new" | "indeterminate" | "done" } | null {
   if (mapping.transform.kind !== "status") return null;

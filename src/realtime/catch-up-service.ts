@@ -1,26 +1,14 @@
-// Runs one project's catch-up with the project's identity: used by the scheduler and by "sync now".
-import { jiraForConnector } from "../connectors/jira-for.ts";
-import { metadataFor } from "../jira/metadata.ts";
+// Runs one project's catch-up: used by the scheduler (as Tandem's service account) and by "sync now" (as the person).
+import { syncContextFor, type SyncActor } from "../connectors/sync-context.ts";
 import type { Project } from "../store/projects.ts";
 import type { TandemStore } from "../store/store.ts";
 import { catchUp, type CatchUpResult } from "./catch-up.ts";
 
-export async function runCatchUp(store: TandemStore, project: Project, publicUrl: string, who: { userId: string; identity?: string } = { userId: "scheduler" }): Promise<CatchUpResult> {
-  const connector = (await store.connectors.byId(project.connectorId!))!;
-  const jira = await jiraForConnector(store, connector, "service", { readOnly: project.direction === "pull" });
-  const hoursPerDay = (await metadataFor(`${project.connectorId}:service`, jira).timeTracking().catch(() => ({ workingHoursPerDay: 8 }))).workingHoursPerDay;
+export async function runCatchUp(store: TandemStore, project: Project, publicUrl: string, actor: SyncActor = { system: "catch-up" }): Promise<CatchUpResult> {
+  const context = await syncContextFor(store, project, actor, publicUrl);
   return catchUp(
-    {
-      projects: store.projects,
-      runs: store.runs,
-      jira,
-      hoursPerDay,
-      itemUrl: (item) => `${publicUrl}/items/${item.key}`,
-      today: new Date().toISOString().slice(0, 10),
-      personOverrides: await store.connectors.personOverrideMap(connector.id),
-      setCursor: (cursor) => store.projects.setCursor(project.id, cursor),
-    },
+    { ...context.deps, setCursor: (cursor) => store.projects.setCursor(project.id, cursor) },
     project,
-    { userId: who.userId, identity: who.identity ?? `catch-up, as the service account of '${connector.name}'` },
+    { userId: "person" in actor ? actor.person.id : actor.system, identity: context.identity },
   );
 }

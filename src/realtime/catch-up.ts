@@ -41,10 +41,10 @@ export async function catchUp(deps: Omit<SyncDeps, "jira"> & { jira: JiraClient;
   });
   let run: Run | null = null;
   if (newer.length) {
-    const linked = new Set((await deps.projects.items(project.id)).filter((item) => item.link).map((item) => item.link!.jiraIssueId));
-    const relevant = newer.filter((issue) => linked.has(issue.id));
+    const newerById = new Map(newer.map((issue) => [issue.id, issue]));
+    const items = (await deps.projects.items(project.id)).filter((item) => item.link && newerById.has(item.link.jiraIssueId));
+    const relevant = items.map((item) => newerById.get(item.link!.jiraIssueId)!);
     if (relevant.length && project.direction !== "push") {
-      const items = (await deps.projects.items(project.id)).filter((item) => item.link && relevant.some((issue) => issue.id === item.link!.jiraIssueId));
       run = await runSync(deps, { project, kind: project.direction === "two-way" ? "sync" : "pull", dryRun: false, userId: who.userId, identity: who.identity, itemRefs: items.map((item) => item.id), prefetched: new Map(relevant.map((issue) => [issue.id, issue])) });
       if (run.status === "failed") return { searchedIssues: found.length, newer: newer.length, run, cursor };
     }

@@ -1,9 +1,8 @@
 // Processes the webhook inbox from a queue: deliveries of a burst are coalesced per issue, the current state is
 // fetched in bulk by the sync run (so a stale or out-of-order payload never rolls anything back), a deleted issue
 // only severs its links, and our own pushes echo back as "unchanged" rather than looping.
-import { jiraForConnector } from "../connectors/jira-for.ts";
+import { syncContextFor } from "../connectors/sync-context.ts";
 import { runSync } from "../engine/sync-run.ts";
-import { metadataFor } from "../jira/metadata.ts";
 import type { TandemStore } from "../store/store.ts";
 
 export interface ProcessorOptions {
@@ -89,18 +88,16 @@ export class WebhookProcessor {
     const deleted = new Set(batch.filter((entry) => entry.event === "jira:issue_deleted" && entry.issueId).map((entry) => entry.issueId!));
     const changed = new Set(batch.filter((entry) => entry.issueId && !deleted.has(entry.issueId)).map((entry) => entry.issueId!));
     const projects = (await this.store.projects.list()).filter((project) => project.connectorId === connectorId);
-    const jira = await jiraForConnector(this.store, connector);
-    const readOnlyJira = await jiraForConnector(this.store, connector, "service", { readOnly: true });
-    const hoursPerDay = (await metadataFor(`${connectorId}:service`, jira).timeTracking().catch(() => ({ workingHoursPerDay: 8 }))).workingHoursPerDay;
     for (const project of projects) {
       const items = (await this.store.projects.items(project.id)).filter((item) => item.link);
       // Deleting an issue in Jira severs the link; the item stays.
       for (const item of items.filter((candidate) => deleted.has(candidate.link!.jiraIssueId))) await this.store.projects.unlink(item.id);
       const touched = items.filter((item) => changed.has(item.link!.jiraIssueId)).map((item) => item.id);
       if (touched.length === 0 || project.direction === "push") continue;
+      const context = await syncContextFor(this.store, project, { system: "webhook" }, this.options.publicUrl());
       await runSync(
-        { projects: this.store.projects, runs: this.store.runs, jira: project.direction === "pull" ? readOnlyJira : jira, hoursPerDay, itemUrl: (item) => `${this.options.publicUrl()}/items/${item.key}`, today: new Date().toISOString().slice(0, 10), personOverrides: await this.store.connectors.personOverrideMap(connectorId) },
-        { project, kind: project.direction === "two-way" ? "sync" : "pull", dryRun: false, userId: "webhook", identity: `webhook, as the service account of '${connector.name}'`, itemRefs: touched },
+        context.deps,
+        { project, kind: project.direction === "two-way" ? "sync" : "pull", dryRun: false, userId: "webhook", identity: context.identity, itemRefs: touched },
       );
     }
   }

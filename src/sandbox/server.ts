@@ -1,6 +1,5 @@
 // Starts a sandbox Jira: state seeded, HTTP server on 127.0.0.1, webhooks dispatched. Used by the CLI and tests.
-import type { AddressInfo } from "node:net";
-import { createAdaptorServer } from "@hono/node-server";
+import { listen } from "../http/listen.ts";
 import { createSandboxApp, type SandboxApp } from "./http/app.ts";
 import { createLimitsRuntime, type LimitsRuntime, type LimitsSettings } from "./http/limits.ts";
 import { OAuthAuthority, type OAuthOptions } from "./http/oauth.ts";
@@ -57,18 +56,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
   const limits = createLimitsRuntime(options.limits ?? {}, () => state.now());
   const http = createSandboxApp({ state, oauth, dispatcher, limits, siteUrl, maxBodyBytes: options.maxBodyBytes ?? 10 * 1024 * 1024 });
 
-  const server = createAdaptorServer({ fetch: http.fetch });
-  // Idle keep-alive connections outlive a client's pause (Node's default of 5 s races clients that reuse them,
-  // which shows as ECONNRESET); headers must be allowed a little longer than that.
-  (server as { keepAliveTimeout: number; headersTimeout: number }).keepAliveTimeout = 65_000;
-  (server as { keepAliveTimeout: number; headersTimeout: number }).headersTimeout = 66_000;
-  const host = options.host ?? "127.0.0.1";
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(options.port ?? 0, host, () => resolve());
-  });
-  const port = (server.address() as AddressInfo).port;
-  url = `http://${host}:${port}`;
+  const listening = await listen(http.fetch, { host: options.host ?? "127.0.0.1", port: options.port ?? 0 });
+  url = listening.url;
+  const port = listening.port;
 
   return {
     url,
@@ -81,10 +71,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
     http,
     async close() {
       dispatcher.close();
-      await new Promise<void>((resolve) => {
-        if ("closeAllConnections" in server) (server as { closeAllConnections(): void }).closeAllConnections();
-        server.close(() => resolve());
-      });
+      await listening.close();
     },
   };
 }

@@ -4,7 +4,8 @@ import { jiraForConnector } from "../connectors/jira-for.ts";
 import { SCHEDULER_PRESET } from "../engine/presets.ts";
 import { JiraClient } from "../jira/client.ts";
 import { registerWebhook } from "../realtime/registration.ts";
-import { JiraMetadata } from "../jira/metadata.ts";
+import { metadataFor } from "../jira/metadata.ts";
+import { resolveMappings } from "../engine/resolve-mappings.ts";
 import { startSandbox, type RunningSandbox } from "../sandbox/server.ts";
 import type { TandemStore } from "../store/store.ts";
 
@@ -17,10 +18,10 @@ async function ensureDemoProject(store: TandemStore, connectorId: string, jira: 
   if (await store.projects.byId(DEMO_PROJECT)) return;
   const project = await store.projects.create({ key: DEMO_PROJECT, name: "Release 3 schedule (demo)", fields: SCHEDULER_PRESET.fields });
   await store.projects.associate(project.id, { connectorId, jiraProjects: ["SCHED"], jqlScope: "", direction: "two-way", conflictPolicy: "hold", syncIdentity: "service" });
-  const metadata = new JiraMetadata(jira);
-  const mappings = [];
-  for (const mapping of SCHEDULER_PRESET.mappings) mappings.push({ ...mapping, jiraField: (await metadata.field(mapping.jiraField))?.id ?? mapping.jiraField });
-  await store.projects.replaceMappings(project.id, mappings);
+  const metadata = metadataFor(`${connectorId}:service`, jira);
+  const { resolved, problems } = await resolveMappings(SCHEDULER_PRESET.mappings, project.fields, (name) => metadata.field(name));
+  if (problems.length) throw new Error(`The demo's scheduler mappings do not fit the sandbox: ${problems.join(" ")}`);
+  await store.projects.replaceMappings(project.id, resolved);
   for await (const issue of jira.search("project = SCHED AND issuetype != Epic ORDER BY key ASC", { fields: ["summary"] })) {
     const item = await store.projects.addItem(project.id, { title: String(issue.fields?.summary ?? issue.key), status: "Not Started" });
     await store.projects.link(item.id, issue.id, issue.key);

@@ -1,7 +1,6 @@
 // `tandem serve`: the store, the API (and, with --demo, the sandbox Jira and a demo connector) on one origin.
-import type { AddressInfo } from "node:net";
 import { join } from "node:path";
-import { createAdaptorServer } from "@hono/node-server";
+import { listen } from "../http/listen.ts";
 import { Hono } from "hono";
 import { createApi } from "../api/app.ts";
 import { webApp } from "../web/app.ts";
@@ -45,7 +44,7 @@ export async function serve(options: ServeOptions = {}): Promise<RunningTandem> 
   const dataDir = options.dataDir ?? "data";
   const env = options.env ?? process.env;
   const store = await openStore({ databasePath: options.databasePath ?? join(dataDir, "tandem.db"), databaseUrl: options.databaseUrl ?? env.TANDEM_DB, keyFile: join(dataDir, "secret.key"), env });
-  const firstAdmin = await ensureFirstAdmin(store, options.env);
+  const firstAdmin = await ensureFirstAdmin(store, env);
   let url = "";
   const processor = new WebhookProcessor(store, { publicUrl: () => url });
   const scheduler = new CatchUpScheduler(store, (project) => runCatchUp(store, project, url).catch((error: unknown) => console.error(`catch-up of ${project.key} failed: ${error instanceof Error ? error.message : String(error)}`)));
@@ -55,17 +54,8 @@ export async function serve(options: ServeOptions = {}): Promise<RunningTandem> 
   app.route("/", api);
   app.route("/", webApp(api));
 
-  const server = createAdaptorServer({ fetch: app.fetch });
-  // Idle keep-alive connections outlive a client's pause (Node's default of 5 s races clients that reuse them,
-  // which shows as ECONNRESET); headers must be allowed a little longer than that.
-  (server as { keepAliveTimeout: number; headersTimeout: number }).keepAliveTimeout = 65_000;
-  (server as { keepAliveTimeout: number; headersTimeout: number }).headersTimeout = 66_000;
-  const host = options.host ?? "127.0.0.1";
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(options.port ?? 4100, host, () => resolve());
-  });
-  url = `http://${host}:${(server.address() as AddressInfo).port}`;
+  const listening = await listen(app.fetch, { host: options.host ?? "127.0.0.1", port: options.port ?? 4100 });
+  url = listening.url;
   const demo = options.demo ? await startDemo(store, { sandboxPort: options.sandboxPort, publicUrl: url }) : null;
   await scheduler.refresh();
   // Dynamic (OAuth) webhooks expire after 30 days: refreshed daily when within a week of it.
@@ -88,10 +78,7 @@ export async function serve(options: ServeOptions = {}): Promise<RunningTandem> 
       await processor.idle();
       processor.stop();
       await demo?.sandbox.close();
-      await new Promise<void>((resolve) => {
-        if ("closeAllConnections" in server) (server as { closeAllConnections(): void }).closeAllConnections();
-        server.close(() => resolve());
-      });
+      await listening.close();
       await store.close();
     },
   };

@@ -57,6 +57,8 @@ export interface InboxEntry {
 
 export class InboxRepository {
   private db: SqlDatabase;
+  /** Arrival times strictly increase in a process, so ordering by them is the order deliveries came in. */
+  private lastReceivedAt = 0;
   private box: SecretBox;
   constructor(db: SqlDatabase, box: SecretBox) {
     this.db = db;
@@ -106,8 +108,9 @@ export class InboxRepository {
       const seen = await tx.get("SELECT 1 AS seen FROM inbox WHERE connector_id = ? AND identifier = ?", [entry.connectorId, entry.identifier]);
       await tx.run("UPDATE webhook_endpoints SET verified_count = verified_count + 1, last_delivery_at = ? WHERE connector_id = ?", [Date.now(), entry.connectorId]);
       if (seen) return false;
+      this.lastReceivedAt = Math.max(Date.now(), this.lastReceivedAt + 1);
       await tx.run("INSERT INTO inbox (id, connector_id, identifier, event, issue_id, body, status, error, received_at, processed_at) VALUES (?, ?, ?, ?, ?, ?, 'pending', NULL, ?, NULL)", [
-        randomUUID(), entry.connectorId, entry.identifier, entry.event, entry.issueId, entry.body, Date.now(),
+        randomUUID(), entry.connectorId, entry.identifier, entry.event, entry.issueId, entry.body, this.lastReceivedAt,
       ]);
       return true;
     });

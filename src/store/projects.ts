@@ -125,6 +125,11 @@ export class ProjectRepository {
     ]);
   }
 
+  /** A removed connector's projects keep items, links and history, and lose their association. */
+  async detachConnector(connectorId: string): Promise<number> {
+    return (await this.db.run("UPDATE projects SET connector_id = NULL WHERE connector_id = ?", [connectorId])).changes;
+  }
+
   async setCatchUpSchedule(id: string, cron: string, timeZone: string): Promise<void> {
     await this.db.run("UPDATE projects SET catch_up_cron = ?, catch_up_time_zone = ? WHERE id = ?", [cron, timeZone, id]);
   }
@@ -247,9 +252,18 @@ export class ProjectRepository {
     return this.mappings(projectId);
   }
 
-  async snapshots(itemId: string): Promise<Map<string, unknown>> {
-    const rows = await this.db.all<{ mapping_id: string; value_json: string }>("SELECT mapping_id, value_json FROM snapshots WHERE item_id = ?", [itemId]);
-    return new Map(rows.map((row) => [row.mapping_id, JSON.parse(row.value_json)]));
+  /** The last synced value of each mapping, per item, for every item of a project. */
+  async snapshotsOf(projectId: string): Promise<Map<string, Map<string, unknown>>> {
+    const rows = await this.db.all<{ item_id: string; mapping_id: string; value_json: string }>(
+      "SELECT snapshots.item_id, snapshots.mapping_id, snapshots.value_json FROM snapshots JOIN items ON items.id = snapshots.item_id WHERE items.project_id = ?",
+      [projectId],
+    );
+    const byItem = new Map<string, Map<string, unknown>>();
+    for (const row of rows) {
+      if (!byItem.has(row.item_id)) byItem.set(row.item_id, new Map());
+      byItem.get(row.item_id)!.set(row.mapping_id, JSON.parse(row.value_json));
+    }
+    return byItem;
   }
 
   async saveSnapshot(itemId: string, mappingId: string, value: unknown, db: SqlDatabase = this.db): Promise<void> {

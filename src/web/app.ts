@@ -13,8 +13,10 @@ interface Fetcher {
 
 type Me = { email: string; role: string };
 
-export function webApp(api: Fetcher): Hono {
-  const app = new Hono();
+type WebEnv = { Variables: { me: Me } };
+
+export function webApp(api: Fetcher): Hono<WebEnv> {
+  const app = new Hono<WebEnv>();
 
   async function call<T = any>(c: Context, method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> {
     const token = getCookie(c, SESSION_COOKIE);
@@ -58,10 +60,10 @@ export function webApp(api: Fetcher): Hono {
     if (c.req.path === "/login" || c.req.path.startsWith("/api/") || c.req.path.startsWith("/hooks/")) return next();
     const user = await me(c);
     if (!user) return c.redirect("/login", 303);
-    c.set("me" as never, user as never);
+    c.set("me", user);
     return next();
   });
-  const user = (c: Context) => c.get("me" as never) as Me;
+  const user = (c: Context<WebEnv>) => c.get("me");
 
   app.get("/", (c) => c.redirect("/projects", 303));
 

@@ -122,8 +122,18 @@ describe("connectors: rename, rotate, default options, remove", () => {
     assert.deepEqual(renamed.body.defaultSyncOptions, { direction: "pull", fields: { summary: "pull" } });
     const taken = await api(t(), "PATCH", `/connectors/${connector.id}`, { body: { name: "cloud-token" } });
     assert.equal(taken.status, 409);
+    await api(t(), "POST", "/projects", { body: { key: "ROT", name: "Uses the rotated connector", fields: [] } });
+    await api(t(), "PUT", "/projects/ROT/jira", { body: { connector: "rotated", jiraProjects: ["ROAD"] } });
+    const item = await api(t(), "POST", "/projects/ROT/items", { body: { values: { title: "stays" } } });
+    await api(t(), "PUT", `/items/${item.body.key}/link`, { body: { jiraKey: "ROAD-1" } });
     const removed = await api(t(), "DELETE", `/connectors/rotated`);
     assert.equal(removed.status, 200);
+    assert.equal(removed.body.projectAssociationsRemoved, 1);
+    const project = (await api(t(), "GET", "/projects/ROT")).body;
+    assert.equal(project.connectorId, null, "the project lost its association");
+    const items = (await api(t(), "GET", "/projects/ROT/items")).body;
+    assert.equal(items.length, 1, "its items stay");
+    assert.equal(items[0].link.jiraKey, "ROAD-1", "and so do their links, ready for a new connector");
     assert.equal((await api(t(), "GET", `/connectors/${connector.id}`)).status, 404);
   });
 

@@ -45,7 +45,7 @@ describe("Markdown ⇄ ADF", () => {
     assert.equal(doc.content[1]!.type, "bulletList");
   });
 
-  it("reads every ADF-bearing real capture into Markdown without losing its text", () => {
+  it("reads every real capture's wiki-markup description into Markdown without losing its text", () => {
     const dir = new URL("../fixtures/jira-webhooks/", import.meta.url);
     let seen = 0;
     for (const name of readdirSync(dir)) {

@@ -25,7 +25,8 @@ describe("scheduler preset on Data Center", () => {
     assert.equal(values.duration, hours);
     assert.equal(values.lowRiskDuration, Math.round(hours * 1.5 * 100) / 100);
     const comments = issue.customFields.customfield_10040 as { kind: string; text: string } | undefined;
-    if (comments) assert.equal(values.statusComments, comments.text.trim());
+    assert.ok(comments, "the demo gives SCHED-3 status comments");
+    assert.equal(values.statusComments, comments.text.trim());
 
     await api(t(), "PATCH", `/items/${item.body.key}`, { body: { values: { criticality: "Medium", criticalityRatio: 1.25, daysUntilCritical: 9, projectedStart: "2027-02-01" } } });
     const pushed = await api(t(), "POST", "/projects/DCS/push", { body: {} });

@@ -85,7 +85,7 @@ describe("workflow 1: the scheduler", () => {
       assert.equal(item.values.duration, hours, `${key} duration from the remaining estimate`);
       const ratio = key === keys.b ? 3 : 2;
       assert.equal(item.values.lowRiskDuration, hours === null ? null : Math.round(hours * ratio * 100) / 100, `${key} low-risk duration = duration × ${ratio}`);
-      if (item.values.lowRiskRatio === undefined || item.values.lowRiskRatio === null) assert.notEqual(item.values.lowRiskRatio, 0, "the ratio is kept");
+      assert.equal(item.values.lowRiskRatio ?? null, key === keys.b ? 3 : null, "the item keeps its own ratio when the pull has none");
     }
   });
 

@@ -46,8 +46,10 @@ describe("reconciliation and out-of-order deliveries", () => {
     }
     await settle();
     await call(jira(), "POST", "/_sandbox/webhooks/controls", { auth: "", body: { reorderBatch: 0, delayMs: 50 } });
-    const deliveries = (await call(jira(), "GET", "/_sandbox/webhooks/deliveries", { auth: "" })).body.deliveries as { body: string; state: string }[];
-    assert.deepEqual(deliveries.slice(-3).map((delivery) => delivery.state), ["delivered", "delivered", "delivered"], "the held batch was released (newest first)");
+    // Tandem's inbox shows the order they arrived in: newest first.
+    const arrived = await t().tandem.store.db.all<{ body: string }>("SELECT body FROM inbox ORDER BY received_at");
+    const summaries = arrived.map((row) => JSON.parse(row.body).issue?.fields?.summary).filter((summary) => ["first", "second", "third"].includes(summary));
+    assert.deepEqual(summaries, ["third", "second", "first"], "delivered newest first");
     const items = (await api(t(), "GET", "/projects/RC/items")).body as { values: { title: string }; link: { jiraKey: string } | null }[];
     assert.equal(items.find((item) => item.link?.jiraKey === "ROAD-4")!.values.title, "third", "no rollback to an older payload");
     await call(jira(), "PUT", "/rest/api/3/issue/ROAD-4", { auth: basic("bob@sandbox.test", "bob-token"), body: { fields: { summary: "delayed" } } });

@@ -48,7 +48,6 @@ export function connectorRoutes(store: TandemStore, publicUrl: () => string) {
   app.openapi(createRoute({ method: "get", path: "/connectors", tags: ["connectors"], security, responses: { 200: json(z.array(ConnectorSchema), "All connectors") } }), async (c) => c.json(await store.connectors.list(), 200));
 
   app.openapi(createRoute({ method: "post", path: "/connectors", middleware: [role("admin")] as const, tags: ["connectors"], security, request: body(NewConnectorSchema), responses: { 201: json(ConnectorSchema, "Created"), 409: json(ErrorSchema, "Name taken"), ...errors } }), async (c) => {
-    requireRole(c.get("user"), "admin");
     const input = c.req.valid("json");
     if (await store.connectors.byName(input.name)) throw new ApiError(409, "name_taken", `A connector named '${input.name}' already exists; pick another name.`);
     const { credentials, oauthApp } = credentialsFrom(input.flavour, input.credentials);
@@ -59,7 +58,6 @@ export function connectorRoutes(store: TandemStore, publicUrl: () => string) {
   app.openapi(createRoute({ method: "get", path: "/connectors/{id}", tags: ["connectors"], security, request: { params: IdParam }, responses: { 200: json(ConnectorSchema, "The connector"), ...errors } }), async (c) => c.json(await find(c.req.valid("param").id), 200));
 
   app.openapi(createRoute({ method: "patch", path: "/connectors/{id}", middleware: [role("admin")] as const, tags: ["connectors"], security, request: { params: IdParam, ...body(ConnectorPatchSchema) }, responses: { 200: json(ConnectorSchema, "Updated"), 409: json(ErrorSchema, "Name taken"), ...errors } }), async (c) => {
-    requireRole(c.get("user"), "admin");
     const connector = await find(c.req.valid("param").id);
     const patch = c.req.valid("json");
     if (patch.name && patch.name !== connector.name) {
@@ -71,7 +69,6 @@ export function connectorRoutes(store: TandemStore, publicUrl: () => string) {
   });
 
   app.openapi(createRoute({ method: "put", path: "/connectors/{id}/credentials", middleware: [role("admin")] as const, tags: ["connectors"], security, request: { params: IdParam, ...body(CredentialsInputSchema) }, responses: { 200: json(ConnectorSchema, "Rotated"), ...errors } }), async (c) => {
-    requireRole(c.get("user"), "admin");
     const connector = await find(c.req.valid("param").id);
     const input = c.req.valid("json");
     const { credentials, oauthApp } = credentialsFrom(connector.flavour, input);
@@ -81,16 +78,15 @@ export function connectorRoutes(store: TandemStore, publicUrl: () => string) {
   });
 
   app.openapi(createRoute({ method: "delete", path: "/connectors/{id}", middleware: [role("admin")] as const, tags: ["connectors"], security, request: { params: IdParam }, responses: { 200: json(z.object({ removed: z.string(), projectAssociationsRemoved: z.number() }), "Disconnected"), ...errors } }), async (c) => {
-    requireRole(c.get("user"), "admin");
     const connector = await find(c.req.valid("param").id);
+    // The projects that used it lose their Jira association; their items, links and history stay.
+    const detached = await store.projects.detachConnector(connector.id);
     await store.connectors.remove(connector.id);
     forgetMetadata(connector.id);
-    // Project associations arrive with the sync core; items and their history are never removed.
-    return c.json({ removed: connector.name, projectAssociationsRemoved: 0 }, 200);
+    return c.json({ removed: connector.name, projectAssociationsRemoved: detached }, 200);
   });
 
   app.openapi(createRoute({ method: "post", path: "/connectors/{id}/test", middleware: [role("member")] as const, tags: ["connectors"], security, request: { params: IdParam }, responses: { 200: json(TestReportSchema, "Connect & Test report"), ...errors } }), async (c) => {
-    requireRole(c.get("user"), "member");
     const connector = await find(c.req.valid("param").id);
     let jira: JiraClient;
     try {
@@ -218,7 +214,6 @@ export function connectorRoutes(store: TandemStore, publicUrl: () => string) {
   });
 
   app.openapi(createRoute({ method: "put", path: "/connectors/{id}/identity", middleware: [role("member")] as const, tags: ["connectors"], security, request: { params: IdParam, ...body(CredentialsInputSchema) }, responses: { 200: json(IdentitySchema, "Connected"), ...errors } }), async (c) => {
-    requireRole(c.get("user"), "member");
     const connector = await find(c.req.valid("param").id);
     const input = c.req.valid("json");
     if (input.authMode === "oauth") throw new ApiError(400, "use_oauth_start", "For OAuth, call POST /connectors/{id}/oauth/start with purpose 'identity' and follow authorizeUrl.");

@@ -2,7 +2,8 @@
 // runs, the run history and conflicts.
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { jiraForConnector, MissingIdentityError } from "../../connectors/jira-for.ts";
-import { checkMapping } from "../../engine/compatibility.ts";
+import { NotConnectedError, syncContextFor, type SyncContext } from "../../connectors/sync-context.ts";
+import { resolveMappings } from "../../engine/resolve-mappings.ts";
 import { CORE_FIELDS, type Mapping, type TandemField } from "../../engine/model.ts";
 import { PRESETS } from "../../engine/presets.ts";
 import { runSync } from "../../engine/sync-run.ts";
@@ -10,12 +11,10 @@ import { fromJiraRichText, toJiraRichText } from "../../jira/rich-text.ts";
 import { runCatchUp } from "../../realtime/catch-up-service.ts";
 import { reconcileLinks } from "../../realtime/reconcile.ts";
 import { validateSchedule } from "../../realtime/scheduler.ts";
-import type { JiraClient } from "../../jira/client.ts";
 import { JiraError, JiraNotFoundError, JiraValidationError, ReadOnlyViolationError } from "../../jira/errors.ts";
 import { createInJira } from "../../crossing/create-in-jira.ts";
 import { importIssues, previewImport } from "../../crossing/import.ts";
 import { parseItemsCsv } from "../../crossing/csv-import.ts";
-import { metadataFor } from "../../jira/metadata.ts";
 import type { Project } from "../../store/projects.ts";
 import type { Run } from "../../store/runs.ts";
 import { streamSSE } from "hono/streaming";
@@ -66,16 +65,12 @@ export function projectRoutes(store: TandemStore, publicUrl: () => string, onSch
   const project = async (ref: string) => (await store.projects.byId(ref)) ?? Promise.reject(notFound(`Project '${ref}'`));
   const item = async (ref: string) => (await store.projects.item(ref)) ?? Promise.reject(notFound(`Item '${ref}'`));
 
-  /** The Jira client a sync or lookup of this project uses, and how the history names it. */
-  async function jiraFor(target: Project, user: User): Promise<{ jira: JiraClient; identity: string }> {
-    if (!target.connectorId) throw new ApiError(400, "not_connected", `Project ${target.key} is not connected to Jira yet: PUT /projects/${target.key}/jira first.`);
-    const connector = (await store.connectors.byId(target.connectorId))!;
+  /** The project's Jira context for the person calling: client, identity label, metadata, sync dependencies. */
+  async function contextFor(target: Project, user: User): Promise<SyncContext> {
     try {
-      // A pull-only (read-only) project gets a connection that refuses writes before they leave Tandem.
-      const readOnly = target.direction === "pull";
-      if (target.syncIdentity === "user") return { jira: await jiraForConnector(store, connector, { userId: user.id }, { readOnly }), identity: `${user.email}'s own Jira identity` };
-      return { jira: await jiraForConnector(store, connector, "service", { readOnly }), identity: `service account of '${connector.name}'` };
+      return await syncContextFor(store, target, { person: user }, publicUrl());
     } catch (error) {
+      if (error instanceof NotConnectedError) throw new ApiError(400, "not_connected", error.message);
       if (error instanceof MissingIdentityError) throw new ApiError(400, "not_authorized", error.message);
       throw error;
     }
@@ -111,19 +106,9 @@ export function projectRoutes(store: TandemStore, publicUrl: () => string, onSch
   app.openapi(createRoute({ method: "put", path: "/projects/{id}/mappings", middleware: [role("member")] as const, tags: ["projects"], security, request: { params: IdParam, ...body(MappingsBody) }, responses: { 200: json(Any, "Saved mappings"), ...errors } }), async (c) => {
     const target = await project(c.req.valid("param").id);
     const input = c.req.valid("json");
-    const { jira } = await jiraFor(target, c.get("user"));
-    const metadata = metadataFor(metaKey(target, c.get("user")), jira);
-    const wanted = "preset" in input ? PRESETS[input.preset]!.mappings : input.mappings;
-    const fields = [...CORE_FIELDS, ...target.fields];
-    const resolved: Omit<Mapping, "id">[] = [];
-    const problems: string[] = [];
-    for (const mapping of wanted) {
-      const jiraField = await metadata.field(mapping.jiraField);
-      const candidate = { ...mapping, id: "", jiraField: jiraField?.id ?? mapping.jiraField } as Mapping;
-      const problem = checkMapping(candidate, fields.find((field) => field.key === mapping.tandemField), jiraField);
-      if (problem) problems.push(problem);
-      else resolved.push({ tandemField: mapping.tandemField, jiraField: candidate.jiraField, direction: mapping.direction, transform: mapping.transform });
-    }
+    const { metadata } = await contextFor(target, c.get("user"));
+    const wanted = "preset" in input ? PRESETS[input.preset]!.mappings : (input.mappings as Omit<Mapping, "id">[]);
+    const { resolved, problems } = await resolveMappings(wanted, target.fields, (name) => metadata.field(name));
     if (problems.length) throw new ApiError(400, "mapping_refused", problems.join(" "), problems);
     return c.json(await store.projects.replaceMappings(target.id, resolved), 200);
   });
@@ -171,7 +156,7 @@ export function projectRoutes(store: TandemStore, publicUrl: () => string, onSch
     const current = await item(c.req.valid("param").id);
     if (!current.link) throw new ApiError(400, "not_linked", `${current.key} is not linked to a Jira issue.`);
     const target = (await store.projects.byId(current.projectId))!;
-    const { jira } = await jiraFor(target, c.get("user"));
+    const { jira } = await contextFor(target, c.get("user"));
     const comments = await jira.comments(current.link.jiraIssueId);
     return c.json(comments.map((comment) => ({ id: comment.id, author: comment.author?.displayName ?? null, authorEmail: comment.author?.emailAddress ?? null, created: comment.created, body: fromJiraRichText(comment.body) })), 200);
   });
@@ -180,7 +165,7 @@ export function projectRoutes(store: TandemStore, publicUrl: () => string, onSch
     const current = await item(c.req.valid("param").id);
     if (!current.link) throw new ApiError(400, "not_linked", `${current.key} is not linked to a Jira issue.`);
     const target = (await store.projects.byId(current.projectId))!;
-    const { jira, identity } = await jiraFor(target, c.get("user"));
+    const { jira, identity } = await contextFor(target, c.get("user"));
     try {
       const added = await jira.addComment(current.link.jiraIssueId, toJiraRichText(c.req.valid("json").body, jira.flavour));
       return c.json({ id: added.id, jiraKey: current.link.jiraKey, writtenAs: identity }, 201);
@@ -210,9 +195,8 @@ export function projectRoutes(store: TandemStore, publicUrl: () => string, onSch
     const linked = (await store.projects.items(target.id)).filter((entry) => entry.link && done.includes(entry.key)).map((entry) => entry.id);
     let run = null;
     if (linked.length && target.direction !== "pull") {
-      const { jira, identity } = await jiraFor(target, c.get("user"));
-      const hoursPerDay = (await metadataFor(metaKey(target, c.get("user")), jira).timeTracking().catch(() => ({ workingHoursPerDay: 8 }))).workingHoursPerDay;
-      run = await runSync({ projects: store.projects, runs: store.runs, jira, hoursPerDay, itemUrl: (entry) => `${publicUrl()}/items/${entry.key}`, today: new Date().toISOString().slice(0, 10), personOverrides: await store.connectors.personOverrideMap(target.connectorId!) }, { project: target, kind: "push", dryRun: false, userId: c.get("user").id, identity, itemRefs: linked });
+      const { deps, identity } = await contextFor(target, c.get("user"));
+      run = await runSync(deps, { project: target, kind: "push", dryRun: false, userId: c.get("user").id, identity, itemRefs: linked });
       for (const entry of await store.runs.items(run.id)) if (entry.outcome === "failed" || entry.outcome === "warning") failed.push({ item: entry.itemKey, reason: entry.messages.join(" ") });
     }
     return c.json({ updated: done, failed, run }, 200);
@@ -221,7 +205,7 @@ export function projectRoutes(store: TandemStore, publicUrl: () => string, onSch
   app.openapi(createRoute({ method: "put", path: "/items/{id}/link", middleware: [role("member")] as const, tags: ["items"], security, request: { params: IdParam, ...body(z.strictObject({ jiraKey: z.string().regex(/^[A-Za-z][A-Za-z0-9_]*-\d+$/, "A Jira issue key looks like ABC-123.") })) }, responses: { 200: json(Any, "Linked"), ...errors } }), async (c) => {
     const current = await item(c.req.valid("param").id);
     const target = (await store.projects.byId(current.projectId))!;
-    const { jira, identity } = await jiraFor(target, c.get("user"));
+    const { jira, identity } = await contextFor(target, c.get("user"));
     const key = c.req.valid("json").jiraKey.toUpperCase();
     let issue;
     try {
@@ -244,7 +228,7 @@ export function projectRoutes(store: TandemStore, publicUrl: () => string, onSch
 
   app.openapi(createRoute({ method: "get", path: "/projects/{id}/search-issues", tags: ["items"], security, request: { params: IdParam, query: z.object({ text: z.string().min(1) }) }, responses: { 200: json(z.array(Any), "Matching issues"), ...errors } }), async (c) => {
     const target = await project(c.req.valid("param").id);
-    const { jira } = await jiraFor(target, c.get("user"));
+    const { jira } = await contextFor(target, c.get("user"));
     const text = c.req.valid("query").text.replaceAll('"', '\\"');
     const scope = `project in (${target.jiraProjects.map((key) => `"${key}"`).join(", ")})`;
     const byKey = /^[A-Za-z][A-Za-z0-9_]*-\d+$/.test(text) ? ` OR key = "${text}"` : "";
@@ -267,18 +251,17 @@ export function projectRoutes(store: TandemStore, publicUrl: () => string, onSch
   app.openapi(createRoute({ method: "post", path: "/projects/{id}/import/preview", tags: ["import"], security, request: { params: IdParam, ...body(ImportScopeSchema.extend({ pageSize: z.number().int().min(1).max(100).default(25), pageToken: z.string().optional() })) }, responses: { 200: json(Any, "One page of matching issues"), ...errors } }), async (c) => {
     const target = await project(c.req.valid("param").id);
     const input = c.req.valid("json");
-    const { jira } = await jiraFor(target, c.get("user"));
+    const { jira } = await contextFor(target, c.get("user"));
     return c.json(await previewImport(jira, store.projects, target, input, { size: input.pageSize, token: input.pageToken }), 200);
   });
 
   app.openapi(createRoute({ method: "post", path: "/projects/{id}/import", middleware: [role("member")] as const, tags: ["import"], security, request: { params: IdParam, ...body(ImportScopeSchema) }, responses: { 200: json(Any, "Imported"), ...errors } }), async (c) => {
     const target = await project(c.req.valid("param").id);
-    const { jira, identity } = await jiraFor(target, c.get("user"));
+    const { jira, identity, deps } = await contextFor(target, c.get("user"));
     const imported = await importIssues(jira, store.projects, target, c.req.valid("json"));
     // Fill the mapped fields of what came in with a Pull of exactly those items.
-    const hoursPerDay = (await metadataFor(metaKey(target, c.get("user")), jira).timeTracking().catch(() => ({ workingHoursPerDay: 8 }))).workingHoursPerDay;
     const run = imported.itemIds.length
-      ? await runSync({ projects: store.projects, runs: store.runs, jira, hoursPerDay, itemUrl: (entry) => `${publicUrl()}/items/${entry.key}`, today: new Date().toISOString().slice(0, 10), personOverrides: await store.connectors.personOverrideMap(target.connectorId!) }, { project: { ...target, direction: target.direction === "push" ? "two-way" : target.direction }, kind: "pull", dryRun: false, userId: c.get("user").id, identity, itemRefs: imported.itemIds })
+      ? await runSync(deps, { project: { ...target, direction: target.direction === "push" ? "two-way" : target.direction }, kind: "pull", dryRun: false, userId: c.get("user").id, identity, itemRefs: imported.itemIds })
       : null;
     return c.json({ created: imported.created, existing: imported.existing, run }, 200);
   });
@@ -287,8 +270,7 @@ export function projectRoutes(store: TandemStore, publicUrl: () => string, onSch
     const target = await project(c.req.valid("param").id);
     const query = c.req.valid("query");
     if (!target.jiraProjects.includes(query.jiraProject.toUpperCase())) throw new ApiError(400, "outside_projects", `${query.jiraProject} is not one of this project's Jira projects (${target.jiraProjects.join(", ")}).`);
-    const { jira } = await jiraFor(target, c.get("user"));
-    const metadata = metadataFor(metaKey(target, c.get("user")), jira);
+    const { metadata } = await contextFor(target, c.get("user"));
     const types = await metadata.createMetaIssueTypes(query.jiraProject);
     if (!query.issueType) return c.json({ issueTypes: types.map((type) => ({ id: type.id, name: type.name, subtask: type.subtask })) }, 200);
     const type = types.find((candidate) => candidate.id === query.issueType || candidate.name.toLowerCase() === query.issueType!.toLowerCase());
@@ -306,8 +288,8 @@ export function projectRoutes(store: TandemStore, publicUrl: () => string, onSch
     const target = (await store.projects.byId(current.projectId))!;
     const input = c.req.valid("json");
     if (!target.jiraProjects.includes(input.jiraProject.toUpperCase())) throw new ApiError(400, "outside_projects", `${input.jiraProject} is not one of this project's Jira projects (${target.jiraProjects.join(", ")}).`);
-    const { jira } = await jiraFor(target, c.get("user"));
-    const types = await metadataFor(metaKey(target, c.get("user")), jira).createMetaIssueTypes(input.jiraProject);
+    const { jira, metadata } = await contextFor(target, c.get("user"));
+    const types = await metadata.createMetaIssueTypes(input.jiraProject);
     const type = types.find((candidate) => candidate.id === input.issueType || candidate.name.toLowerCase() === input.issueType.toLowerCase());
     if (!type) throw new ApiError(400, "unknown_issue_type", `No issue type '${input.issueType}' in ${input.jiraProject}; it has ${types.map((candidate) => candidate.name).join(", ")}.`);
     try {
@@ -326,10 +308,9 @@ export function projectRoutes(store: TandemStore, publicUrl: () => string, onSch
     app.openapi(createRoute({ method: "post", path: `/projects/{id}/${kind}`, middleware: [role("member")] as const, tags: ["sync"], security, request: { params: IdParam, ...body(RunBody) }, responses: { 200: json(Any, "The run and its items"), ...errors } }), async (c) => {
       const target = await project(c.req.valid("param").id);
       const input = c.req.valid("json");
-      const { jira, identity } = await jiraFor(target, c.get("user"));
-      const hoursPerDay = (await metadataFor(metaKey(target, c.get("user")), jira).timeTracking().catch(() => ({ workingHoursPerDay: 8 }))).workingHoursPerDay;
+      const { deps, identity } = await contextFor(target, c.get("user"));
       const run = await runSync(
-        { projects: store.projects, runs: store.runs, jira, hoursPerDay, itemUrl: (entry) => `${publicUrl()}/items/${entry.key}`, today: new Date().toISOString().slice(0, 10), personOverrides: await store.connectors.personOverrideMap(target.connectorId!) },
+        deps,
         { project: target, kind, dryRun: input.dryRun, userId: c.get("user").id, identity, itemRefs: input.items },
       );
       return c.json({ run, items: await store.runs.items(run.id) }, 200);
@@ -339,7 +320,7 @@ export function projectRoutes(store: TandemStore, publicUrl: () => string, onSch
   app.openapi(createRoute({ method: "post", path: "/projects/{id}/catch-up", middleware: [role("member")] as const, tags: ["sync"], security, request: { params: IdParam }, responses: { 200: json(Any, "What the catch-up found and applied"), ...errors } }), async (c) => {
     const target = await project(c.req.valid("param").id);
     if (!target.connectorId) throw new ApiError(400, "not_connected", `Project ${target.key} is not connected to Jira yet.`);
-    const result = await runCatchUp(store, target, publicUrl(), { userId: c.get("user").id });
+    const result = await runCatchUp(store, target, publicUrl(), { person: c.get("user") });
     return c.json({ ...result, items: result.run ? await store.runs.items(result.run.id) : [] }, 200);
   });
 
@@ -431,11 +412,6 @@ export function projectRoutes(store: TandemStore, publicUrl: () => string, onSch
   });
 
   return app;
-}
-
-/** Metadata is cached per connector and identity (identities may see different fields). */
-function metaKey(project: Project, user: User): string {
-  return `${project.connectorId}:${project.syncIdentity === "user" ? user.id : "service"}`;
 }
 
 /** Item values must name the project's fields and have their types; the message names the field and the type. */

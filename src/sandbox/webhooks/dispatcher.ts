@@ -79,13 +79,6 @@ export class WebhookDispatcher {
     while (this.inFlight.size) await Promise.allSettled([...this.inFlight]);
   }
 
-  /** Sends a ping-like message to one webhook now (used by the test-control endpoint). */
-  deliverTo(webhook: Webhook, body: Record<string, unknown>): Delivery {
-    const delivery = this.newDelivery(webhook, String(body.webhookEvent ?? "ping"), webhook.url, JSON.stringify(body));
-    this.track(this.send(delivery));
-    return delivery;
-  }
-
   private route(message: WebhookMessage): void {
     const now = this.state.now();
     for (const webhook of this.state.webhooks.values()) {
@@ -119,10 +112,13 @@ export class WebhookDispatcher {
     this.start(delivery);
   }
 
+  /** Newest first, each sent only after the previous one was answered, so the receiver sees exactly that order. */
   private releaseHeld(): void {
     const batch = this.held.reverse();
     this.held = [];
-    for (const delivery of batch) this.start(delivery);
+    if (batch.length) this.track((async () => {
+      for (const delivery of batch) await this.send(delivery);
+    })());
   }
 
   private start(delivery: Delivery): void {

@@ -179,20 +179,8 @@ export function metaRoutes(state: SandboxState): Hono<SandboxEnv> {
     const visible = browsableProjects(state, ctx.viewerId).filter(
       (project) => (query === "" || project.key.toLowerCase().includes(query) || project.name.toLowerCase().includes(query)) && (keys.length === 0 || keys.includes(project.key)),
     );
-    const startAt = intParam(c, "startAt", 0);
-    const maxResults = Math.min(intParam(c, "maxResults", 50, 1), 100);
-    const page = visible.slice(startAt, startAt + maxResults);
-    const isLast = startAt + page.length >= visible.length;
-    const self = apiUrl(ctx, `project/search?startAt=${startAt}&maxResults=${maxResults}`);
-    return c.json({
-      self,
-      ...(isLast ? {} : { nextPage: apiUrl(ctx, `project/search?startAt=${startAt + maxResults}&maxResults=${maxResults}`) }),
-      maxResults,
-      startAt,
-      total: visible.length,
-      isLast,
-      values: page.map((project) => ({ expand: "description,lead,issueTypes,url,projectKeys,permissions,insight", ...renderProjectRef(ctx, project), style: project.style, isPrivate: false, properties: {} })),
-    });
+    const rendered = visible.map((project) => ({ expand: "description,lead,issueTypes,url,projectKeys,permissions,insight", ...renderProjectRef(ctx, project), style: project.style, isPrivate: false, properties: {} }));
+    return c.json(pageOf(c, rendered, "project/search", 100));
   });
 
   app.get("/project", (c) => {
