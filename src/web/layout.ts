@@ -17,7 +17,7 @@ input,select{padding:5px 8px;border:1px solid #c5cad3;border-radius:4px}label{di
 
 export function page(title: string, body: Html, user: { email: string; role: string } | null): Html {
   return html`<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${title} · Tandem</title><style>${raw(STYLE)}</style></head>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${title} · Tandem</title><link rel="icon" href="data:,"><style>${raw(STYLE)}</style></head>
 <body><header><strong><a href="/">Tandem</a></strong>${user ? html`<a href="/connectors">Connectors</a><a href="/projects">Projects</a>` : ""}<span class="grow"></span>
 ${user ? html`<span>${user.email} <span class="pill">${user.role}</span></span><form method="post" action="/logout" class="inline"><button class="secondary">Sign out</button></form>` : ""}</header>
 <main>${body}</main></body></html>`;
