@@ -5,7 +5,9 @@ import { HTTPException } from "hono/http-exception";
 import type { TandemStore } from "../store/store.ts";
 import { authenticate, type ApiEnv } from "./auth.ts";
 import { errorBody, sendError } from "./errors.ts";
+import type { JobQueue } from "../jobs/queue.ts";
 import { connectorRoutes } from "./routes/connectors.ts";
+import { jobRoutes } from "./routes/jobs.ts";
 import { projectRoutes } from "./routes/projects.ts";
 import { sessionRoutes } from "./routes/session.ts";
 
@@ -15,6 +17,10 @@ export interface ApiDeps {
   publicUrl: () => string;
   /** Called when a project's catch-up schedule may have changed. */
   onScheduleChange?: () => Promise<void>;
+  /** The job queue: background runs, catch-ups, and the job view. */
+  jobs: JobQueue;
+  /** Called after a failed webhook delivery is put back in the inbox. */
+  onInboxRetry?: () => void;
 }
 
 export function createApi(deps: ApiDeps) {
@@ -41,7 +47,8 @@ export function createApi(deps: ApiDeps) {
   api.get("/api/v1/health", (c) => c.json({ ok: true }));
   api.route("/api/v1", sessionRoutes(deps.store));
   api.route("/api/v1", connectorRoutes(deps.store, deps.publicUrl));
-  api.route("/api/v1", projectRoutes(deps.store, deps.publicUrl, deps.onScheduleChange));
+  api.route("/api/v1", projectRoutes(deps.store, deps.publicUrl, deps.onScheduleChange, deps.jobs));
+  api.route("/api/v1", jobRoutes(deps.store, deps.jobs, deps.onInboxRetry));
   api.doc("/api/v1/openapi.json", { openapi: "3.0.3", info: { title: "Tandem API", version: "1", description: "Tandem keeps your work items and Jira issues aligned." } });
   return api;
 }

@@ -8,7 +8,9 @@ import type { TestReport } from "../connectors/connect-test.ts";
 import type { RunningSandbox } from "../sandbox/server.ts";
 import { webhookIntake } from "../realtime/intake.ts";
 import { WebhookProcessor } from "../realtime/processor.ts";
-import { runCatchUp } from "../realtime/catch-up-service.ts";
+import { jobHandlers, scheduledCatchUp, type CatchUpPayload } from "../jobs/handlers.ts";
+import type { JobQueue } from "../jobs/queue.ts";
+import { StoreJobQueue, type StoreQueueOptions } from "../jobs/store-queue.ts";
 import { CatchUpScheduler } from "../realtime/scheduler.ts";
 import { refreshDynamicWebhooks } from "../realtime/registration.ts";
 import { jiraForConnector } from "../connectors/jira-for.ts";
@@ -28,6 +30,10 @@ export interface ServeOptions {
   demo?: boolean;
   sandboxPort?: number;
   env?: NodeJS.ProcessEnv;
+  /** Run job handlers in this process (default true); false serves the API and webhook intake only. */
+  worker?: boolean;
+  /** Queue tuning (tests shorten the lease and the backoff); TANDEM_JOB_LEASE_MS sets the lease too. */
+  jobs?: Partial<StoreQueueOptions>;
 }
 
 export interface RunningTandem {
@@ -35,6 +41,7 @@ export interface RunningTandem {
   store: TandemStore;
   processor: WebhookProcessor;
   scheduler: CatchUpScheduler;
+  jobs: JobQueue;
   firstAdmin: BootstrapResult | null;
   demo: { sandbox: RunningSandbox; report: TestReport } | null;
   close(): Promise<void>;
@@ -47,10 +54,13 @@ export async function serve(options: ServeOptions = {}): Promise<RunningTandem> 
   const firstAdmin = await ensureFirstAdmin(store, env);
   let url = "";
   const processor = new WebhookProcessor(store, { publicUrl: () => url });
-  const scheduler = new CatchUpScheduler(store, (project) => runCatchUp(store, project, url).catch((error: unknown) => console.error(`catch-up of ${project.key} failed: ${error instanceof Error ? error.message : String(error)}`)));
+  const leaseMs = Number(env.TANDEM_JOB_LEASE_MS) || undefined;
+  const jobs = new StoreJobQueue(store.db, { ...(leaseMs ? { leaseMs } : {}), ...options.jobs });
+  // A scheduled catch-up is a job: retried with backoff, limited per connector, visible (and retryable) in the job view.
+  const scheduler = new CatchUpScheduler(store, (project) => jobs.enqueue<CatchUpPayload>("catch-up", { projectId: project.id }, scheduledCatchUp(project)));
   const app = new Hono();
   app.route("/", webhookIntake(store, processor));
-  const api = createApi({ store, publicUrl: () => url, onScheduleChange: () => scheduler.refresh() });
+  const api = createApi({ store, publicUrl: () => url, onScheduleChange: () => scheduler.refresh(), jobs, onInboxRetry: () => processor.kick() });
   app.route("/", api);
   app.route("/", webApp(api));
 
@@ -58,6 +68,8 @@ export async function serve(options: ServeOptions = {}): Promise<RunningTandem> 
   url = listening.url;
   const demo = options.demo ? await startDemo(store, { sandboxPort: options.sandboxPort, publicUrl: url }) : null;
   await scheduler.refresh();
+  // Jobs left pending by a stop, or running in a process that died (once their lease runs out), run now.
+  if (options.worker !== false) await jobs.start(jobHandlers(store, () => url));
   // Dynamic (OAuth) webhooks expire after 30 days: refreshed daily when within a week of it.
   const refresher = new Cron("0 3 * * *", { protect: true, catch: true }, async () => {
     await refreshDynamicWebhooks(store, (connector) => jiraForConnector(store, connector), url);
@@ -70,11 +82,13 @@ export async function serve(options: ServeOptions = {}): Promise<RunningTandem> 
     store,
     processor,
     scheduler,
+    jobs,
     firstAdmin,
     demo,
     async close() {
       refresher.stop();
       scheduler.stop();
+      await jobs.stop();
       await processor.idle();
       processor.stop();
       await demo?.sandbox.close();

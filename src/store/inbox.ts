@@ -55,6 +55,36 @@ export interface InboxEntry {
   receivedAt: number;
 }
 
+/** A delivery's processing record (without its body). */
+export interface InboxRecord {
+  id: string;
+  connectorId: string;
+  identifier: string;
+  event: string;
+  issueId: string | null;
+  status: "pending" | "processed" | "ignored" | "failed";
+  error: string | null;
+  receivedAt: number;
+  processedAt: number | null;
+}
+
+interface InboxRecordRow {
+  id: string;
+  connector_id: string;
+  identifier: string;
+  event: string;
+  issue_id: string | null;
+  status: InboxRecord["status"];
+  error: string | null;
+  received_at: number;
+  processed_at: number | null;
+}
+
+const toRecord = (row: InboxRecordRow): InboxRecord => ({
+  id: row.id, connectorId: row.connector_id, identifier: row.identifier, event: row.event, issueId: row.issue_id, status: row.status, error: row.error,
+  receivedAt: Number(row.received_at), processedAt: row.processed_at === null ? null : Number(row.processed_at),
+});
+
 export class InboxRepository {
   private db: SqlDatabase;
   /** Arrival times strictly increase in a process, so ordering by them is the order deliveries came in. */
@@ -123,6 +153,21 @@ export class InboxRepository {
 
   async markDone(ids: string[], status: "processed" | "ignored" | "failed", error: string | null = null): Promise<void> {
     for (const id of ids) await this.db.run("UPDATE inbox SET status = ?, error = ?, processed_at = ? WHERE id = ?", [status, error, Date.now(), id]);
+  }
+
+  /** One delivery with its processing state (the job view shows failed ones). */
+  async entry(id: string): Promise<InboxRecord | undefined> {
+    const row = await this.db.get<InboxRecordRow>("SELECT id, connector_id, identifier, event, issue_id, status, error, received_at, processed_at FROM inbox WHERE id = ?", [id]);
+    return row ? toRecord(row) : undefined;
+  }
+
+  async failed(limit = 100): Promise<InboxRecord[]> {
+    return (await this.db.all<InboxRecordRow>("SELECT id, connector_id, identifier, event, issue_id, status, error, received_at, processed_at FROM inbox WHERE status = 'failed' ORDER BY received_at DESC LIMIT ?", [limit])).map(toRecord);
+  }
+
+  /** A failed delivery goes back to pending, to be processed again. */
+  async requeue(id: string): Promise<boolean> {
+    return (await this.db.run("UPDATE inbox SET status = 'pending', error = NULL, processed_at = NULL WHERE id = ? AND status = 'failed'", [id])).changes === 1;
   }
 
   async counts(connectorId: string): Promise<Record<string, number>> {

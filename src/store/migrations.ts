@@ -218,6 +218,34 @@ export const MIGRATIONS: { version: number; name: string; statements: string[] }
       "ALTER TABLE webhook_endpoints ADD COLUMN expires_at BIGINT",
     ],
   },
+  {
+    version: 9,
+    name: "jobs: the durable job queue (retries, leases, per-connector limits)",
+    statements: [
+      `CREATE TABLE jobs (
+        id TEXT PRIMARY KEY,
+        kind TEXT NOT NULL,
+        payload TEXT NOT NULL,
+        state TEXT NOT NULL CHECK (state IN ('pending', 'running', 'done', 'failed')),
+        connector_id TEXT,
+        project_id TEXT,
+        singleton_key TEXT,
+        attempts INTEGER NOT NULL,
+        max_attempts INTEGER NOT NULL,
+        run_at BIGINT NOT NULL,
+        locked_by TEXT,
+        locked_until BIGINT,
+        last_error TEXT,
+        result TEXT,
+        created_at BIGINT NOT NULL,
+        started_at BIGINT,
+        finished_at BIGINT
+      )`,
+      "CREATE INDEX jobs_due ON jobs (state, run_at)",
+      "CREATE INDEX jobs_project ON jobs (project_id, created_at)",
+      "CREATE INDEX jobs_singleton ON jobs (kind, singleton_key)",
+    ],
+  },
 ];
 
 export async function migrate(db: SqlDatabase): Promise<number> {

@@ -23,6 +23,9 @@ import type { User } from "../../store/users.ts";
 import { role, type ApiEnv } from "../auth.ts";
 import { ApiError, notFound } from "../errors.ts";
 import { ErrorSchema, IdParam } from "../schemas.ts";
+import { projectJobOptions, type CatchUpPayload, type ImportPayload, type RunPayload } from "../../jobs/handlers.ts";
+import type { JobQueue } from "../../jobs/queue.ts";
+import { acceptedJob } from "./jobs.ts";
 
 const json = <T extends z.ZodType>(schema: T, description: string) => ({ content: { "application/json": { schema } }, description });
 const body = <T extends z.ZodType>(schema: T) => ({ body: { content: { "application/json": { schema } }, required: true } });
@@ -58,9 +61,11 @@ const TransformSchema = z.discriminatedUnion("kind", [
 ]);
 const MappingInputSchema = z.strictObject({ tandemField: z.string(), jiraField: z.string(), direction: z.enum(["pull", "push", "both"]), transform: TransformSchema });
 const MappingsBody = z.union([z.strictObject({ preset: z.enum(["scheduler"]) }), z.strictObject({ mappings: z.array(MappingInputSchema) })]);
-const RunBody = z.strictObject({ dryRun: z.boolean().default(false), items: z.array(z.string()).optional() });
+const RunBody = z.strictObject({ dryRun: z.boolean().default(false), items: z.array(z.string()).optional(), background: z.boolean().default(false) });
+/** `background: true` runs the work as a job: 202 with the job and where to follow it. */
+const accepted = json(Any, "Started as a job; follow it at links.job");
 
-export function projectRoutes(store: TandemStore, publicUrl: () => string, onScheduleChange: () => Promise<void> = async () => {}) {
+export function projectRoutes(store: TandemStore, publicUrl: () => string, onScheduleChange: () => Promise<void> = async () => {}, jobs: JobQueue) {
   const app = new OpenAPIHono<ApiEnv>();
   const project = async (ref: string) => (await store.projects.byId(ref)) ?? Promise.reject(notFound(`Project '${ref}'`));
   const item = async (ref: string) => (await store.projects.item(ref)) ?? Promise.reject(notFound(`Item '${ref}'`));
@@ -255,10 +260,12 @@ export function projectRoutes(store: TandemStore, publicUrl: () => string, onSch
     return c.json(await previewImport(jira, store.projects, target, input, { size: input.pageSize, token: input.pageToken }), 200);
   });
 
-  app.openapi(createRoute({ method: "post", path: "/projects/{id}/import", middleware: [role("member")] as const, tags: ["import"], security, request: { params: IdParam, ...body(ImportScopeSchema) }, responses: { 200: json(Any, "Imported"), ...errors } }), async (c) => {
+  app.openapi(createRoute({ method: "post", path: "/projects/{id}/import", middleware: [role("member")] as const, tags: ["import"], security, request: { params: IdParam, ...body(ImportScopeSchema.extend({ background: z.boolean().default(false) })) }, responses: { 200: json(Any, "Imported"), 202: accepted, ...errors } }), async (c) => {
     const target = await project(c.req.valid("param").id);
+    const { background, ...scope } = c.req.valid("json");
     const { jira, identity, deps } = await contextFor(target, c.get("user"));
-    const imported = await importIssues(jira, store.projects, target, c.req.valid("json"));
+    if (background) return acceptedJob(c, await jobs.enqueue<ImportPayload>("import", { projectId: target.id, userId: c.get("user").id, scope }, projectJobOptions(target)));
+    const imported = await importIssues(jira, store.projects, target, scope);
     // Fill the mapped fields of what came in with a Pull of exactly those items.
     const run = imported.itemIds.length
       ? await runSync(deps, { project: { ...target, direction: target.direction === "push" ? "two-way" : target.direction }, kind: "pull", dryRun: false, userId: c.get("user").id, identity, itemRefs: imported.itemIds })
@@ -305,10 +312,11 @@ export function projectRoutes(store: TandemStore, publicUrl: () => string, onSch
   // ---- runs ----
 
   for (const kind of ["pull", "push", "sync"] as const) {
-    app.openapi(createRoute({ method: "post", path: `/projects/{id}/${kind}`, middleware: [role("member")] as const, tags: ["sync"], security, request: { params: IdParam, ...body(RunBody) }, responses: { 200: json(Any, "The run and its items"), ...errors } }), async (c) => {
+    app.openapi(createRoute({ method: "post", path: `/projects/{id}/${kind}`, middleware: [role("member")] as const, tags: ["sync"], security, request: { params: IdParam, ...body(RunBody) }, responses: { 200: json(Any, "The run and its items"), 202: accepted, ...errors } }), async (c) => {
       const target = await project(c.req.valid("param").id);
       const input = c.req.valid("json");
       const { deps, identity } = await contextFor(target, c.get("user"));
+      if (input.background) return acceptedJob(c, await jobs.enqueue<RunPayload>(kind, { projectId: target.id, userId: c.get("user").id, dryRun: input.dryRun, items: input.items }, projectJobOptions(target)));
       const run = await runSync(
         deps,
         { project: target, kind, dryRun: input.dryRun, userId: c.get("user").id, identity, itemRefs: input.items },
@@ -317,9 +325,10 @@ export function projectRoutes(store: TandemStore, publicUrl: () => string, onSch
     });
   }
 
-  app.openapi(createRoute({ method: "post", path: "/projects/{id}/catch-up", middleware: [role("member")] as const, tags: ["sync"], security, request: { params: IdParam }, responses: { 200: json(Any, "What the catch-up found and applied"), ...errors } }), async (c) => {
+  app.openapi(createRoute({ method: "post", path: "/projects/{id}/catch-up", middleware: [role("member")] as const, tags: ["sync"], security, request: { params: IdParam, query: z.object({ background: z.enum(["true", "false"], { error: "background must be true or false." }).optional() }) }, responses: { 200: json(Any, "What the catch-up found and applied"), 202: accepted, ...errors } }), async (c) => {
     const target = await project(c.req.valid("param").id);
     if (!target.connectorId) throw new ApiError(400, "not_connected", `Project ${target.key} is not connected to Jira yet.`);
+    if (c.req.valid("query").background === "true") return acceptedJob(c, await jobs.enqueue<CatchUpPayload>("catch-up", { projectId: target.id, userId: c.get("user").id }, projectJobOptions(target)));
     const result = await runCatchUp(store, target, publicUrl(), { person: c.get("user") });
     return c.json({ ...result, items: result.run ? await store.runs.items(result.run.id) : [] }, 200);
   });

@@ -1,0 +1,103 @@
+// The job kinds Tandem runs in the background and their handlers: catch-up (scheduled or "sync now"), Pull / Push /
+// sync runs and imports started with `background: true`. Each payload names the project and, for work a person
+// started, the person (so the project's identity setting applies as it would in the foreground).
+import { MissingIdentityError } from "../connectors/jira-for.ts";
+import { NotConnectedError, syncContextFor, type SyncActor } from "../connectors/sync-context.ts";
+import { runSync } from "../engine/sync-run.ts";
+import { importIssues, type ImportScope } from "../crossing/import.ts";
+import { runCatchUp } from "../realtime/catch-up-service.ts";
+import type { Project } from "../store/projects.ts";
+import type { Run } from "../store/runs.ts";
+import type { TandemStore } from "../store/store.ts";
+import { PermanentJobError, type EnqueueOptions, type JobHandlers } from "./queue.ts";
+
+export const JOB_KINDS = ["catch-up", "pull", "push", "sync", "import"] as const;
+export type JobKind = (typeof JOB_KINDS)[number];
+
+export interface CatchUpPayload {
+  projectId: string;
+  /** Set for "sync now" by a person; absent for the schedule (Tandem's service account). */
+  userId?: string;
+}
+
+export interface RunPayload {
+  projectId: string;
+  userId: string;
+  dryRun: boolean;
+  items?: string[];
+}
+
+export interface ImportPayload {
+  projectId: string;
+  userId: string;
+  scope: ImportScope;
+}
+
+/** How a project's job is enqueued: under its connector's limit, visible in the project's job view. */
+export function projectJobOptions(project: Project, extra: EnqueueOptions = {}): EnqueueOptions {
+  return { connectorId: project.connectorId, projectId: project.id, ...extra };
+}
+
+/** A catch-up of the schedule: at most one waiting per project, however often the schedule fires. */
+export const scheduledCatchUp = (project: Project) => projectJobOptions(project, { singletonKey: `catch-up:${project.id}` });
+
+/** Summarises a run for the job view (the run itself is in the history). */
+const runSummary = (run: Run | null) => (run ? { runId: run.id, status: run.status, counts: run.counts, error: run.error } : null);
+
+/** A run that failed as a whole (Jira down, authorization expired) fails the attempt, so the queue retries it. */
+function requireRunOk(run: Run | null): void {
+  if (run?.status === "failed") throw new Error(run.error ?? "The run failed.");
+}
+
+export function jobHandlers(store: TandemStore, publicUrl: () => string): JobHandlers {
+  const projectOf = async (projectId: string) => {
+    const project = await store.projects.byId(projectId);
+    if (!project) throw new PermanentJobError(`Project '${projectId}' no longer exists.`);
+    if (!project.connectorId) throw new PermanentJobError(`Project ${project.key} is not connected to Jira any more.`);
+    return project;
+  };
+  const actorOf = async (userId: string | undefined): Promise<SyncActor> => {
+    if (!userId) return { system: "catch-up" };
+    const person = await store.users.byId(userId);
+    if (!person) throw new PermanentJobError(`The person who started this job (${userId}) no longer exists.`);
+    return { person };
+  };
+  const contextFor = async (project: Project, actor: SyncActor) => {
+    try {
+      return await syncContextFor(store, project, actor, publicUrl());
+    } catch (error) {
+      if (error instanceof NotConnectedError || error instanceof MissingIdentityError) throw new PermanentJobError(error.message);
+      throw error;
+    }
+  };
+
+  const handlers: JobHandlers = {
+    "catch-up": async (payload: CatchUpPayload) => {
+      const project = await projectOf(payload.projectId);
+      const result = await runCatchUp(store, project, publicUrl(), await actorOf(payload.userId));
+      requireRunOk(result.run);
+      return { searchedIssues: result.searchedIssues, newer: result.newer, run: runSummary(result.run) };
+    },
+    import: async (payload: ImportPayload) => {
+      const project = await projectOf(payload.projectId);
+      const { jira, identity, deps } = await contextFor(project, await actorOf(payload.userId));
+      const imported = await importIssues(jira, store.projects, project, payload.scope);
+      // As in the foreground: a Pull of exactly what came in fills the mapped fields.
+      const run = imported.itemIds.length
+        ? await runSync(deps, { project: { ...project, direction: project.direction === "push" ? "two-way" : project.direction }, kind: "pull", dryRun: false, userId: payload.userId, identity, itemRefs: imported.itemIds })
+        : null;
+      requireRunOk(run);
+      return { created: imported.created, existing: imported.existing, run: runSummary(run) };
+    },
+  };
+  for (const kind of ["pull", "push", "sync"] as const) {
+    handlers[kind] = async (payload: RunPayload) => {
+      const project = await projectOf(payload.projectId);
+      const { deps, identity } = await contextFor(project, await actorOf(payload.userId));
+      const run = await runSync(deps, { project, kind, dryRun: payload.dryRun, userId: payload.userId, identity, itemRefs: payload.items });
+      requireRunOk(run);
+      return runSummary(run);
+    };
+  }
+  return handlers;
+}
