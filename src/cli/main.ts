@@ -1,6 +1,7 @@
 // The `tandem` command line. Exit codes: 0 ok, 1 failure, 2 usage error.
 import { Command, CommanderError } from "commander";
 import { connectorCommand, loginCommand } from "./connector.ts";
+import { jobsCommand } from "./jobs.ts";
 import { eventsCommand, projectCommands } from "./projects.ts";
 import { sandboxCommand } from "./sandbox.ts";
 import { serveCommand } from "./serve.ts";
@@ -16,7 +17,7 @@ export function buildProgram(): Command {
     .showHelpAfterError("(run with --help for usage)")
     .exitOverride();
   // Subcommands made with `new Command` inherit nothing by themselves: exit handling and help hints are copied.
-  for (const command of [serveCommand(), loginCommand(), connectorCommand(), ...projectCommands(), eventsCommand(), sandboxCommand()]) program.addCommand(inherit(command, program));
+  for (const command of [serveCommand(), loginCommand(), connectorCommand(), ...projectCommands(), eventsCommand(), jobsCommand(), sandboxCommand()]) program.addCommand(inherit(command, program));
   return program;
 }
 

@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before } from "node:test";
-import { serve, type RunningTandem } from "../../src/server/server.ts";
+import { serve, type RunningTandem, type ServeOptions } from "../../src/server/server.ts";
 
 export const ADMIN_LOGIN = { email: "admin@tandem.test", password: "admin-password-123" };
 
@@ -22,7 +22,7 @@ export interface TestTandem {
  * With TANDEM_TEST_DB=postgres://.../test (scripts/run-tests.ts sets it for the PostgreSQL pass), each server gets a
  * database of its own, created from that one and dropped afterwards; otherwise the SQLite file in its data dir.
  */
-async function freshPostgresDatabase(): Promise<string | undefined> {
+export async function freshPostgresDatabase(): Promise<string | undefined> {
   const base = process.env.TANDEM_TEST_DB;
   if (!base) return undefined;
   const { default: pg } = await import("pg");
@@ -36,7 +36,7 @@ async function freshPostgresDatabase(): Promise<string | undefined> {
   return url.toString();
 }
 
-async function dropPostgresDatabase(databaseUrl: string): Promise<void> {
+export async function dropPostgresDatabase(databaseUrl: string): Promise<void> {
   const { default: pg } = await import("pg");
   const name = new URL(databaseUrl).pathname.slice(1);
   const admin = new pg.Client({ connectionString: process.env.TANDEM_TEST_DB });
@@ -45,7 +45,8 @@ async function dropPostgresDatabase(databaseUrl: string): Promise<void> {
   await admin.end();
 }
 
-export function useTandem(): () => TestTandem {
+/** `options` tune the server (for example a short job lease and backoff in the job queue tests). */
+export function useTandem(options: Pick<ServeOptions, "jobs"> = {}): () => TestTandem {
   let current: TestTandem | undefined;
   let databaseUrl: string | undefined;
   const logs: string[] = [];
@@ -59,7 +60,7 @@ export function useTandem(): () => TestTandem {
     }
     const dataDir = mkdtempSync(join(tmpdir(), "tandem-test-"));
     databaseUrl = await freshPostgresDatabase();
-    const tandem = await serve({ port: 0, dataDir, ...(databaseUrl ? { databaseUrl } : {}), env: { TANDEM_ADMIN_EMAIL: ADMIN_LOGIN.email, TANDEM_ADMIN_PASSWORD: ADMIN_LOGIN.password } });
+    const tandem = await serve({ port: 0, dataDir, ...options, ...(databaseUrl ? { databaseUrl } : {}), env: { TANDEM_ADMIN_EMAIL: ADMIN_LOGIN.email, TANDEM_ADMIN_PASSWORD: ADMIN_LOGIN.password } });
     const admin = (await tandem.store.users.byEmail(ADMIN_LOGIN.email))!;
     const member = await tandem.store.users.create({ email: "member@tandem.test", name: "Member", role: "member", password: "member-password-123" });
     const guest = await tandem.store.users.create({ email: "guest@tandem.test", name: "Guest", role: "guest", password: "guest-password-123" });
