@@ -2,6 +2,7 @@
 // persisting OAuth tokens the moment they rotate.
 import { JiraClient } from "../jira/client.ts";
 import type { JiraCredentials } from "../jira/credentials.ts";
+import { writeWindows } from "../realtime/echo.ts";
 import type { Connector } from "../store/connectors.ts";
 import type { TandemStore } from "../store/store.ts";
 
@@ -31,5 +32,7 @@ export async function jiraForConnector(store: TandemStore, connector: Connector,
     connectorKey: connector.id,
     onCredentialsRotated: persist,
     readOnly: options.readOnly ?? false,
+    // Writes to an issue open a window in which its webhook is recognised as Tandem's own echo.
+    transport: { onWrite: (write) => writeWindows.begin(connector.id, write) },
   });
 }

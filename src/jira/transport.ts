@@ -35,6 +35,8 @@ export interface TransportOptions {
   readOnly?: boolean;
   /** Called after each attempt: used to count calls in tests and the bench. */
   onAttempt?: (info: { method: string; path: string; status: number | null; attempt: number }) => void;
+  /** Called when a write starts; the function it returns when it ends (Tandem's echo recognition, src/realtime/echo.ts). */
+  onWrite?: (write: { method: string; path: string; body: unknown }) => (() => void) | void;
 }
 
 export interface RequestOptions {
@@ -54,7 +56,7 @@ export interface JiraResponse<T> {
 }
 
 export class JiraTransport {
-  readonly options: Required<Omit<TransportOptions, "refresh" | "onAttempt" | "readOnly">> & Pick<TransportOptions, "refresh" | "onAttempt" | "readOnly">;
+  readonly options: Required<Omit<TransportOptions, "refresh" | "onAttempt" | "readOnly" | "onWrite">> & Pick<TransportOptions, "refresh" | "onAttempt" | "readOnly" | "onWrite">;
 
   constructor(options: TransportOptions) {
     this.options = {
@@ -69,10 +71,18 @@ export class JiraTransport {
   }
 
   async request<T>(method: string, path: string, options: RequestOptions = {}): Promise<JiraResponse<T>> {
+    const end = this.options.onWrite && !this.options.readOnly && !isRead(method, path) ? this.options.onWrite({ method, path, body: options.body }) : undefined;
+    try {
+      return await this.send<T>(method, path, options);
+    } finally {
+      end?.();
+    }
+  }
+
+  private async send<T>(method: string, path: string, options: RequestOptions): Promise<JiraResponse<T>> {
     const url = this.url(path, options.query);
     const idempotent = options.idempotent ?? method !== "POST";
-    // Reads are GETs and the POSTs that only read (searches, bulk fetches, counts): everything else is a write.
-    const reads = method === "GET" || (method === "POST" && /\/(search|bulkfetch|approximate-count|search\/jql)(\/|$|\?)/.test(path));
+    const reads = isRead(method, path);
     if (this.options.readOnly && !reads) throw new ReadOnlyViolationError(`Refused ${method} ${path}: this connection is read-only (a pull-only project never writes to Jira).`);
     let retries = 0;
     let rateLimitWaits = 0;
@@ -206,4 +216,9 @@ function toJiraError(kind: string, method: string, url: string, response: Respon
     default:
       return new JiraError(`Jira answered ${response.status} for ${method} ${url}${detail ? `: ${detail}` : ""}.`, options);
   }
+}
+
+/** Reads are GETs and the POSTs that only read (searches, bulk fetches, counts): everything else is a write. */
+function isRead(method: string, path: string): boolean {
+  return method === "GET" || (method === "POST" && /\/(search|bulkfetch|approximate-count|search\/jql)(\/|$|\?)/.test(path));
 }

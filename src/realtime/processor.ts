@@ -2,8 +2,13 @@
 // fetched in bulk by the sync run (so a stale or out-of-order payload never rolls anything back), a deleted issue
 // only severs its links, and our own pushes echo back as "unchanged" rather than looping.
 import { syncContextFor } from "../connectors/sync-context.ts";
+import { jiraForConnector } from "../connectors/jira-for.ts";
 import { runSync } from "../engine/sync-run.ts";
+import { parseWebhookPayload } from "../jira/webhook-payload.ts";
+import type { Connector } from "../store/connectors.ts";
+import type { InboxEntry } from "../store/inbox.ts";
 import type { TandemStore } from "../store/store.ts";
+import { madeBy, writeWindows, type JiraAccount } from "./echo.ts";
 
 export interface ProcessorOptions {
   /** Wait this long after a delivery for others of the same burst (ms). */
@@ -17,6 +22,8 @@ export class WebhookProcessor {
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<void> | null = null;
   private again = false;
+  /** The service account of each connector (whose changes are Tandem's own), looked up once. */
+  private accounts = new Map<string, Promise<JiraAccount | null>>();
 
   constructor(store: TandemStore, options: Partial<ProcessorOptions> & Pick<ProcessorOptions, "publicUrl">) {
     this.store = store;
@@ -74,19 +81,22 @@ export class WebhookProcessor {
     for (const entry of entries) byConnector.set(entry.connectorId, [...(byConnector.get(entry.connectorId) ?? []), entry]);
     for (const [connectorId, batch] of byConnector) {
       try {
-        await this.apply(connectorId, batch);
-        await this.store.inbox.markDone(batch.map((entry) => entry.id), "processed");
+        const echoes = await this.apply(connectorId, batch);
+        await this.store.inbox.markDone(batch.filter((entry) => !echoes.has(entry.id)).map((entry) => entry.id), "processed");
+        for (const [signal, ids] of Map.groupBy(echoes.keys(), (id) => echoes.get(id)!)) await this.store.inbox.markDone(ids, "ignored", `The echo of Tandem's own write (${signal}).`);
       } catch (error) {
         await this.store.inbox.markDone(batch.map((entry) => entry.id), "failed", error instanceof Error ? error.message : String(error));
       }
     }
   }
 
-  private async apply(connectorId: string, batch: { event: string; issueId: string | null }[]): Promise<void> {
+  /** Applies a connector's batch; returns the deliveries recognised as echoes of Tandem's own writes (not applied). */
+  private async apply(connectorId: string, batch: InboxEntry[]): Promise<Map<string, string>> {
     const connector = await this.store.connectors.byId(connectorId);
-    if (!connector) return;
+    if (!connector) return new Map();
     const deleted = new Set(batch.filter((entry) => entry.event === "jira:issue_deleted" && entry.issueId).map((entry) => entry.issueId!));
-    const changed = new Set(batch.filter((entry) => entry.issueId && !deleted.has(entry.issueId)).map((entry) => entry.issueId!));
+    const echoes = await this.echoes(connector, batch.filter((entry) => entry.issueId && !deleted.has(entry.issueId)));
+    const changed = new Set(batch.filter((entry) => entry.issueId && !deleted.has(entry.issueId) && !echoes.has(entry.id)).map((entry) => entry.issueId!));
     const projects = (await this.store.projects.list()).filter((project) => project.connectorId === connectorId);
     for (const project of projects) {
       const items = (await this.store.projects.items(project.id)).filter((item) => item.link);
@@ -100,5 +110,44 @@ export class WebhookProcessor {
         { project, kind: project.direction === "two-way" ? "sync" : "pull", dryRun: false, userId: "webhook", identity: context.identity, itemRefs: touched },
       );
     }
+    return echoes;
+  }
+
+  /**
+   * Deliveries that are the echo of Tandem's own writes, by delivery id with the signal that recognised it. An issue's
+   * deliveries are skipped only when every one of them is an echo: anything from anyone else gets the issue synced.
+   */
+  private async echoes(connector: Connector, entries: InboxEntry[]): Promise<Map<string, string>> {
+    const account = await this.serviceAccount(connector);
+    const byIssue = Map.groupBy(entries, (entry) => entry.issueId!);
+    const echoes = new Map<string, string>();
+    for (const deliveries of byIssue.values()) {
+      const signals = deliveries.map((entry) => {
+        const parsed = parseWebhookPayload(entry.body);
+        if (!parsed.ok) return null;
+        if (madeBy(parsed.payload, account)) return "own identity";
+        return writeWindows.covers(connector.id, parsed.payload, entry.receivedAt) ? "write window" : null;
+      });
+      if (signals.every((signal) => signal !== null)) deliveries.forEach((entry, index) => echoes.set(entry.id, signals[index]!));
+    }
+    return echoes;
+  }
+
+  /** The connector's service account: from its last Connect & Test, or asked of Jira once. */
+  private serviceAccount(connector: Connector): Promise<JiraAccount | null> {
+    const tested = (connector.lastTest as { account?: { accountId?: string | null; username?: string | null } | null } | null)?.account;
+    if (tested) return Promise.resolve({ accountId: tested.accountId ?? null, username: tested.username ?? null });
+    let known = this.accounts.get(connector.id);
+    if (!known) {
+      known = jiraForConnector(this.store, connector, "service", { readOnly: true })
+        .then((jira) => jira.myself())
+        .then((me) => ({ accountId: me.accountId ?? null, username: me.name ?? null }))
+        .catch(() => {
+          this.accounts.delete(connector.id);
+          return null;
+        });
+      this.accounts.set(connector.id, known);
+    }
+    return known;
   }
 }
