@@ -39,7 +39,7 @@ export function projectJobOptions(project: Project, extra: EnqueueOptions = {}):
 }
 
 /** A catch-up of the schedule: at most one waiting per project, however often the schedule fires. */
-export const scheduledCatchUp = (project: Project) => projectJobOptions(project, { singletonKey: `catch-up:${project.id}` });
+export const scheduledCatchUp = (project: Project) => projectJobOptions(project, { singletonKey: `catch-up/${project.id}` });
 
 /** Summarises a run for the job view (the run itself is in the history). */
 const runSummary = (run: Run | null) => (run ? { runId: run.id, status: run.status, counts: run.counts, error: run.error } : null);

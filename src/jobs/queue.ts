@@ -33,7 +33,7 @@ export interface Job<P = unknown> {
   maxAttempts: number;
   /** When the job may run next (after a backoff, the time of the next attempt). */
   runAt: number;
-  /** The last failure's message (kept when a retry succeeds, cleared by a manual retry). */
+  /** The last failure's message (kept when a later attempt succeeds). */
   lastError: string | null;
   /** What the handler returned (JSON), for the job view. */
   result: unknown;
@@ -80,7 +80,7 @@ export interface JobQueue {
   enqueue<P>(kind: string, payload: P, options?: EnqueueOptions): Promise<Job<P>>;
   get(id: string): Promise<Job | undefined>;
   list(filter?: JobFilter): Promise<Job[]>;
-  /** Puts a failed job back to pending with fresh attempts; throws JobNotFoundError / JobNotRetryableError. */
+  /** Puts a failed job back to pending with one more attempt; throws JobNotFoundError / JobNotRetryableError. */
   retry(id: string): Promise<Job>;
   /** Starts running jobs with these handlers (a process that never calls it only enqueues). */
   start(handlers: JobHandlers): Promise<void>;

@@ -125,7 +125,8 @@ export class StoreJobQueue implements JobQueue {
     const job = await this.get(id);
     if (!job) throw new JobNotFoundError(`Job '${id}' does not exist; list jobs with GET /jobs.`);
     if (job.state !== "failed") throw new JobNotRetryableError(`Job '${id}' is ${job.state}, not failed: only failed jobs can be retried.`);
-    const { changes } = await this.db.run("UPDATE jobs SET state = 'pending', attempts = 0, run_at = ?, last_error = NULL, finished_at = NULL WHERE id = ? AND state = 'failed'", [Date.now(), id]);
+    // As pg-boss does: a retry gives the failed job one more attempt (the count and the last reason stay for the record).
+    const { changes } = await this.db.run("UPDATE jobs SET state = 'pending', max_attempts = attempts + 1, run_at = ?, finished_at = NULL WHERE id = ? AND state = 'failed'", [Date.now(), id]);
     if (changes === 0) throw new JobNotRetryableError(`Job '${id}' was retried by someone else meanwhile.`);
     this.kick();
     return (await this.get(id))!;
@@ -242,7 +243,8 @@ export class StoreJobQueue implements JobQueue {
       const permanent = error instanceof PermanentJobError;
       if (permanent || job.attempts >= job.maxAttempts) {
         const reason = permanent ? message(error) : `${message(error)} (gave up after ${job.attempts} attempt${job.attempts === 1 ? "" : "s"})`;
-        await this.db.run("UPDATE jobs SET state = 'failed', last_error = ?, finished_at = ?, locked_by = NULL, locked_until = NULL WHERE id = ? AND locked_by = ?", [reason, Date.now(), job.id, this.workerId]);
+        // A permanent failure uses up the attempts: max_attempts says how many were made (as with pg-boss).
+        await this.db.run("UPDATE jobs SET state = 'failed', last_error = ?, max_attempts = attempts, finished_at = ?, locked_by = NULL, locked_until = NULL WHERE id = ? AND locked_by = ?", [reason, Date.now(), job.id, this.workerId]);
       } else {
         const runAt = Date.now() + backoffMs(job.attempts, this.options.backoff);
         await this.db.run("UPDATE jobs SET state = 'pending', last_error = ?, run_at = ?, locked_by = NULL, locked_until = NULL WHERE id = ? AND locked_by = ?", [message(error), runAt, job.id, this.workerId]);

@@ -14,6 +14,8 @@ export interface ProcessorOptions {
   /** Wait this long after a delivery for others of the same burst (ms). */
   debounceMs: number;
   publicUrl: () => string;
+  /** Record only: deliveries wait in the inbox for a worker process (`tandem serve --no-worker`). */
+  paused: boolean;
 }
 
 export class WebhookProcessor {
@@ -27,12 +29,12 @@ export class WebhookProcessor {
 
   constructor(store: TandemStore, options: Partial<ProcessorOptions> & Pick<ProcessorOptions, "publicUrl">) {
     this.store = store;
-    this.options = { debounceMs: 150, ...options };
+    this.options = { debounceMs: 150, paused: false, ...options };
   }
 
   /** Called after each recorded delivery. */
   kick(): void {
-    if (this.timer) return;
+    if (this.timer || this.options.paused) return;
     this.timer = setTimeout(() => {
       this.timer = null;
       void this.drain();

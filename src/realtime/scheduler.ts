@@ -1,25 +1,30 @@
-// Runs each connected project's catch-up on its cron schedule (croner), in this process. On PostgreSQL with
-// several workers the queue's own scheduling takes this over (issue #9), so a catch-up fires once.
+// Runs each connected project's catch-up on its cron schedule (croner), in this process. On PostgreSQL the queue's
+// own scheduling (pg-boss) takes this over, so a catch-up fires once however many processes run; the croner
+// timers then only answer nextRun.
 import { Cron } from "croner";
 import type { Project } from "../store/projects.ts";
 import type { TandemStore } from "../store/store.ts";
+import type { QueueSchedules } from "../jobs/open-queue.ts";
 
 export class CatchUpScheduler {
   private jobs = new Map<string, Cron>();
   private store: TandemStore;
   private run: (project: Project) => Promise<unknown>;
+  private schedules: QueueSchedules | null;
 
-  constructor(store: TandemStore, run: (project: Project) => Promise<unknown>) {
+  constructor(store: TandemStore, run: (project: Project) => Promise<unknown>, schedules: QueueSchedules | null = null) {
     this.store = store;
     this.run = run;
+    this.schedules = schedules;
   }
 
   /** Re-reads every project's schedule (after a project is connected or its schedule changes). */
   async refresh(): Promise<void> {
     this.stop();
-    for (const project of await this.store.projects.list()) {
-      if (!project.connectorId) continue;
-      const job = new Cron(project.catchUpCron, { timezone: project.catchUpTimeZone, protect: true, catch: true }, async () => {
+    const connected = (await this.store.projects.list()).filter((project) => project.connectorId);
+    await this.schedules?.sync(connected);
+    for (const project of connected) {
+      const job = new Cron(project.catchUpCron, { timezone: project.catchUpTimeZone, protect: true, catch: true, paused: this.schedules !== null }, async () => {
         const current = await this.store.projects.byId(project.id);
         if (current?.connectorId) await this.run(current);
       });

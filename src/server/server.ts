@@ -10,7 +10,8 @@ import { webhookIntake } from "../realtime/intake.ts";
 import { WebhookProcessor } from "../realtime/processor.ts";
 import { jobHandlers, scheduledCatchUp, type CatchUpPayload } from "../jobs/handlers.ts";
 import type { JobQueue } from "../jobs/queue.ts";
-import { StoreJobQueue, type StoreQueueOptions } from "../jobs/store-queue.ts";
+import { openJobQueue } from "../jobs/open-queue.ts";
+import type { StoreQueueOptions } from "../jobs/store-queue.ts";
 import { CatchUpScheduler } from "../realtime/scheduler.ts";
 import { refreshDynamicWebhooks } from "../realtime/registration.ts";
 import { jiraForConnector } from "../connectors/jira-for.ts";
@@ -33,7 +34,7 @@ export interface ServeOptions {
   /** Run job handlers in this process (default true); false serves the API and webhook intake only. */
   worker?: boolean;
   /** Queue tuning (tests shorten the lease and the backoff); TANDEM_JOB_LEASE_MS sets the lease too. */
-  jobs?: Partial<StoreQueueOptions>;
+  jobs?: Partial<StoreQueueOptions> & { cronIntervalSeconds?: number };
 }
 
 export interface RunningTandem {
@@ -50,14 +51,16 @@ export interface RunningTandem {
 export async function serve(options: ServeOptions = {}): Promise<RunningTandem> {
   const dataDir = options.dataDir ?? "data";
   const env = options.env ?? process.env;
-  const store = await openStore({ databasePath: options.databasePath ?? join(dataDir, "tandem.db"), databaseUrl: options.databaseUrl ?? env.TANDEM_DB, keyFile: join(dataDir, "secret.key"), env });
+  const databaseUrl = options.databaseUrl ?? env.TANDEM_DB;
+  const store = await openStore({ databasePath: options.databasePath ?? join(dataDir, "tandem.db"), databaseUrl, keyFile: join(dataDir, "secret.key"), env });
   const firstAdmin = await ensureFirstAdmin(store, env);
   let url = "";
-  const processor = new WebhookProcessor(store, { publicUrl: () => url });
-  const leaseMs = Number(env.TANDEM_JOB_LEASE_MS) || undefined;
-  const jobs = new StoreJobQueue(store.db, { ...(leaseMs ? { leaseMs } : {}), ...options.jobs });
+  const worker = options.worker !== false;
+  // Without a worker this process only records deliveries; a `tandem worker` processes the inbox.
+  const processor = new WebhookProcessor(store, { publicUrl: () => url, paused: !worker });
+  const { jobs, schedules } = openJobQueue(store, { databaseUrl, worker, options: { ...queueOptionsFromEnv(env), ...options.jobs } });
   // A scheduled catch-up is a job: retried with backoff, limited per connector, visible (and retryable) in the job view.
-  const scheduler = new CatchUpScheduler(store, (project) => jobs.enqueue<CatchUpPayload>("catch-up", { projectId: project.id }, scheduledCatchUp(project)));
+  const scheduler = new CatchUpScheduler(store, (project) => jobs.enqueue<CatchUpPayload>("catch-up", { projectId: project.id }, scheduledCatchUp(project)), schedules);
   const app = new Hono();
   app.route("/", webhookIntake(store, processor));
   const api = createApi({ store, publicUrl: () => url, onScheduleChange: () => scheduler.refresh(), jobs, onInboxRetry: () => processor.kick() });
@@ -69,7 +72,12 @@ export async function serve(options: ServeOptions = {}): Promise<RunningTandem> 
   const demo = options.demo ? await startDemo(store, { sandboxPort: options.sandboxPort, publicUrl: url }) : null;
   await scheduler.refresh();
   // Jobs left pending by a stop, or running in a process that died (once their lease runs out), run now.
-  if (options.worker !== false) await jobs.start(jobHandlers(store, () => url));
+  if (worker) {
+    await jobs.start(jobHandlers(store, () => url)).catch(async (error: unknown) => {
+      await jobs.stop().catch(() => {});
+      throw error;
+    });
+  }
   // Dynamic (OAuth) webhooks expire after 30 days: refreshed daily when within a week of it.
   const refresher = new Cron("0 3 * * *", { protect: true, catch: true }, async () => {
     await refreshDynamicWebhooks(store, (connector) => jiraForConnector(store, connector), url);
@@ -96,4 +104,11 @@ export async function serve(options: ServeOptions = {}): Promise<RunningTandem> 
       await store.close();
     },
   };
+}
+
+/** Queue tuning from the environment: TANDEM_JOB_LEASE_MS (store queue lease), TANDEM_CRON_INTERVAL_S (pg-boss cron pass). */
+export function queueOptionsFromEnv(env: NodeJS.ProcessEnv): Partial<StoreQueueOptions> & { cronIntervalSeconds?: number } {
+  const leaseMs = Number(env.TANDEM_JOB_LEASE_MS) || undefined;
+  const cronIntervalSeconds = Number(env.TANDEM_CRON_INTERVAL_S) || undefined;
+  return { ...(leaseMs ? { leaseMs } : {}), ...(cronIntervalSeconds ? { cronIntervalSeconds } : {}) };
 }
