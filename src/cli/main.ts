@@ -5,6 +5,7 @@ import { jobsCommand } from "./jobs.ts";
 import { eventsCommand, projectCommands } from "./projects.ts";
 import { sandboxCommand } from "./sandbox.ts";
 import { serveCommand } from "./serve.ts";
+import { workerCommand } from "./worker.ts";
 import { UsageError } from "./options.ts";
 
 export const EXIT = { ok: 0, failure: 1, usage: 2 } as const;
@@ -17,7 +18,7 @@ export function buildProgram(): Command {
     .showHelpAfterError("(run with --help for usage)")
     .exitOverride();
   // Subcommands made with `new Command` inherit nothing by themselves: exit handling and help hints are copied.
-  for (const command of [serveCommand(), loginCommand(), connectorCommand(), ...projectCommands(), eventsCommand(), jobsCommand(), sandboxCommand()]) program.addCommand(inherit(command, program));
+  for (const command of [serveCommand(), workerCommand(), loginCommand(), connectorCommand(), ...projectCommands(), eventsCommand(), jobsCommand(), sandboxCommand()]) program.addCommand(inherit(command, program));
   return program;
 }
 

@@ -14,11 +14,12 @@ export function serveCommand(): Command {
     .addOption(new Option("--data <dir>", "directory of the SQLite database and the key file").default("data"))
     .option("--demo", "also run the sandbox Jira with demo data and a demo connector")
     .addOption(new Option("--sandbox-port <port>", "port of the demo's sandbox Jira").default(4101).argParser(intOption("--sandbox-port", 0, 65535)))
+    .option("--no-worker", "serve the API and webhook intake only; 'tandem worker' processes run the jobs")
     .option("--json", "print the URLs and credentials as JSON")
-    .action(async (flags: { port: number; host: string; data: string; demo?: boolean; sandboxPort: number; json?: boolean }) => {
+    .action(async (flags: { port: number; host: string; data: string; demo?: boolean; sandboxPort: number; worker: boolean; json?: boolean }) => {
       // The demo has a known admin so a newcomer can sign in; real installs set TANDEM_ADMIN_* or get a generated one.
       const env = flags.demo && !process.env.TANDEM_ADMIN_PASSWORD ? { ...process.env, TANDEM_ADMIN_EMAIL: DEMO_ADMIN.email, TANDEM_ADMIN_PASSWORD: DEMO_ADMIN.password } : process.env;
-      const tandem = await serve({ port: flags.port, host: flags.host, dataDir: flags.data, demo: flags.demo, sandboxPort: flags.sandboxPort, env });
+      const tandem = await serve({ port: flags.port, host: flags.host, dataDir: flags.data, demo: flags.demo, sandboxPort: flags.sandboxPort, worker: flags.worker, env });
       const summary = {
         url: tandem.url,
         api: `${tandem.url}/api/v1`,
