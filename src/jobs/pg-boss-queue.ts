@@ -20,6 +20,8 @@ export interface PgBossQueueOptions {
   schedule: boolean;
   /** How often the cron pass and the schedule monitor run (s); tests shorten it. Default 30. */
   cronIntervalSeconds: number;
+  /** Heartbeat lease of a running job (ms; pg-boss needs at least 10 s): a dead worker's job runs again after it. */
+  leaseMs: number;
 }
 
 const SCHEMA = "pgboss";
@@ -87,9 +89,11 @@ export class PgBossJobQueue implements JobQueue {
 
   constructor(connectionString: string, db: SqlDatabase, options: Partial<PgBossQueueOptions> = {}) {
     this.db = db;
-    this.options = { concurrency: 4, perConnector: 2, pollMs: 1000, backoff: DEFAULT_BACKOFF, defaultMaxAttempts: 5, schedule: true, cronIntervalSeconds: 30, ...options };
+    this.options = { concurrency: 4, perConnector: 2, pollMs: 1000, backoff: DEFAULT_BACKOFF, defaultMaxAttempts: 5, schedule: true, cronIntervalSeconds: 30, leaseMs: 30_000, ...options };
     const interval = Math.min(45, Math.max(1, Math.round(this.options.cronIntervalSeconds)));
-    this.boss = new PgBoss({ connectionString, schema: SCHEMA, max: 4, schedule: this.options.schedule, cronWorkerIntervalSeconds: interval, cronMonitorIntervalSeconds: interval, application_name: "tandem-jobs" });
+    this.boss = new PgBoss({ connectionString, schema: SCHEMA, max: 4, schedule: this.options.schedule, cronWorkerIntervalSeconds: interval, cronMonitorIntervalSeconds: interval, application_name: "tandem-jobs",
+      // A short cron interval (tests) also shortens the supervision that finds jobs whose heartbeat stopped.
+      ...(interval < 30 ? { superviseIntervalSeconds: interval, monitorIntervalSeconds: interval } : {}) });
     this.boss.on("error", (error) => console.error(`tandem jobs (pg-boss): ${message(error)}`));
   }
 
@@ -113,12 +117,16 @@ export class PgBossJobQueue implements JobQueue {
         retryBackoff: true,
         retryDelayMax: Math.max(1, Math.round(this.options.backoff.maxMs / 1000)),
         // A dead worker's job comes back once its heartbeats stop; a long import is not cut short.
-        heartbeatSeconds: 30,
+        heartbeatSeconds: this.heartbeatSeconds(),
         expireInSeconds: 24 * 3600,
       }).catch(async (error: unknown) => {
         if (!(await this.boss.getQueue(QUEUE))) throw error; // created meanwhile by another process: fine
       });
     }
+  }
+
+  private heartbeatSeconds(): number {
+    return Math.max(10, Math.round(this.options.leaseMs / 1000));
   }
 
   async enqueue<P>(kind: string, payload: P, options: EnqueueOptions = {}): Promise<Job<P>> {
@@ -134,6 +142,7 @@ export class PgBossJobQueue implements JobQueue {
       ...(options.singletonKey ? { singletonKey: options.singletonKey } : {}),
       ...(options.maxAttempts !== undefined ? { retryLimit: Math.max(0, options.maxAttempts - 1) } : {}),
       ...(options.connectorId ? { group: { id: options.connectorId } } : {}),
+      heartbeatSeconds: this.heartbeatSeconds(),
     });
     if (!id) throw new Error(`pg-boss did not accept the ${kind} job.`);
     return (await this.get(id)) as Job<P>;

@@ -39,7 +39,8 @@ async function login(url: string): Promise<string> {
   return ((await response.json()) as { token: string }).token;
 }
 
-const start = (options: { worker?: boolean } = {}) => serve({ port: 0, dataDir, ...options, ...(databaseUrl ? { databaseUrl } : {}), env });
+// A short cron/supervision interval so that, on PostgreSQL, pg-boss soon notices a dead process's heartbeat stopped.
+const start = (options: { worker?: boolean } = {}) => serve({ port: 0, dataDir, jobs: { cronIntervalSeconds: 1 }, ...options, ...(databaseUrl ? { databaseUrl } : {}), env });
 
 describe("restarting with jobs in the queue", () => {
   it("runs the jobs a stopped server left pending", async () => {
@@ -73,7 +74,7 @@ describe("restarting with jobs in the queue", () => {
     await sandboxLimits(jira(), { reset: true, faults: { latencyMs: 1500, pathPrefix: "/rest/api/3/search" } });
     const child = spawn(process.execPath, [BIN, "serve", "--port", "0", "--data", dataDir, "--json"], {
       stdio: ["ignore", "pipe", "inherit"],
-      env: { ...process.env, ...env, TANDEM_JOB_LEASE_MS: "500", ...(databaseUrl ? { TANDEM_DB: databaseUrl } : {}) },
+      env: { ...process.env, ...env, TANDEM_JOB_LEASE_MS: "500", TANDEM_CRON_INTERVAL_S: "1", ...(databaseUrl ? { TANDEM_DB: databaseUrl } : {}) },
     });
     let next: RunningTandem | undefined;
     try {
@@ -96,7 +97,7 @@ describe("restarting with jobs in the queue", () => {
         const job = await waitFor(`job ${id} done after the restart`, async () => {
           const current = await tandem.jobs.get(id);
           return current?.state === "done" ? current : null;
-        });
+        }, { timeoutMs: 90_000 });
         assert.equal(job.attempts, running.includes(id) ? 2 : 1, `${id}: the killed attempt counts, and nothing ran twice after the restart`);
       }
     } finally {
