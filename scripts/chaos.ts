@@ -22,7 +22,7 @@ const store = option("--store") ?? "sqlite";
 const random = mulberry32(seed);
 
 const all: Record<string, Workload> = quick
-  ? { import: importWorkload(400), push: pushWorkload(150), create: createWorkload(30), webhook: webhookWorkload(150) }
+  ? { import: importWorkload(200), push: pushWorkload(80), create: createWorkload(20), webhook: webhookWorkload(60) }
   : { import: importWorkload(3000), push: pushWorkload(1000), create: createWorkload(60), webhook: webhookWorkload(1000) };
 const workloads = Object.entries(all).filter(([name]) => !only || only.includes(name)).map(([, workload]) => workload);
 
