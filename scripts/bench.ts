@@ -28,6 +28,8 @@ const check = (ok: boolean, message: string) => {
   if (!ok) failures.push(message);
   return ok ? "ok" : "BROKEN";
 };
+/** Progress on stderr, so a long run shows where it is (the table comes at the end, on stdout). */
+const phase = (text: string) => console.error(`[bench ${new Date().toISOString().slice(11, 19)}] ${text}`);
 const mb = (bytes: number) => `${Math.round(bytes / 1024 / 1024)} MB`;
 
 /** The highest RSS seen while `work` runs, sampled every 25 ms (the event loop yields at every request). */
@@ -71,6 +73,7 @@ async function bench(storeLabel: string, databaseUrl: string | undefined) {
     await api("PUT", "/projects/LOAD/mappings", { mappings: [{ tandemField: "title", jiraField: "summary", direction: "both", transform: { kind: "copy" } }, { tandemField: "status", jiraField: "status", direction: "pull", transform: { kind: "status" } }] });
     const rssBefore = process.memoryUsage().rss;
 
+    phase(`lower bound: paging and writing the same rows [${storeLabel}]`);
     // Lower bound: page the same issues (the import's JQL and fields) with no processing, and write as many rows
     // (one item and one link each) in page-sized transactions, as the import does.
     await stats();
@@ -91,6 +94,7 @@ async function bench(storeLabel: string, databaseUrl: string | undefined) {
     await tandem.store.db.run("DROP TABLE bench_rows");
     await stats();
 
+    phase(`import [${storeLabel}]`);
     // Import every issue (done ones too) as linked items, then the Pull that fills their fields.
     started = performance.now();
     const { result: imported, peak } = await peakRss(() => api("POST", "/projects/LOAD/import", { includeDone: true }));
@@ -108,6 +112,7 @@ async function bench(storeLabel: string, databaseUrl: string | undefined) {
     record(label("import: failed items"), `${imported.run?.counts.failed ?? 0}`, `= 0: ${check((imported.run?.counts.failed ?? 0) === 0, "import failed items")}`);
     record(label("import: peak RSS"), `${mb(peak)} (${mb(rssBefore)} before, with ${issues} issues in the in-process sandbox; growth ${mb(peak - rssBefore)})`, "flat (printed)");
 
+    phase(`catch-up [${storeLabel}]`);
     // Catch-up: the first sets the cursor; with nothing changed the next is one search per scope and no writes.
     await api("POST", "/projects/LOAD/catch-up");
     await stats();
@@ -117,11 +122,13 @@ async function bench(storeLabel: string, databaseUrl: string | undefined) {
     record(label("catch-up, nothing changed: search calls"), `${catchUpSearches} (${caught.searchedIssues} issue(s) in the overlap)`, `= pages of the overlap (${Math.max(1, Math.ceil(caught.searchedIssues / pageSize))}): ${check(catchUpSearches === Math.max(1, Math.ceil(caught.searchedIssues / pageSize)), "catch-up searched more than one page per scope")}`);
     record(label("catch-up, nothing changed: writes"), `${writes(catchUpCalls)} to Jira, ${caught.newer} applied`, `= 0: ${check(writes(catchUpCalls) === 0 && caught.newer === 0, "catch-up with nothing changed wrote")}`);
 
+    phase(`push of unchanged items [${storeLabel}]`);
     // Push with nothing changed: zero writes.
     await api("POST", "/projects/LOAD/push", {});
     const pushCalls = await stats();
     record(label("push of unchanged items: writes"), `${writes(pushCalls)}`, `= 0: ${check(writes(pushCalls) === 0, "a push of unchanged items wrote to Jira")}`);
 
+    phase(`webhook intake at a fixed load [${storeLabel}]`);
     // Webhook intake at a fixed offered load: edits in the sandbox, delivered by its dispatcher, applied by Tandem.
     await api("POST", "/connectors/bench/webhook");
     const rate = quick ? 200 : 1000;
@@ -135,6 +142,7 @@ async function bench(storeLabel: string, databaseUrl: string | undefined) {
     // In bulk, not one call per event: deliveries arriving over time are applied in batches.
     record(label("webhook intake: reads to apply it"), `${intakeReads}`, `≤ events/20 = ${Math.ceil(load.offered / 20)}: ${check(intakeReads <= Math.ceil(load.offered / 20), "webhook processing read issue by issue")}`);
 
+    phase(`rate-limited bulk edit [${storeLabel}]`);
     // A rate-limited Jira (10 requests/s): a bulk edit pushes one write per issue; every item still syncs.
     const allowedRate = 10;
     const limitedItems = quick ? 40 : 300;
