@@ -123,7 +123,17 @@ export class JiraTransport {
       switch (outcome.action) {
         case "ok": {
           this.options.limiter.recordSuccess();
-          return { status: response!.status, data: parseBody<T>(text, response!, url), headers: response!.headers };
+          let data: T;
+          try {
+            data = parseBody<T>(text, response!, url);
+          } catch (error) {
+            // A cut or garbled answer to a request safe to repeat is asked again, like a 5xx.
+            if (!(error instanceof JiraUnavailableError) || !idempotent || retries >= this.options.maxRetries) throw error;
+            retries += 1;
+            await this.options.sleep(this.backoff(retries));
+            continue;
+          }
+          return { status: response!.status, data, headers: response!.headers };
         }
         case "retry": {
           if (retries >= this.options.maxRetries) throw this.unavailable(method, url, response, text, networkError);

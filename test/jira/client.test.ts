@@ -141,6 +141,18 @@ describe("Jira client: rate limits and faults", () => {
     assert.equal(cloud().state.issues.size, before);
   });
 
+  it("asks again when a read's answer is cut off or not JSON", async () => {
+    const jira = client("cloud", { mode: "api-token", email: "alice@sandbox.test", apiToken: "alice-token" });
+    await call(cloud(), "POST", "/_sandbox/limits", { auth: "", body: { reset: true, faults: { seed: 11, truncateRate: 0.15, malformedRate: 0.15, pathPrefix: "/rest/api/3/issue/ROAD-2" } } });
+    try {
+      for (let round = 0; round < 6; round++) assert.equal((await jira.getIssue("ROAD-2", { fields: ["summary"] })).key, "ROAD-2");
+      const { stats } = (await call(cloud(), "GET", "/_sandbox/limits", { auth: "" })).body as { stats: { faults: { byKind: Record<string, number> } } };
+      assert.ok(stats.faults.byKind.truncate! + stats.faults.byKind.malformed! > 0, "the sandbox cut or garbled at least one answer");
+    } finally {
+      await call(cloud(), "POST", "/_sandbox/limits", { auth: "", body: { reset: true, faults: null } });
+    }
+  });
+
   it("reports an unreachable site clearly", async () => {
     const jira = new JiraClient({ flavour: "cloud", siteUrl: "http://127.0.0.1:9", credentials: { mode: "api-token", email: "a@b.c", apiToken: "t" }, limiter: new ConnectorLimiter(), transport: { baseDelayMs: 1, maxRetries: 1 } });
     await assert.rejects(jira.serverInfo(), (error: unknown) => error instanceof JiraUnavailableError && /could not be reached/.test(error.message));

@@ -276,7 +276,7 @@ describe("fault injector", () => {
     assert.equal(stats.forced, 2);
     assert.equal(stats.pendingForced, 0);
     assert.equal(stats.decisions, 4);
-    assert.deepEqual(stats.byKind, { pass: 2, error: 2, timeout: 0, truncate: 0, malformed: 0 });
+    assert.deepEqual(stats.byKind, { pass: 2, error: 2, storm: 0, timeout: 0, truncate: 0, malformed: 0 });
   });
 
   test("failNext with a custom body; reset forgets pending failures", () => {
@@ -445,5 +445,51 @@ describe("parseLimitsConfig", () => {
     const notObject = parseLimitsConfig("fast please");
     assert.equal(notObject.ok, false);
     assert.match(notObject.ok ? "" : (notObject.errors[0] ?? ""), /^body: the body must be a JSON object/);
+  });
+});
+
+describe("429 storms", () => {
+  const request = { method: "GET", path: "/rest/api/3/myself" };
+
+  test("after every `every` requests the next `length` are answered 429 with Jira's burst headers, the same on replay", () => {
+    const faults = createFaultInjector({ seed: 5, rateLimitStorm: { every: 3, length: 2, retryAfterSeconds: 2 } });
+    const kinds = Array.from({ length: 10 }, () => faults.decide(request).kind);
+    assert.deepEqual(kinds, ["pass", "pass", "pass", "storm", "storm", "pass", "pass", "pass", "storm", "storm"]);
+    faults.reset();
+    const storm = Array.from({ length: 4 }, () => faults.decide(request)).at(-1)!;
+    assert.equal(storm.kind, "storm");
+    if (storm.kind !== "storm") return;
+    assert.equal(storm.status, 429);
+    assert.equal(storm.headers["Retry-After"], "2");
+    assert.equal(storm.headers["RateLimit-Reason"], "jira-burst-based");
+    assert.equal(faults.stats().byKind.storm, 1);
+    assert.equal(faults.describe().active, true);
+  });
+
+  test("the middleware answers a storm's 429 without running the handler", async () => {
+    let handled = 0;
+    const app = new Hono();
+    app.use(limitsMiddleware({ limiter: createRateLimiter({ now: fakeClock().now }), faults: createFaultInjector({ rateLimitStorm: { every: 0, length: 1 } }), principalOf: () => null }));
+    app.get("/rest/api/3/myself", (c) => {
+      handled++;
+      return c.json({ accountId: "alice" });
+    });
+    const response = await app.request("/rest/api/3/myself");
+    assert.equal(response.status, 429);
+    assert.equal(response.headers.get(FAULT_HEADER), "storm");
+    assert.match(((await response.json()) as { errorMessages: string[] }).errorMessages[0]!, /Rate limit exceeded/);
+    assert.equal(handled, 0);
+  });
+
+  test("a bad storm names the field and the fix", () => {
+    assert.deepEqual(parseLimitsConfig({ faults: { rateLimitStorm: { every: 10, length: 0 } } }), {
+      ok: false,
+      errors: ["faults.rateLimitStorm.length: must be a whole number of requests, 1 or more (got 0). It is how many requests in a row each storm answers 429."],
+    });
+    assert.deepEqual(parseLimitsConfig({ faults: { rateLimitStorm: { every: 10, length: 2, pause: 1 } } }), {
+      ok: false,
+      errors: ["faults.rateLimitStorm.pause: unknown field; use one of every, length, retryAfterSeconds."],
+    });
+    assert.ok(parseLimitsConfig({ faults: { rateLimitStorm: { every: 10, length: 2 } } }).ok);
   });
 });

@@ -66,6 +66,20 @@ const latencySchema = z.union(
   { error: (iss) => `must be milliseconds or {"min": ms, "max": ms} (got ${got(iss.input)}).` },
 );
 
+const stormCount = (hint: string, min: number) => {
+  const message = (iss: { input?: unknown }) => `must be a whole number of requests, ${min} or more (got ${got(iss.input)}). ${hint}`;
+  return z.int({ error: message }).min(min, { error: message });
+};
+
+const rateLimitStormSchema = z.strictObject(
+  {
+    every: stormCount("It is how many requests pass between two storms.", 0),
+    length: stormCount("It is how many requests in a row each storm answers 429.", 1),
+    retryAfterSeconds: z.int({ error: (iss) => `must be whole seconds, 0 or more (got ${got(iss.input)}).` }).min(0, { error: "must be 0 or more seconds." }).optional(),
+  },
+  { error: (iss) => (iss.code === "invalid_type" ? `must be {"every": requests, "length": requests} (got ${got(iss.input)}).` : undefined) },
+);
+
 const faultsSchema = z
   .strictObject({
     enabled: z.boolean({ error: (iss) => `must be true or false (got ${got(iss.input)}).` }).optional(),
@@ -81,6 +95,7 @@ const faultsSchema = z
     truncateRate: fraction("a truncated body").optional(),
     malformedRate: fraction("a non-JSON body").optional(),
     pathPrefix: z.string({ error: (iss) => `must be a path prefix such as "/rest/api/3/issue" (got ${got(iss.input)}).` }).startsWith("/", { error: "must start with \"/\", e.g. \"/rest/api/3/search\"." }).optional(),
+    rateLimitStorm: rateLimitStormSchema.optional(),
   })
   .superRefine((faults, ctx) => {
     const total = (faults.errorRate ?? 0) + (faults.timeoutRate ?? 0) + (faults.truncateRate ?? 0) + (faults.malformedRate ?? 0);
@@ -113,7 +128,8 @@ const KNOWN_FIELDS: Record<string, readonly string[]> = {
   "": Object.keys(limitsSchema.shape),
   rateLimit: Object.keys(rateLimitSchema.shape),
   endpointClasses: Object.keys(endpointClassLimit.shape),
-  faults: ["enabled", "seed", "errorRate", "errorStatuses", "latencyMs", "timeoutRate", "timeoutMs", "truncateRate", "malformedRate", "pathPrefix"],
+  faults: ["enabled", "seed", "errorRate", "errorStatuses", "latencyMs", "timeoutRate", "timeoutMs", "truncateRate", "malformedRate", "pathPrefix", "rateLimitStorm"],
+  rateLimitStorm: ["every", "length", "retryAfterSeconds"],
   failNext: Object.keys(failNextSchema.shape),
   latencyMs: ["min", "max"],
 };

@@ -25,6 +25,18 @@ export interface FaultOptions {
   malformedRate?: number;
   /** Random faults and latency only for paths starting with this; default every path. */
   pathPrefix?: string;
+  /**
+   * 429 storms: after every `every` requests in scope, the next `length` are all answered 429 with Jira's burst
+   * headers, as when a site's budget runs out under load; counted by requests, so a seed replays it exactly.
+   */
+  rateLimitStorm?: RateLimitStorm;
+}
+
+export interface RateLimitStorm {
+  every: number;
+  length: number;
+  /** Retry-After of each 429 in the storm; default 1. */
+  retryAfterSeconds?: number;
 }
 
 export interface FaultRequest {
@@ -48,6 +60,8 @@ export type FaultDecision =
   | { kind: "error"; delayMs: number; status: number; body: unknown; headers: FaultHeaders; forced: boolean }
   /** Run the handler, hold the answer for holdMs, then answer 504: the write may have happened but the caller cannot know. */
   | { kind: "timeout"; delayMs: number; holdMs: number; status: 504; body: unknown; headers: FaultHeaders }
+  /** Answer 429 now, inside a rate-limit storm; the handler does not run. */
+  | { kind: "storm"; delayMs: number; status: 429; body: unknown; headers: FaultHeaders }
   /** Run the handler and cut its body in half. */
   | { kind: "truncate"; delayMs: number; headers: FaultHeaders }
   /** Run the handler and replace its body with this non-JSON text. */
@@ -109,6 +123,7 @@ export function createFaultInjector(options: FaultOptions = {}): FaultInjector {
   let random: Random = mulberry32(seedToNumber(current.seed ?? 1));
   let pending: Array<{ remaining: number; options: FailNextOptions }> = [];
   let counts = emptyStats();
+  let inScope = 0;
 
   function forced(request: FaultRequest): FaultDecision | undefined {
     const rule = pending.find((p) => p.remaining > 0 && (p.options.path === undefined || request.path.startsWith(p.options.path)));
@@ -130,6 +145,8 @@ export function createFaultInjector(options: FaultOptions = {}): FaultInjector {
     const timeoutRate = current.timeoutRate ?? 0;
     const truncateRate = current.truncateRate ?? 0;
     const malformedRate = current.malformedRate ?? 0;
+    const storm = current.rateLimitStorm;
+    if (storm && inScope++ % (storm.every + storm.length) >= storm.every) return stormDecision(storm, delayMs);
     let edge = errorRate;
     if (roll < edge) {
       const statuses = current.errorStatuses ?? DEFAULT_ERROR_STATUSES;
@@ -162,9 +179,11 @@ export function createFaultInjector(options: FaultOptions = {}): FaultInjector {
     reconfigure(next) {
       current = validated(next);
       random = mulberry32(seedToNumber(current.seed ?? 1));
+      inScope = 0;
     },
     reset() {
       random = mulberry32(seedToNumber(current.seed ?? 1));
+      inScope = 0;
       pending = [];
       counts = emptyStats();
     },
@@ -177,6 +196,18 @@ export function createFaultInjector(options: FaultOptions = {}): FaultInjector {
   };
 }
 
+// The answer Jira gives when a burst budget is spent (see rate-limiter.ts), marked as an injected fault.
+function stormDecision(storm: RateLimitStorm, delayMs: number): FaultDecision {
+  const seconds = storm.retryAfterSeconds ?? 1;
+  return {
+    kind: "storm",
+    delayMs,
+    status: 429,
+    body: { errorMessages: [`Rate limit exceeded for requests to this site (jira-burst-based). Retry after ${seconds} second(s).`], errors: {} },
+    headers: { [FAULT_HEADER]: "storm", "Retry-After": String(seconds), "X-RateLimit-Remaining": "0", "X-RateLimit-NearLimit": "true", "RateLimit-Reason": "jira-burst-based" },
+  };
+}
+
 function latencyFrom(latency: Latency | undefined, draw: number): number {
   if (latency === undefined) return 0;
   if (typeof latency === "number") return latency;
@@ -184,14 +215,14 @@ function latencyFrom(latency: Latency | undefined, draw: number): number {
 }
 
 function emptyStats(): { decisions: number; forced: number; byKind: Record<FaultKind, number> } {
-  return { decisions: 0, forced: 0, byKind: { pass: 0, error: 0, timeout: 0, truncate: 0, malformed: 0 } };
+  return { decisions: 0, forced: 0, byKind: { pass: 0, error: 0, storm: 0, timeout: 0, truncate: 0, malformed: 0 } };
 }
 
 function isActive(options: FaultOptions): boolean {
   if (options.enabled === false) return false;
   const { errorRate = 0, timeoutRate = 0, truncateRate = 0, malformedRate = 0, latencyMs } = options;
   const latent = latencyMs !== undefined && (typeof latencyMs === "number" ? latencyMs > 0 : latencyMs.max > 0);
-  return errorRate + timeoutRate + truncateRate + malformedRate > 0 || latent;
+  return errorRate + timeoutRate + truncateRate + malformedRate > 0 || latent || options.rateLimitStorm !== undefined;
 }
 
 // The same rules parseLimitsConfig gives JSON callers, for programmatic ones.
@@ -214,8 +245,13 @@ function validated(options: FaultOptions): FaultOptions {
   if (errorStatuses !== undefined && (errorStatuses.length === 0 || errorStatuses.some((s) => !Number.isInteger(s) || s < 400 || s > 599))) {
     throw new RangeError(`Fault option errorStatuses must list HTTP error statuses between 400 and 599 (got ${JSON.stringify(errorStatuses)}).`);
   }
+  const storm = options.rateLimitStorm;
+  if (storm && !(Number.isInteger(storm.every) && storm.every >= 0 && Number.isInteger(storm.length) && storm.length >= 1 && (storm.retryAfterSeconds === undefined || (Number.isInteger(storm.retryAfterSeconds) && storm.retryAfterSeconds >= 0)))) {
+    throw new RangeError(`Fault option rateLimitStorm must be {every, length, retryAfterSeconds?} whole numbers with length >= 1 (got ${JSON.stringify(storm)}).`);
+  }
   // Copies, so a caller mutating its options object later cannot change a running scenario.
   const copy: FaultOptions = { ...options };
+  if (storm) copy.rateLimitStorm = { ...storm };
   if (typeof latencyMs === "object") copy.latencyMs = { ...latencyMs };
   if (errorStatuses) copy.errorStatuses = [...errorStatuses];
   return copy;

@@ -32,6 +32,7 @@ export {
   type FaultRequest,
   type FaultStats,
   type Latency,
+  type RateLimitStorm,
 } from "./faults.ts";
 export { ANONYMOUS_PRINCIPAL, defaultSleep, isSandboxControlPath, limitsMiddleware, type LimitsMiddlewareDeps } from "./middleware.ts";
 export { applyLimitsConfig, parseLimitsConfig, type FailNextConfig, type LimitsConfig, type ParseResult, type RateLimitConfig } from "./config.ts";

@@ -74,7 +74,7 @@ export function limitsMiddleware<E extends Env = Env>(deps: LimitsMiddlewareDeps
 
     const fault = deps.faults.decide({ method, path });
     if (fault.delayMs > 0) await sleep(fault.delayMs, signal);
-    if (fault.kind === "error") return jsonResponse(fault.status, fault.body, { ...limit.headers, ...fault.headers });
+    if (fault.kind === "error" || fault.kind === "storm") return jsonResponse(fault.status, fault.body, { ...limit.headers, ...fault.headers });
 
     await next();
 

@@ -156,7 +156,7 @@ export class WebhookDispatcher {
         status = response.status;
         await response.body?.cancel();
       } catch (caught) {
-        error = caught instanceof Error ? caught.message : String(caught);
+        error = caught instanceof Error ? `${caught.message}${caught.cause instanceof Error ? ` (${caught.cause.message})` : ""}` : String(caught);
       }
       delivery.attempts.push({ at: this.state.now(), status, error });
       if (status !== null && status < 400) {
