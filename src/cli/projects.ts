@@ -179,17 +179,28 @@ export function projectCommands(): Command[] {
       if (flags.json) return printJson(result);
       console.log(`Resolved: kept ${flags.keep}'s value.`);
     });
-  const importCommand = new Command("import").description("Import Jira issues as linked items (--preview shows a page first)").argument("<project>")
-    .option("--jql <jql>", "JQL within the project's Jira projects").option("--include-done", "include closed issues").option("--issue <keys...>", "only these issues")
-    .option("--preview", "show one page of matches, import nothing").option("--page <token>", "the preview page to show").option("--json", "print as JSON")
-    .action(async (ref: string, flags: { jql?: string; includeDone?: boolean; issue?: string[]; preview?: boolean; page?: string; json?: boolean }) => {
-      const scope = { ...(flags.jql ? { jql: flags.jql } : {}), includeDone: Boolean(flags.includeDone), ...(flags.issue ? { issues: flags.issue } : {}) };
+  const importCommand = new Command("import").description("Import Jira issues as linked items (--preview shows a page, --dry-run what would change)").argument("<project>")
+    .option("--jql <jql>", "JQL within the project's Jira projects").option("--include-done", "include closed issues")
+    .option("--all", "every match (the default), not only the page shown").option("--keys <keys...>", "only these issues").option("--issue <keys...>", "same as --keys")
+    .option("--preview", "show one page of matches, import nothing").option("--page <token>", "the preview page to show")
+    .option("--dry-run", "say what would be imported, updated and skipped, and write nothing").option("--json", "print as JSON")
+    .action(async (ref: string, flags: { jql?: string; includeDone?: boolean; all?: boolean; keys?: string[]; issue?: string[]; preview?: boolean; page?: string; dryRun?: boolean; json?: boolean }) => {
+      const keys = [...(flags.keys ?? []), ...(flags.issue ?? [])];
+      if (flags.all && keys.length) throw new UsageError("Use either --all or --keys, not both.");
+      const scope = { ...(flags.jql ? { jql: flags.jql } : {}), includeDone: Boolean(flags.includeDone), ...(keys.length ? { issues: keys } : {}) };
       if (flags.preview) {
         const page = await apiCall<{ total: number | null; rows: Record<string, unknown>[]; nextPageToken: string | null }>("POST", `/projects/${encodeURIComponent(ref)}/import/preview`, { ...scope, ...(flags.page ? { pageToken: flags.page } : {}) });
         if (flags.json) return printJson(page);
         if (page.total !== null) console.log(`${page.total} matching issue(s).`);
         printTable(page.rows, ["key", "type", "status", "assignee", "summary", "linked"]);
         if (page.nextPageToken) console.log(`next page: --page ${page.nextPageToken}`);
+        return;
+      }
+      if (flags.dryRun) {
+        const plan = await apiCall<{ create: { key: string; summary: string | null }[]; update: { key: string; item: string }[]; skip: { key: string; reason: string }[] }>("POST", `/projects/${encodeURIComponent(ref)}/import`, { ...scope, dryRun: true });
+        if (flags.json) return printJson(plan);
+        console.log(`Dry run, nothing written: would import ${plan.create.length} new item(s), update ${plan.update.length} linked item(s), skip ${plan.skip.length}.`);
+        printTable([...plan.create.map((row) => ({ action: "import", key: row.key, detail: row.summary ?? "" })), ...plan.update.map((row) => ({ action: "update", key: row.key, detail: row.item })), ...plan.skip.map((row) => ({ action: "skip", key: row.key, detail: row.reason }))], ["action", "key", "detail"]);
         return;
       }
       const result = await apiCall<{ created: string[]; existing: string[] }>("POST", `/projects/${encodeURIComponent(ref)}/import`, scope);

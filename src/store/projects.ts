@@ -235,6 +235,19 @@ export class ProjectRepository {
     return row ? toItem(row) : undefined;
   }
 
+  /** The items linked to any of these Jira issues in this project, by issue id: one query for a page of issues. */
+  async itemsByIssueIds(projectId: string, jiraIssueIds: string[]): Promise<Map<string, Item>> {
+    const found = new Map<string, Item>();
+    // Chunks keep the statement under SQLite's and PostgreSQL's parameter limits.
+    for (let index = 0; index < jiraIssueIds.length; index += 500) {
+      const chunk = jiraIssueIds.slice(index, index + 500);
+      if (chunk.length === 0) continue;
+      const rows = await this.db.all<ItemRow>(`${ITEM_SELECT} WHERE items.project_id = ? AND links.jira_issue_id IN (${chunk.map(() => "?").join(", ")})`, [projectId, ...chunk]);
+      for (const row of rows) found.set(row.jira_issue_id!, toItem(row));
+    }
+    return found;
+  }
+
   // ---- mappings and snapshots ----
 
   async mappings(projectId: string): Promise<Mapping[]> {

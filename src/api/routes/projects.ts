@@ -11,9 +11,9 @@ import { fromJiraRichText, toJiraRichText } from "../../jira/rich-text.ts";
 import { runCatchUp } from "../../realtime/catch-up-service.ts";
 import { reconcileLinks } from "../../realtime/reconcile.ts";
 import { validateSchedule } from "../../realtime/scheduler.ts";
-import { JiraError, JiraNotFoundError, JiraValidationError, ReadOnlyViolationError } from "../../jira/errors.ts";
+import { JiraError, JiraInvalidJqlError, JiraNotFoundError, JiraValidationError, ReadOnlyViolationError } from "../../jira/errors.ts";
 import { createInJira } from "../../crossing/create-in-jira.ts";
-import { importIssues, previewImport } from "../../crossing/import.ts";
+import { importIssues, planImport, previewImport } from "../../crossing/import.ts";
 import { parseItemsCsv } from "../../crossing/csv-import.ts";
 import type { Project } from "../../store/projects.ts";
 import type { Run } from "../../store/runs.ts";
@@ -252,18 +252,20 @@ export function projectRoutes(store: TandemStore, publicUrl: () => string, onSch
     const target = await project(c.req.valid("param").id);
     const input = c.req.valid("json");
     const { jira } = await contextFor(target, c.get("user"));
-    return c.json(await previewImport(jira, store.projects, target, input, { size: input.pageSize, token: input.pageToken }), 200);
+    return c.json(await jqlChecked(() => previewImport(jira, store.projects, target, input, { size: input.pageSize, token: input.pageToken })), 200);
   });
 
-  app.openapi(createRoute({ method: "post", path: "/projects/{id}/import", middleware: [role("member")] as const, tags: ["import"], security, request: { params: IdParam, ...body(ImportScopeSchema) }, responses: { 200: json(Any, "Imported"), ...errors } }), async (c) => {
+  app.openapi(createRoute({ method: "post", path: "/projects/{id}/import", middleware: [role("member")] as const, tags: ["import"], security, request: { params: IdParam, ...body(ImportScopeSchema.extend({ dryRun: z.boolean().default(false) })) }, responses: { 200: json(Any, "Imported, or (dryRun) what would be created, updated and skipped"), ...errors } }), async (c) => {
     const target = await project(c.req.valid("param").id);
+    const { dryRun, ...scope } = c.req.valid("json");
     const { jira, identity, deps } = await contextFor(target, c.get("user"));
-    const imported = await importIssues(jira, store.projects, target, c.req.valid("json"));
+    if (dryRun) return c.json(await jqlChecked(() => planImport(jira, store.projects, target, scope)), 200);
+    const imported = await jqlChecked(() => importIssues(jira, store.projects, target, scope));
     // Fill the mapped fields of what came in with a Pull of exactly those items.
     const run = imported.itemIds.length
       ? await runSync(deps, { project: { ...target, direction: target.direction === "push" ? "two-way" : target.direction }, kind: "pull", dryRun: false, userId: c.get("user").id, identity, itemRefs: imported.itemIds })
       : null;
-    return c.json({ created: imported.created, existing: imported.existing, run }, 200);
+    return c.json({ created: imported.created, existing: imported.existing, missing: imported.missing, run }, 200);
   });
 
   app.openapi(createRoute({ method: "get", path: "/projects/{id}/create-form", tags: ["import"], security, request: { params: IdParam, query: z.object({ jiraProject: z.string(), issueType: z.string().optional() }) }, responses: { 200: json(Any, "Issue types, or the fields of one (required marked)"), ...errors } }), async (c) => {
@@ -412,6 +414,16 @@ export function projectRoutes(store: TandemStore, publicUrl: () => string, onSch
   });
 
   return app;
+}
+
+/** Jira refusing the JQL is bad input (400 with Jira's reason), not a server error. */
+async function jqlChecked<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (error instanceof JiraInvalidJqlError) throw new ApiError(400, "invalid_jql", `Jira refused the JQL: ${error.message} Fix the query and try again.`);
+    throw error;
+  }
 }
 
 /** Item values must name the project's fields and have their types; the message names the field and the type. */
