@@ -13,6 +13,7 @@ import { reconcileLinks } from "../../realtime/reconcile.ts";
 import { validateSchedule } from "../../realtime/scheduler.ts";
 import { JiraError, JiraInvalidJqlError, JiraNotFoundError, JiraValidationError, ReadOnlyViolationError } from "../../jira/errors.ts";
 import { createInJira } from "../../crossing/create-in-jira.ts";
+import { describeCreateForm } from "../../crossing/create-form.ts";
 import { importIssues, planImport, previewImport } from "../../crossing/import.ts";
 import { parseItemsCsv } from "../../crossing/csv-import.ts";
 import type { Project } from "../../store/projects.ts";
@@ -280,7 +281,7 @@ export function projectRoutes(store: TandemStore, publicUrl: () => string, onSch
     const fields = await metadata.createMetaFields(query.jiraProject, type.id);
     return c.json({
       issueType: { id: type.id, name: type.name },
-      fields: fields.map((field) => ({ fieldId: field.fieldId ?? field.key, name: field.name, required: field.required, type: field.schema?.type ?? "unknown", allowedValues: (field.allowedValues as { id?: string; name?: string; value?: string }[] | undefined)?.map((value) => ({ id: value.id, name: value.name ?? value.value })) ?? null, hasDefaultValue: field.hasDefaultValue ?? false })),
+      fields: describeCreateForm(fields),
     }, 200);
   });
 
