@@ -179,6 +179,13 @@ export class ProjectRepository {
     await this.db.transaction(async (tx) => {
       await tx.run("DELETE FROM snapshots WHERE item_id = ?", [itemId]);
       await tx.run("INSERT INTO links (item_id, jira_issue_id, jira_key, linked_at) VALUES (?, ?, ?, ?) ON CONFLICT (item_id) DO UPDATE SET jira_issue_id = excluded.jira_issue_id, jira_key = excluded.jira_key, linked_at = excluded.linked_at", [itemId, jiraIssueId, jiraKey, Date.now()]);
+      // A severed item linked again is no longer marked as having lost its issue.
+      const row = await tx.get<{ values_json: string }>("SELECT values_json FROM items WHERE id = ?", [itemId]);
+      const values = row ? (JSON.parse(row.values_json) as Record<string, unknown>) : {};
+      if ("jiraDeleted" in values) {
+        delete values.jiraDeleted;
+        await tx.run("UPDATE items SET values_json = ?, version = version + 1, updated_at = ? WHERE id = ?", [JSON.stringify(values), Date.now(), itemId]);
+      }
     });
   }
 
