@@ -244,7 +244,22 @@ export function projectCommands(): Command[] {
       console.log(`Searched ${result.searchedIssues} issue(s); ${result.newer} changed since the last catch-up.`);
       if (result.run) printRun({ run: result.run, items: result.items });
     });
-  return [project, item, comment, bulkEdit, link, unlink, search, importCommand, formCommand, createCommand, ...runs, catchUpCommand, reconcileCommand, history, conflicts, resolve];
+  const retention = new Command("retention").description("Keep full issue data in items, or only issue ids with an expiring cache (minimal)").argument("<project>")
+    .addOption(new Option("--mode <mode>").choices(["full", "minimal"]).makeOptionMandatory()).option("--cache-hours <hours>", "how long fetched issue data is kept (default 24)").option("--json", "print as JSON")
+    .action(async (ref: string, flags: { mode: string; cacheHours?: string; json?: boolean }) => {
+      const hours = flags.cacheHours === undefined ? undefined : Number(flags.cacheHours);
+      if (hours !== undefined && !(hours > 0)) throw new UsageError(`--cache-hours must be a positive number of hours, not '${flags.cacheHours}'.`);
+      const result = await apiCall<{ key: string; retention: string; cacheHours: number }>("PUT", `/projects/${encodeURIComponent(ref)}/retention`, { mode: flags.mode, ...(hours === undefined ? {} : { cacheHours: hours }) });
+      if (flags.json) return printJson(result);
+      console.log(result.retention === "minimal" ? `${result.key} keeps only issue ids; fetched issue data expires after ${result.cacheHours} h.` : `${result.key} keeps full issue data in its items.`);
+    });
+  const refresh = new Command("refresh").description("Fetch a minimal-retention project's issue data into its cache").argument("<project>").option("--json", "print as JSON")
+    .action(async (ref: string, flags: { json?: boolean }) => {
+      const result = await apiCall<{ fetched: number; unreadable: number; expiresAt: number }>("POST", `/projects/${encodeURIComponent(ref)}/refresh`);
+      if (flags.json) return printJson(result);
+      console.log(`Fetched ${result.fetched} issue(s)${result.unreadable ? `; ${result.unreadable} not readable by this identity` : ""}; kept until ${new Date(result.expiresAt).toISOString()}.`);
+    });
+  return [project, item, comment, retention, refresh, bulkEdit, link, unlink, search, importCommand, formCommand, createCommand, ...runs, catchUpCommand, reconcileCommand, history, conflicts, resolve];
 }
 
 /** `tandem events`: follows the live feed of sync events (server-sent events) until interrupted or --count. */

@@ -3,7 +3,9 @@
 import type { JiraClient } from "../jira/client.ts";
 import { JiraInvalidJqlError } from "../jira/errors.ts";
 import type { JiraIssue } from "../jira/types.ts";
+import type { IssueCacheRepository } from "../store/issue-cache.ts";
 import type { Project, ProjectRepository } from "../store/projects.ts";
+import { cachedData } from "./retention.ts";
 
 export interface ImportScope {
   /** A JQL query; combined with the project's Jira projects. */
@@ -107,13 +109,16 @@ const isDone = (issue: JiraIssue) => (issue.fields?.status as { statusCategory?:
  * Imports every match: new items linked to their issues, existing links kept. One search call per page and one
  * store lookup per page for the links already there, so calls grow with pages, not with issues.
  */
-export async function importIssues(jira: JiraClient, projects: ProjectRepository, project: Project, scope: ImportScope): Promise<ImportResult & { missing: string[] }> {
+export async function importIssues(jira: JiraClient, projects: ProjectRepository, project: Project, scope: ImportScope, options: { cache?: IssueCacheRepository } = {}): Promise<ImportResult & { missing: string[] }> {
+  if (project.retention === "minimal" && !options.cache) throw new Error("A minimal-retention import needs the issue cache.");
   // A refused key fails on the first page, before anything is written, so retrying without it is safe.
-  const { result, missing } = await withExistingKeys(scope, (current) => importMatches(jira, projects, project, current));
+  const { result, missing } = await withExistingKeys(scope, (current) => importMatches(jira, projects, project, current, options.cache));
   return { ...result, missing };
 }
 
-async function importMatches(jira: JiraClient, projects: ProjectRepository, project: Project, scope: ImportScope): Promise<ImportResult> {
+async function importMatches(jira: JiraClient, projects: ProjectRepository, project: Project, scope: ImportScope, cache: IssueCacheRepository | undefined): Promise<ImportResult> {
+  // Minimal retention: the item holds nothing of the issue and the link only its id; the data goes to the cache.
+  const minimal = project.retention === "minimal";
   const created: string[] = [];
   const existing: string[] = [];
   const itemByIssue = new Map<string, string>();
@@ -131,12 +136,13 @@ async function importMatches(jira: JiraClient, projects: ProjectRepository, proj
           itemByIssue.set(issue.id, already.id);
           continue;
         }
-        const item = await projects.addItem(project.id, { title: String(issue.fields?.summary ?? issue.key), status: "Not Started", type: (issue.fields?.issuetype as { name?: string } | undefined)?.name ?? null });
-        await projects.link(item.id, issue.id, issue.key);
+        const item = await projects.addItem(project.id, minimal ? {} : { title: String(issue.fields?.summary ?? issue.key), status: "Not Started", type: (issue.fields?.issuetype as { name?: string } | undefined)?.name ?? null });
+        await projects.link(item.id, issue.id, minimal ? issue.id : issue.key);
         created.push(item.key);
         itemByIssue.set(issue.id, item.id);
       }
     });
+    if (minimal) await cache!.put(project.id, page.map((issue) => ({ jiraIssueId: issue.id, data: cachedData(issue) })), project.cacheTtlMs);
   }
   // Hierarchy: a parent imported (or linked before) becomes the item's parent.
   const outside = [...new Set(parents.values())].filter((id) => !itemByIssue.has(id));

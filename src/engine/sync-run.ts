@@ -61,6 +61,8 @@ export async function runSync(deps: SyncDeps, request: SyncRequest): Promise<Run
   const { project } = request;
   const run = await deps.runs.start({ projectId: project.id, kind: request.kind, dryRun: request.dryRun, userId: request.userId, identity: request.identity });
   const counts = { ...EMPTY_COUNTS };
+  // Minimal retention copies no issue data into items: its data is fetched into the expiring cache instead.
+  if (project.retention === "minimal") return deps.runs.finish(run.id, counts, `Project ${project.key} keeps only issue ids (minimal retention): refresh it to see Jira's data; Pull, Push and sync do not apply.`);
   try {
     const mappings = await deps.projects.mappings(project.id);
     let items = (await deps.projects.items(project.id)).filter((item) => item.link);

@@ -100,7 +100,8 @@ export class WebhookProcessor {
         await this.store.runs.finish(run.id, { ...EMPTY_COUNTS, changed: severed.length }, null);
       }
       const touched = items.filter((item) => changed.has(item.link!.jiraIssueId)).map((item) => item.id);
-      if (touched.length === 0 || project.direction === "push") continue;
+      // Minimal-retention projects copy no issue data: their cache is filled when opened or refreshed.
+      if (touched.length === 0 || project.direction === "push" || project.retention === "minimal") continue;
       const context = await syncContextFor(this.store, project, { system: "webhook" }, this.options.publicUrl());
       await runSync(
         context.deps,

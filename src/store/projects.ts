@@ -21,7 +21,18 @@ export interface Project {
   /** Catch-up cursor: the newest `updated` applied, and the issues applied at exactly that instant. */
   cursor: { updated: number; issueIds: string[] } | null;
   lastCatchUpAt: number | null;
+  /** "minimal": Tandem keeps only the issue ids of its links; issue data lives in an expiring cache. */
+  retention: "full" | "minimal";
+  /** How long fetched issue data is kept in minimal retention (24 h by default). */
+  cacheTtlMs: number;
+  /** Project-level (an Epic holding every item) and team-level (a team's items to a Jira project) sync. */
+  jiraSync: JiraSyncConfig;
   createdAt: number;
+}
+
+export interface JiraSyncConfig {
+  epic?: { jiraProject: string; issueType: string; epicIssueId: string | null; epicKey: string | null };
+  team?: { field: string; teams: Record<string, string>; issueType: string };
 }
 
 export interface Item {
@@ -50,6 +61,9 @@ interface ProjectRow {
   cursor_updated: number | null;
   cursor_ids: string;
   last_catch_up_at: number | null;
+  retention: "full" | "minimal";
+  cache_ttl_ms: number;
+  jira_sync: string;
   created_at: number;
 }
 
@@ -79,6 +93,9 @@ const toProject = (row: ProjectRow): Project => ({
   catchUpTimeZone: row.catch_up_time_zone,
   cursor: row.cursor_updated === null ? null : { updated: Number(row.cursor_updated), issueIds: JSON.parse(row.cursor_ids) as string[] },
   lastCatchUpAt: row.last_catch_up_at === null ? null : Number(row.last_catch_up_at),
+  retention: row.retention,
+  cacheTtlMs: Number(row.cache_ttl_ms),
+  jiraSync: JSON.parse(row.jira_sync) as JiraSyncConfig,
   createdAt: Number(row.created_at),
 });
 
@@ -137,6 +154,25 @@ export class ProjectRepository {
   /** Advanced only after the issues up to it are applied. */
   async setCursor(id: string, cursor: { updated: number; issueIds: string[] }): Promise<void> {
     await this.db.run("UPDATE projects SET cursor_updated = ?, cursor_ids = ?, last_catch_up_at = ? WHERE id = ?", [cursor.updated, JSON.stringify(cursor.issueIds), Date.now(), id]);
+  }
+
+  async setJiraSync(id: string, config: JiraSyncConfig): Promise<void> {
+    await this.db.run("UPDATE projects SET jira_sync = ? WHERE id = ?", [JSON.stringify(config), id]);
+  }
+
+  /**
+   * Minimal retention keeps only issue ids: linked items lose the issue data copied into them (values, snapshots,
+   * and the key, replaced by the id), in one transaction. Unlinked items are Tandem's own and keep theirs.
+   */
+  async setRetention(id: string, retention: Project["retention"], cacheTtlMs: number): Promise<void> {
+    await this.db.transaction(async (tx) => {
+      await tx.run("UPDATE projects SET retention = ?, cache_ttl_ms = ? WHERE id = ?", [retention, cacheTtlMs, id]);
+      if (retention !== "minimal") return;
+      const linked = "SELECT items.id FROM items JOIN links ON links.item_id = items.id WHERE items.project_id = ?";
+      await tx.run(`DELETE FROM snapshots WHERE item_id IN (${linked})`, [id]);
+      await tx.run(`UPDATE items SET values_json = '{}', version = version + 1, updated_at = ? WHERE id IN (${linked})`, [Date.now(), id]);
+      await tx.run("UPDATE links SET jira_key = jira_issue_id WHERE item_id IN (SELECT id FROM items WHERE project_id = ?)", [id]);
+    });
   }
 
   async setFields(id: string, fields: TandemField[]): Promise<void> {

@@ -16,6 +16,7 @@ import { createInJira } from "../../crossing/create-in-jira.ts";
 import { describeCreateForm } from "../../crossing/create-form.ts";
 import { importIssues, planImport, previewImport } from "../../crossing/import.ts";
 import { parseItemsCsv } from "../../crossing/csv-import.ts";
+import { itemsView, refreshIssueCache } from "../../crossing/retention.ts";
 import type { Project } from "../../store/projects.ts";
 import type { Run } from "../../store/runs.ts";
 import { streamSSE } from "hono/streaming";
@@ -116,7 +117,15 @@ export function projectRoutes(store: TandemStore, publicUrl: () => string, onSch
 
   // ---- items ----
 
-  app.openapi(createRoute({ method: "get", path: "/projects/{id}/items", tags: ["items"], security, request: { params: IdParam }, responses: { 200: json(z.array(Any), "Items"), ...errors } }), async (c) => c.json(await store.projects.items((await project(c.req.valid("param").id)).id), 200));
+  app.openapi(createRoute({ method: "get", path: "/projects/{id}/items", tags: ["items"], security, request: { params: IdParam }, responses: { 200: json(z.array(Any), "Items (minimal retention: with the cached issue data, while it lasts)"), ...errors } }), async (c) => {
+    const target = await project(c.req.valid("param").id);
+    // Opening a minimal-retention project loads what is not cached; guests see what is loaded and change nothing.
+    if (target.retention === "minimal" && target.connectorId && c.get("user").role !== "guest") {
+      const { jira } = await contextFor(target, c.get("user"));
+      await refreshIssueCache({ jira, projects: store.projects, cache: store.issueCache }, target, { onlyMissing: true });
+    }
+    return c.json(await itemsView(store.issueCache, target, await store.projects.items(target.id)), 200);
+  });
 
   const ItemValues = z.record(z.string(), z.unknown());
   app.openapi(createRoute({ method: "post", path: "/projects/{id}/items", middleware: [role("member")] as const, tags: ["items"], security, request: { params: IdParam, ...body(z.strictObject({ values: ItemValues })) }, responses: { 201: json(Any, "Created"), ...errors } }), async (c) => {
@@ -261,9 +270,9 @@ export function projectRoutes(store: TandemStore, publicUrl: () => string, onSch
     const { dryRun, ...scope } = c.req.valid("json");
     const { jira, identity, deps } = await contextFor(target, c.get("user"));
     if (dryRun) return c.json(await jqlChecked(() => planImport(jira, store.projects, target, scope)), 200);
-    const imported = await jqlChecked(() => importIssues(jira, store.projects, target, scope));
-    // Fill the mapped fields of what came in with a Pull of exactly those items.
-    const run = imported.itemIds.length
+    const imported = await jqlChecked(() => importIssues(jira, store.projects, target, scope, { cache: store.issueCache }));
+    // Fill the mapped fields of what came in with a Pull of exactly those items (minimal retention keeps no fields).
+    const run = imported.itemIds.length && target.retention !== "minimal"
       ? await runSync(deps, { project: { ...target, direction: target.direction === "push" ? "two-way" : target.direction }, kind: "pull", dryRun: false, userId: c.get("user").id, identity, itemRefs: imported.itemIds })
       : null;
     return c.json({ created: imported.created, existing: imported.existing, missing: imported.missing, run }, 200);
