@@ -259,7 +259,30 @@ export function projectCommands(): Command[] {
       if (flags.json) return printJson(result);
       console.log(`Fetched ${result.fetched} issue(s)${result.unreadable ? `; ${result.unreadable} not readable by this identity` : ""}; kept until ${new Date(result.expiresAt).toISOString()}.`);
     });
-  return [project, item, comment, retention, refresh, bulkEdit, link, unlink, search, importCommand, formCommand, createCommand, ...runs, catchUpCommand, reconcileCommand, history, conflicts, resolve];
+  type Sent = { epic?: { key: string }; created: { item: string; key: string; reused: boolean }[]; skipped: { item: string; reason: string }[]; failed: { item: string; reason: string }[] };
+  const printSent = (sent: Sent, asJson?: boolean) => {
+    if (asJson) return printJson(sent);
+    if (sent.epic) console.log(`Epic: ${sent.epic.key}`);
+    console.log(`Created ${sent.created.filter((row) => !row.reused).length} issue(s); ${sent.skipped.length} skipped; ${sent.failed.length} failed.`);
+    printTable([...sent.created.map((row) => ({ item: row.item, result: row.reused ? `${row.key} (found, not created again)` : row.key })), ...sent.skipped.map((row) => ({ item: row.item, result: `skipped: ${row.reason}` })), ...sent.failed.map((row) => ({ item: row.item, result: `FAILED: ${row.reason}` }))], ["item", "result"]);
+    if (sent.failed.length) process.exitCode = 1;
+  };
+  const epicSync = new Command("epic-sync").description("Send the project to Jira as an Epic holding all its items (new items follow)").argument("<project>")
+    .requiredOption("--jira-project <key>", "Jira project of the Epic").option("--epic-type <name>", "issue type of the Epic", "Epic").option("--child-type <name>", "issue type of the items", "Task").option("--json", "print as JSON")
+    .action(async (ref: string, flags: { jiraProject: string; epicType: string; childType: string; json?: boolean }) => printSent(await apiCall<Sent>("PUT", `/projects/${encodeURIComponent(ref)}/epic-sync`, { jiraProject: flags.jiraProject, epicType: flags.epicType, childType: flags.childType }), flags.json));
+  const teamSync = new Command("team-sync").description("Send each team's items to the team's Jira project (new items follow)").argument("<project>")
+    .requiredOption("--field <field>", "the item field naming the team").requiredOption("--team <pairs...>", "team=JIRAKEY pairs").option("--type <issueType>", "issue type to create", "Task").option("--json", "print as JSON")
+    .action(async (ref: string, flags: { field: string; team: string[]; type: string; json?: boolean }) => {
+      const teams = Object.fromEntries(flags.team.map((pair) => {
+        const at = pair.lastIndexOf("=");
+        if (at <= 0 || at === pair.length - 1) throw new UsageError(`'${pair}' is not team=JIRAKEY.`);
+        return [pair.slice(0, at), pair.slice(at + 1)];
+      }));
+      printSent(await apiCall<Sent>("PUT", `/projects/${encodeURIComponent(ref)}/team-sync`, { field: flags.field, teams, issueType: flags.type }), flags.json);
+    });
+  const jiraSync = new Command("jira-sync").description("Run project- or team-level sync again (creates what is missing, nothing twice)").argument("<project>").option("--json", "print as JSON")
+    .action(async (ref: string, flags: { json?: boolean }) => printSent(await apiCall<Sent>("POST", `/projects/${encodeURIComponent(ref)}/jira-sync`), flags.json));
+  return [project, item, comment, retention, refresh, epicSync, teamSync, jiraSync, bulkEdit, link, unlink, search, importCommand, formCommand, createCommand, ...runs, catchUpCommand, reconcileCommand, history, conflicts, resolve];
 }
 
 /** `tandem events`: follows the live feed of sync events (server-sent events) until interrupted or --count. */

@@ -31,7 +31,9 @@ export interface Project {
 }
 
 export interface JiraSyncConfig {
-  epic?: { jiraProject: string; issueType: string; epicIssueId: string | null; epicKey: string | null };
+  /** The project as an Epic in `jiraProject`; `creatingSince` is set while its creation may be under way. */
+  epic?: { jiraProject: string; epicType: string; childType: string; epicIssueId: string | null; epicKey: string | null; creatingSince: number | null };
+  /** Items whose `field` value names a team go to that team's Jira project. */
   team?: { field: string; teams: Record<string, string>; issueType: string };
 }
 

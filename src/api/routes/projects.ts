@@ -17,6 +17,7 @@ import { describeCreateForm } from "../../crossing/create-form.ts";
 import { importIssues, planImport, previewImport } from "../../crossing/import.ts";
 import { parseItemsCsv } from "../../crossing/csv-import.ts";
 import { itemsView, refreshIssueCache } from "../../crossing/retention.ts";
+import { sendNewItems } from "../../crossing/jira-sync.ts";
 import type { Project } from "../../store/projects.ts";
 import type { Run } from "../../store/runs.ts";
 import { streamSSE } from "hono/streaming";
@@ -132,7 +133,18 @@ export function projectRoutes(store: TandemStore, publicUrl: () => string, onSch
     const target = await project(c.req.valid("param").id);
     const values = validValues(target, c.req.valid("json").values);
     if (typeof values.title !== "string" || values.title.trim() === "") throw new ApiError(400, "invalid_request", "An item needs a title.");
-    return c.json(await store.projects.addItem(target.id, { status: "Not Started", ...values }), 201);
+    const added = await store.projects.addItem(target.id, { status: "Not Started", ...values });
+    // Project- or team-level sync: the new item goes to Jira now; a refusal is reported and the item stays.
+    if ((target.jiraSync.epic || target.jiraSync.team) && target.direction !== "pull") {
+      const { jira, metadata } = await contextFor(target, c.get("user"));
+      try {
+        const sent = await sendNewItems({ jira, metadata, projects: store.projects }, target, [added.id]);
+        return c.json({ ...(await store.projects.item(added.id))!, jira: sent }, 201);
+      } catch (error) {
+        return c.json({ ...added, jira: { error: error instanceof Error ? error.message : String(error) } }, 201);
+      }
+    }
+    return c.json(added, 201);
   });
 
   app.openapi(createRoute({ method: "post", path: "/projects/{id}/items/csv", middleware: [role("member")] as const, tags: ["items"], security, request: { params: IdParam, ...body(z.strictObject({ csv: z.string().min(1) })) }, responses: { 201: json(Any, "Imported items"), ...errors } }), async (c) => {
