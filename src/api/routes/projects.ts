@@ -12,7 +12,7 @@ import { runCatchUp } from "../../realtime/catch-up-service.ts";
 import { reconcileLinks } from "../../realtime/reconcile.ts";
 import { validateSchedule } from "../../realtime/scheduler.ts";
 import { JiraError, JiraInvalidJqlError, JiraNotFoundError, JiraValidationError, ReadOnlyViolationError } from "../../jira/errors.ts";
-import { createInJira } from "../../crossing/create-in-jira.ts";
+import { createInJira, recordCreation } from "../../crossing/create-in-jira.ts";
 import { describeCreateForm } from "../../crossing/create-form.ts";
 import { importIssues, planImport, previewImport } from "../../crossing/import.ts";
 import { parseItemsCsv } from "../../crossing/csv-import.ts";
@@ -312,13 +312,14 @@ export function projectRoutes(store: TandemStore, publicUrl: () => string, onSch
     const target = (await store.projects.byId(current.projectId))!;
     const input = c.req.valid("json");
     if (!target.jiraProjects.includes(input.jiraProject.toUpperCase())) throw new ApiError(400, "outside_projects", `${input.jiraProject} is not one of this project's Jira projects (${target.jiraProjects.join(", ")}).`);
-    const { jira, metadata } = await contextFor(target, c.get("user"));
+    const { jira, metadata, identity } = await contextFor(target, c.get("user"));
     const types = await metadata.createMetaIssueTypes(input.jiraProject);
     const type = types.find((candidate) => candidate.id === input.issueType || candidate.name.toLowerCase() === input.issueType.toLowerCase());
     if (!type) throw new ApiError(400, "unknown_issue_type", `No issue type '${input.issueType}' in ${input.jiraProject}; it has ${types.map((candidate) => candidate.name).join(", ")}.`);
     try {
       const result = await createInJira(jira, store.projects, current, { jiraProject: input.jiraProject.toUpperCase(), issueTypeId: type.id, fields: input.fields });
-      return c.json({ ...result, item: (await store.projects.item(current.id))! }, 200);
+      const run = await recordCreation(store.runs, current, result, { userId: c.get("user").id, identity });
+      return c.json({ ...result, item: (await store.projects.item(current.id))!, run }, 200);
     } catch (error) {
       if (error instanceof JiraValidationError) throw new ApiError(400, "jira_refused", `Jira refused the new issue: ${error.message}`, error.fieldErrors);
       if (error instanceof ReadOnlyViolationError) throw new ApiError(409, "read_only", `Project ${target.key} is pull-only: it never writes to Jira. Change its direction to create issues.`);
