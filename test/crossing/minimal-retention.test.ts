@@ -20,7 +20,7 @@ const projectId = async () => (await t().tandem.store.projects.byId("MIN"))!.id;
 
 describe("minimal retention", () => {
   after(() => {
-    if (t) t().tandem.store.issueCache.clock = Date.now;
+    t().tandem.store.issueCache.clock = Date.now;
   });
   const stories = () => [...jira().state.issues.values()].filter((issue) => issue.key.startsWith("ROAD-") && jira().state.issueTypeOf(issue).name === "Story" && jira().state.statuses.get(issue.statusId)!.category !== "done");
 
