@@ -21,6 +21,20 @@ function parseValues(pairs: string[]): Record<string, unknown> {
   }));
 }
 
+/** Extra Jira fields as id=value; a value that is JSON ({"value":"High"}, [..], 5) is sent as that JSON. */
+function jiraFields(pairs: string[]): Record<string, unknown> {
+  return Object.fromEntries(pairs.map((pair) => {
+    const at = pair.indexOf("=");
+    if (at <= 0) throw new UsageError(`'${pair}' is not id=value.`);
+    const raw = pair.slice(at + 1);
+    try {
+      return [pair.slice(0, at), JSON.parse(raw) as unknown];
+    } catch {
+      return [pair.slice(0, at), raw];
+    }
+  }));
+}
+
 function printRun(result: RunResult, json?: boolean) {
   if (json) return printJson(result);
   const { run } = result;
@@ -211,29 +225,36 @@ export function projectCommands(): Command[] {
     .requiredOption("--jira-project <key>", "Jira project key").requiredOption("--type <issueType>", "issue type name or id")
     .option("--field <pairs...>", "extra Jira fields as id=value (select options as id={\"value\":\"High\"})").option("--json", "print as JSON")
     .action(async (ref: string, flags: { jiraProject: string; type: string; field?: string[]; json?: boolean }) => {
-      const fields = Object.fromEntries((flags.field ?? []).map((pair) => {
-        const at = pair.indexOf("=");
-        if (at <= 0) throw new UsageError(`'${pair}' is not id=value.`);
-        const raw = pair.slice(at + 1);
-        let value: unknown = raw;
-        try {
-          value = JSON.parse(raw);
-        } catch {
-          // plain text
-        }
-        return [pair.slice(0, at), value];
-      }));
-      const result = await apiCall<{ key: string; reused: boolean }>("POST", `/items/${encodeURIComponent(ref)}/create-in-jira`, { jiraProject: flags.jiraProject, issueType: flags.type, ...(flags.field ? { fields } : {}) });
+      const result = await apiCall<{ key: string; reused: boolean }>("POST", `/items/${encodeURIComponent(ref)}/create-in-jira`, { jiraProject: flags.jiraProject, issueType: flags.type, ...(flags.field ? { fields: jiraFields(flags.field) } : {}) });
       if (flags.json) return printJson(result);
       console.log(result.reused ? `Found ${result.key}, created by an earlier attempt, and linked it.` : `Created ${result.key} and linked it.`);
     });
-  const formCommand = new Command("create-form").description("Show the create form of a Jira issue type (required fields marked)").argument("<project>")
-    .requiredOption("--jira-project <key>", "Jira project key").option("--type <issueType>", "issue type name or id (omit to list types)").option("--json", "print as JSON")
-    .action(async (ref: string, flags: { jiraProject: string; type?: string; json?: boolean }) => {
-      const form = await apiCall<{ issueTypes?: Record<string, unknown>[]; fields?: (Record<string, unknown> & { allowedValues: { name: string }[] | null })[] }>("GET", `/projects/${encodeURIComponent(ref)}/create-form?jiraProject=${encodeURIComponent(flags.jiraProject)}${flags.type ? `&issueType=${encodeURIComponent(flags.type)}` : ""}`);
+  const createMany = new Command("create").description("Create Jira issues from unlinked items (of one project) and link them; never twice").argument("<items...>")
+    .requiredOption("--project <key>", "Jira project key").requiredOption("--type <issueType>", "issue type name or id")
+    .option("--field <pairs...>", "extra Jira fields as id=value (select options as id={\"value\":\"High\"})").option("--json", "print as JSON")
+    .action(async (refs: string[], flags: { project: string; type: string; field?: string[]; json?: boolean }) => {
+      // Items are named by key (PROJECT-N): their Tandem project is the key's prefix.
+      const projects = new Set(refs.map((ref) => /^([A-Za-z][A-Za-z0-9]*)-\d+$/.exec(ref)?.[1]?.toUpperCase() ?? ""));
+      if (projects.has("") || projects.size !== 1) throw new UsageError("Name items by key (e.g. REL-4), all of one Tandem project.");
+      const result = await apiCall<{ created: { item: string; key: string; reused: boolean }[]; skipped: { item: string; reason: string }[]; failed: { item: string; reason: string }[] }>("POST", `/projects/${encodeURIComponent([...projects][0]!)}/create-in-jira`, { items: refs, jiraProject: flags.project, issueType: flags.type, ...(flags.field ? { fields: jiraFields(flags.field) } : {}) });
+      if (flags.json) return printJson(result);
+      printTable([...result.created.map((row) => ({ item: row.item, result: row.reused ? `${row.key} (found, not created again)` : `created ${row.key}` })), ...result.skipped.map((row) => ({ item: row.item, result: `skipped: ${row.reason}` })), ...result.failed.map((row) => ({ item: row.item, result: `FAILED: ${row.reason}` }))], ["item", "result"]);
+      if (result.failed.length) process.exitCode = 1;
+    });
+  const formCommand = new Command("create-form").description("Show the create form of a Jira issue type (required fields first), or the types").argument("<project>").argument("[type]", "issue type name or id (omit to list types)")
+    .option("--jira-project <key>", "Jira project key (default: the project's only one)").option("--type <issueType>", "same as the type argument").option("--json", "print as JSON")
+    .action(async (ref: string, typeArgument: string | undefined, flags: { jiraProject?: string; type?: string; json?: boolean }) => {
+      const type = typeArgument ?? flags.type;
+      let jiraProject = flags.jiraProject;
+      if (!jiraProject) {
+        const { jiraProjects } = await apiCall<{ jiraProjects: string[] }>("GET", `/projects/${encodeURIComponent(ref)}`);
+        if (jiraProjects.length !== 1) throw new UsageError(`Project ${ref} has ${jiraProjects.length ? `several Jira projects (${jiraProjects.join(", ")})` : "no Jira project"}: name one with --jira-project.`);
+        jiraProject = jiraProjects[0]!;
+      }
+      const form = await apiCall<{ issueTypes?: Record<string, unknown>[]; fields?: (Record<string, unknown> & { allowedValues: { name: string }[] | null; defaultValue: { name: string } | null; richText: boolean })[] }>("GET", `/projects/${encodeURIComponent(ref)}/create-form?jiraProject=${encodeURIComponent(jiraProject)}${type ? `&issueType=${encodeURIComponent(type)}` : ""}`);
       if (flags.json) return printJson(form);
       if (form.issueTypes) return printTable(form.issueTypes, ["id", "name", "subtask"]);
-      printTable(form.fields!.map((field) => ({ ...field, required: field.required ? "required" : "", values: field.allowedValues?.map((value) => value.name).join(", ") ?? "" })), ["fieldId", "name", "type", "required", "values"]);
+      printTable(form.fields!.map((field) => ({ ...field, type: field.richText ? `${field.type} (rich text)` : field.type, required: field.required ? "required" : "", default: field.defaultValue?.name ?? "", values: field.allowedValues?.map((value) => value.name).join(", ") ?? "" })), ["fieldId", "name", "type", "required", "default", "values"]);
     });
   const reconcileCommand = new Command("reconcile").description("Check every link with the connector's own identity; sever links to deleted issues").argument("<project>").option("--json", "print as JSON")
     .action(async (ref: string, flags: { json?: boolean }) => printRun(await apiCall<RunResult>("POST", `/projects/${encodeURIComponent(ref)}/reconcile`), flags.json));
@@ -282,7 +303,7 @@ export function projectCommands(): Command[] {
     });
   const jiraSync = new Command("jira-sync").description("Run project- or team-level sync again (creates what is missing, nothing twice)").argument("<project>").option("--json", "print as JSON")
     .action(async (ref: string, flags: { json?: boolean }) => printSent(await apiCall<Sent>("POST", `/projects/${encodeURIComponent(ref)}/jira-sync`), flags.json));
-  return [project, item, comment, retention, refresh, epicSync, teamSync, jiraSync, bulkEdit, link, unlink, search, importCommand, formCommand, createCommand, ...runs, catchUpCommand, reconcileCommand, history, conflicts, resolve];
+  return [project, item, comment, retention, refresh, epicSync, teamSync, jiraSync, bulkEdit, link, unlink, search, importCommand, formCommand, createCommand, createMany, ...runs, catchUpCommand, reconcileCommand, history, conflicts, resolve];
 }
 
 /** `tandem events`: follows the live feed of sync events (server-sent events) until interrupted or --count. */

@@ -56,6 +56,12 @@ async function sendItems(deps: SyncToJiraDeps, items: Item[], target: (item: Ite
   return sent;
 }
 
+/** Many items created in one Jira project with one issue type and the same extra fields (the create form's). */
+export async function createItemsInJira(deps: SyncToJiraDeps, items: Item[], request: { jiraProject: string; issueType: string; fields?: Record<string, unknown> }): Promise<SentItems> {
+  const typeId = await issueTypeId(deps.metadata, request.jiraProject, request.issueType);
+  return sendItems(deps, items, async (item) => (item.link ? `already linked to ${item.link.jiraKey}` : { jiraProject: request.jiraProject, issueTypeId: typeId, fields: request.fields }));
+}
+
 /** The project's Epic: found by its mark when an earlier attempt may have created it, created otherwise. */
 async function ensureEpic(deps: SyncToJiraDeps, project: Project, config: NonNullable<JiraSyncConfig["epic"]>): Promise<{ id: string; key: string }> {
   if (config.epicIssueId && config.epicKey) return { id: config.epicIssueId, key: config.epicKey };
