@@ -303,7 +303,19 @@ export function projectCommands(): Command[] {
     });
   const jiraSync = new Command("jira-sync").description("Run project- or team-level sync again (creates what is missing, nothing twice)").argument("<project>").option("--json", "print as JSON")
     .action(async (ref: string, flags: { json?: boolean }) => printSent(await apiCall<Sent>("POST", `/projects/${encodeURIComponent(ref)}/jira-sync`), flags.json));
-  return [project, item, comment, retention, refresh, epicSync, teamSync, jiraSync, bulkEdit, link, unlink, search, importCommand, formCommand, createCommand, createMany, ...runs, catchUpCommand, reconcileCommand, history, conflicts, resolve];
+  const hierarchy = new Command("hierarchy").description("Show, or set (Type=level pairs), the Tandem level of each Jira issue type for imports").argument("<project>").argument("[pairs...]", "e.g. Epic=theme Story=story")
+    .option("--json", "print as JSON")
+    .action(async (ref: string, pairs: string[], flags: { json?: boolean }) => {
+      const levels = Object.fromEntries(pairs.map((pair) => {
+        const at = pair.lastIndexOf("=");
+        if (at <= 0 || at === pair.length - 1) throw new UsageError(`'${pair}' is not Type=level.`);
+        return [pair.slice(0, at), pair.slice(at + 1)];
+      }));
+      const result = await apiCall<{ levels: Record<string, string>; defaults: Record<string, string> }>(pairs.length ? "PUT" : "GET", `/projects/${encodeURIComponent(ref)}/hierarchy`, pairs.length ? { levels } : undefined);
+      if (flags.json) return printJson(result);
+      printTable([...Object.entries(result.levels).map(([type, level]) => ({ type, level, from: "mapping" })), ...Object.entries(result.defaults).map(([type, level]) => ({ type, level, from: "default" }))], ["type", "level", "from"]);
+    });
+  return [project, item, comment, hierarchy, retention, refresh, epicSync, teamSync, jiraSync, bulkEdit, link, unlink, search, importCommand, formCommand, createCommand, createMany, ...runs, catchUpCommand, reconcileCommand, history, conflicts, resolve];
 }
 
 /** `tandem events`: follows the live feed of sync events (server-sent events) until interrupted or --count. */

@@ -7,6 +7,19 @@ import type { IssueCacheRepository } from "../store/issue-cache.ts";
 import type { Project, ProjectRepository } from "../store/projects.ts";
 import { cachedData } from "./retention.ts";
 
+/** Tandem levels by Jira's hierarchy level (Initiative 2+, Epic 1, standard 0, sub-task -1), when not configured. */
+export const DEFAULT_LEVELS: Record<string, string> = { "2": "initiative", "1": "epic", "0": "story", "-1": "subtask" };
+
+/** An issue's Tandem level: the project's mapping by issue type name, else the default by Jira's hierarchy level. */
+export function levelOf(project: Project, issue: JiraIssue): string | null {
+  const type = issue.fields?.issuetype as { name?: string; hierarchyLevel?: number } | undefined;
+  if (!type) return null;
+  const configured = Object.entries(project.hierarchy).find(([name]) => name.toLowerCase() === type.name?.toLowerCase())?.[1];
+  if (configured) return configured;
+  if (typeof type.hierarchyLevel !== "number") return null;
+  return DEFAULT_LEVELS[String(Math.max(-1, Math.min(2, type.hierarchyLevel)))] ?? null;
+}
+
 export interface ImportScope {
   /** A JQL query; combined with the project's Jira projects. */
   jql?: string;
@@ -131,12 +144,15 @@ async function importMatches(jira: JiraClient, projects: ProjectRepository, proj
         const parentId = (issue.fields?.parent as { id?: string } | undefined)?.id;
         if (parentId) parents.set(issue.id, parentId);
         const already = linked.get(issue.id);
+        const level = minimal ? null : levelOf(project, issue);
         if (already) {
           existing.push(already.key);
           itemByIssue.set(issue.id, already.id);
+          // The level follows the hierarchy mapping (written only when it changed, so a re-import writes nothing).
+          if (level && already.values.level !== level) await projects.updateItem(already.id, { ...already.values, level }, already.version);
           continue;
         }
-        const item = await projects.addItem(project.id, minimal ? {} : { title: String(issue.fields?.summary ?? issue.key), status: "Not Started", type: (issue.fields?.issuetype as { name?: string } | undefined)?.name ?? null });
+        const item = await projects.addItem(project.id, minimal ? {} : { title: String(issue.fields?.summary ?? issue.key), status: "Not Started", type: (issue.fields?.issuetype as { name?: string } | undefined)?.name ?? null, ...(level ? { level } : {}) });
         await projects.link(item.id, issue.id, minimal ? issue.id : issue.key);
         created.push(item.key);
         itemByIssue.set(issue.id, item.id);

@@ -220,8 +220,9 @@ export const MIGRATIONS: { version: number; name: string; statements: string[] }
   },
   {
     version: 11,
-    name: "minimal retention (issue cache with expiry) and project-level / team-level sync to Jira",
+    name: "minimal retention (issue cache with expiry), project-level / team-level sync to Jira, hierarchy levels",
     statements: [
+      "ALTER TABLE projects ADD COLUMN hierarchy TEXT NOT NULL DEFAULT '{}'",
       "ALTER TABLE projects ADD COLUMN retention TEXT NOT NULL DEFAULT 'full'",
       "ALTER TABLE projects ADD COLUMN cache_ttl_ms BIGINT NOT NULL DEFAULT 86400000",
       "ALTER TABLE projects ADD COLUMN jira_sync TEXT NOT NULL DEFAULT '{}'",

@@ -27,6 +27,8 @@ export interface Project {
   cacheTtlMs: number;
   /** Project-level (an Epic holding every item) and team-level (a team's items to a Jira project) sync. */
   jiraSync: JiraSyncConfig;
+  /** Jira issue type name → Tandem level, overriding the default by Jira's hierarchy level. */
+  hierarchy: Record<string, string>;
   createdAt: number;
 }
 
@@ -66,6 +68,7 @@ interface ProjectRow {
   retention: "full" | "minimal";
   cache_ttl_ms: number;
   jira_sync: string;
+  hierarchy: string;
   created_at: number;
 }
 
@@ -98,6 +101,7 @@ const toProject = (row: ProjectRow): Project => ({
   retention: row.retention,
   cacheTtlMs: Number(row.cache_ttl_ms),
   jiraSync: JSON.parse(row.jira_sync) as JiraSyncConfig,
+  hierarchy: JSON.parse(row.hierarchy) as Record<string, string>,
   createdAt: Number(row.created_at),
 });
 
@@ -156,6 +160,10 @@ export class ProjectRepository {
   /** Advanced only after the issues up to it are applied. */
   async setCursor(id: string, cursor: { updated: number; issueIds: string[] }): Promise<void> {
     await this.db.run("UPDATE projects SET cursor_updated = ?, cursor_ids = ?, last_catch_up_at = ? WHERE id = ?", [cursor.updated, JSON.stringify(cursor.issueIds), Date.now(), id]);
+  }
+
+  async setHierarchy(id: string, levels: Record<string, string>): Promise<void> {
+    await this.db.run("UPDATE projects SET hierarchy = ? WHERE id = ?", [JSON.stringify(levels), id]);
   }
 
   async setJiraSync(id: string, config: JiraSyncConfig): Promise<void> {
