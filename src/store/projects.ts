@@ -1,4 +1,5 @@
 // Projects, their work items, links to Jira issues, mappings and per-link snapshots.
+import { AsyncLocalStorage } from "node:async_hooks";
 import { randomUUID } from "node:crypto";
 import type { ConflictPolicy, Mapping, ProjectDirection, TandemField } from "../engine/model.ts";
 import type { SqlDatabase } from "./database.ts";
@@ -118,9 +119,15 @@ const toItem = (row: ItemRow): Item => ({
 const ITEM_SELECT = "SELECT items.*, links.jira_issue_id, links.jira_key FROM items LEFT JOIN links ON links.item_id = items.id";
 
 export class ProjectRepository {
-  private db: SqlDatabase;
+  private base: SqlDatabase;
+  /** Inside inTransaction, every call of this repository uses that transaction (on PostgreSQL, its connection). */
+  private scope = new AsyncLocalStorage<SqlDatabase>();
   constructor(db: SqlDatabase) {
-    this.db = db;
+    this.base = db;
+  }
+
+  private get db(): SqlDatabase {
+    return this.scope.getStore() ?? this.base;
   }
 
   async create(input: { key: string; name: string; fields: TandemField[] }): Promise<Project> {
@@ -263,7 +270,7 @@ export class ProjectRepository {
 
   /** Runs many repository calls as one transaction (on SQLite, a page of imports is one write instead of hundreds). */
   inTransaction<T>(work: () => Promise<T>): Promise<T> {
-    return this.db.transaction(() => work());
+    return this.db.transaction((tx) => this.scope.run(tx, work));
   }
 
   // ---- creating issues ----
