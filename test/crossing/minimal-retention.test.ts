@@ -71,6 +71,9 @@ describe("minimal retention", () => {
     }
     const pulled = await api(t(), "POST", "/projects/MIN/pull", { body: {} });
     assert.match(pulled.body.run.error, /minimal retention/, "no Pull copies issue data back in");
+    const caughtUp = await api(t(), "POST", "/projects/MIN/catch-up", { body: {} });
+    assert.equal(caughtUp.status, 200, JSON.stringify(caughtUp.body));
+    assert.equal(caughtUp.body.run, null, "nor does a catch-up");
   });
 
   it("deletes the cached data when it expires, and fetches it again on refresh", async () => {

@@ -121,10 +121,17 @@ export function projectRoutes(store: TandemStore, publicUrl: () => string, onSch
   app.openapi(createRoute({ method: "get", path: "/projects/{id}/items", tags: ["items"], security, request: { params: IdParam }, responses: { 200: json(z.array(Any), "Items (minimal retention: with the cached issue data, while it lasts)"), ...errors } }), async (c) => {
     const target = await project(c.req.valid("param").id);
     // Opening a minimal-retention project loads what is not cached; guests see what is loaded and change nothing.
+    let loadError: string | null = null;
     if (target.retention === "minimal" && target.connectorId && c.get("user").role !== "guest") {
-      const { jira } = await contextFor(target, c.get("user"));
-      await refreshIssueCache({ jira, projects: store.projects, cache: store.issueCache }, target, { onlyMissing: true });
+      try {
+        const { jira } = await contextFor(target, c.get("user"));
+        await refreshIssueCache({ jira, projects: store.projects, cache: store.issueCache }, target, { onlyMissing: true });
+      } catch (error) {
+        // Jira unreachable or no identity: the project still opens, with what is loaded, and says why.
+        loadError = error instanceof Error ? error.message : String(error);
+      }
     }
+    if (loadError) c.header("X-Tandem-Load-Error", encodeURIComponent(loadError));
     return c.json(await itemsView(store.issueCache, target, await store.projects.items(target.id)), 200);
   });
 
