@@ -108,6 +108,13 @@ describe("minimal retention", () => {
     assert.equal(imported.body.created.length, bugs.length);
     for (const key of imported.body.created as string[]) assert.deepEqual((await t().tandem.store.projects.item(key))!.values, {});
     assert.equal(await t().tandem.store.issueCache.count(await projectId()), bugs.length);
+    // Opening when Jira cannot be asked (here: the member has no Jira identity of their own) still shows what is loaded.
+    await api(t(), "PUT", "/projects/MIN/jira", { body: { connector: "min", jiraProjects: ["ROAD"], direction: "pull", syncIdentity: "user" } });
+    const opened = await api(t(), "GET", "/projects/MIN/items", { token: t().tokens.member });
+    assert.equal(opened.status, 200);
+    assert.match(decodeURIComponent(opened.headers.get("x-tandem-load-error") ?? ""), /own Jira identity/);
+    assert.equal((opened.body as ItemView[]).filter((item) => item.cache).length, bugs.length, "what is loaded is shown");
+    assert.equal((await t().tandem.store.projects.byId("MIN"))!.retention, "minimal", "re-associating keeps the retention");
     const bad = await api(t(), "PUT", "/projects/MIN/retention", { body: { mode: "minimal", cacheHours: -1 } });
     assert.equal(bad.status, 400);
     assert.match(bad.body.error.message, /cacheHours/);
