@@ -9,6 +9,9 @@ import type { JobQueue } from "../jobs/queue.ts";
 import { connectorRoutes } from "./routes/connectors.ts";
 import { jobRoutes } from "./routes/jobs.ts";
 import { projectRoutes } from "./routes/projects.ts";
+import { retentionRoutes } from "./routes/retention.ts";
+import { jiraSyncRoutes } from "./routes/jira-sync.ts";
+import { hierarchyRoutes } from "./routes/hierarchy.ts";
 import { sessionRoutes } from "./routes/session.ts";
 
 export interface ApiDeps {
@@ -49,6 +52,9 @@ export function createApi(deps: ApiDeps) {
   api.route("/api/v1", connectorRoutes(deps.store, deps.publicUrl));
   api.route("/api/v1", projectRoutes(deps.store, deps.publicUrl, deps.onScheduleChange, deps.jobs));
   api.route("/api/v1", jobRoutes(deps.store, deps.jobs, deps.onInboxRetry));
+  api.route("/api/v1", retentionRoutes(deps.store, deps.publicUrl));
+  api.route("/api/v1", jiraSyncRoutes(deps.store, deps.publicUrl));
+  api.route("/api/v1", hierarchyRoutes(deps.store));
   api.doc("/api/v1/openapi.json", { openapi: "3.0.3", info: { title: "Tandem API", version: "1", description: "Tandem keeps your work items and Jira issues aligned." } });
   return api;
 }

@@ -21,6 +21,20 @@ function parseValues(pairs: string[]): Record<string, unknown> {
   }));
 }
 
+/** Extra Jira fields as id=value; a value that is JSON ({"value":"High"}, [..], 5) is sent as that JSON. */
+function jiraFields(pairs: string[]): Record<string, unknown> {
+  return Object.fromEntries(pairs.map((pair) => {
+    const at = pair.indexOf("=");
+    if (at <= 0) throw new UsageError(`'${pair}' is not id=value.`);
+    const raw = pair.slice(at + 1);
+    try {
+      return [pair.slice(0, at), JSON.parse(raw) as unknown];
+    } catch {
+      return [pair.slice(0, at), raw];
+    }
+  }));
+}
+
 function printRun(result: RunResult, json?: boolean) {
   if (json) return printJson(result);
   const { run } = result;
@@ -179,17 +193,28 @@ export function projectCommands(): Command[] {
       if (flags.json) return printJson(result);
       console.log(`Resolved: kept ${flags.keep}'s value.`);
     });
-  const importCommand = new Command("import").description("Import Jira issues as linked items (--preview shows a page first)").argument("<project>")
-    .option("--jql <jql>", "JQL within the project's Jira projects").option("--include-done", "include closed issues").option("--issue <keys...>", "only these issues")
-    .option("--preview", "show one page of matches, import nothing").option("--page <token>", "the preview page to show").option("--json", "print as JSON")
-    .action(async (ref: string, flags: { jql?: string; includeDone?: boolean; issue?: string[]; preview?: boolean; page?: string; json?: boolean }) => {
-      const scope = { ...(flags.jql ? { jql: flags.jql } : {}), includeDone: Boolean(flags.includeDone), ...(flags.issue ? { issues: flags.issue } : {}) };
+  const importCommand = new Command("import").description("Import Jira issues as linked items (--preview shows a page, --dry-run what would change)").argument("<project>")
+    .option("--jql <jql>", "JQL within the project's Jira projects").option("--include-done", "include closed issues")
+    .option("--all", "every match (the default), not only the page shown").option("--keys <keys...>", "only these issues").option("--issue <keys...>", "same as --keys")
+    .option("--preview", "show one page of matches, import nothing").option("--page <token>", "the preview page to show")
+    .option("--dry-run", "say what would be imported, updated and skipped, and write nothing").option("--json", "print as JSON")
+    .action(async (ref: string, flags: { jql?: string; includeDone?: boolean; all?: boolean; keys?: string[]; issue?: string[]; preview?: boolean; page?: string; dryRun?: boolean; json?: boolean }) => {
+      const keys = [...(flags.keys ?? []), ...(flags.issue ?? [])];
+      if (flags.all && keys.length) throw new UsageError("Use either --all or --keys, not both.");
+      const scope = { ...(flags.jql ? { jql: flags.jql } : {}), includeDone: Boolean(flags.includeDone), ...(keys.length ? { issues: keys } : {}) };
       if (flags.preview) {
         const page = await apiCall<{ total: number | null; rows: Record<string, unknown>[]; nextPageToken: string | null }>("POST", `/projects/${encodeURIComponent(ref)}/import/preview`, { ...scope, ...(flags.page ? { pageToken: flags.page } : {}) });
         if (flags.json) return printJson(page);
         if (page.total !== null) console.log(`${page.total} matching issue(s).`);
         printTable(page.rows, ["key", "type", "status", "assignee", "summary", "linked"]);
         if (page.nextPageToken) console.log(`next page: --page ${page.nextPageToken}`);
+        return;
+      }
+      if (flags.dryRun) {
+        const plan = await apiCall<{ create: { key: string; summary: string | null }[]; update: { key: string; item: string }[]; skip: { key: string; reason: string }[] }>("POST", `/projects/${encodeURIComponent(ref)}/import`, { ...scope, dryRun: true });
+        if (flags.json) return printJson(plan);
+        console.log(`Dry run, nothing written: would import ${plan.create.length} new item(s), update ${plan.update.length} linked item(s), skip ${plan.skip.length}.`);
+        printTable([...plan.create.map((row) => ({ action: "import", key: row.key, detail: row.summary ?? "" })), ...plan.update.map((row) => ({ action: "update", key: row.key, detail: row.item })), ...plan.skip.map((row) => ({ action: "skip", key: row.key, detail: row.reason }))], ["action", "key", "detail"]);
         return;
       }
       const result = await apiCall<{ created: string[]; existing: string[] }>("POST", `/projects/${encodeURIComponent(ref)}/import`, scope);
@@ -200,29 +225,36 @@ export function projectCommands(): Command[] {
     .requiredOption("--jira-project <key>", "Jira project key").requiredOption("--type <issueType>", "issue type name or id")
     .option("--field <pairs...>", "extra Jira fields as id=value (select options as id={\"value\":\"High\"})").option("--json", "print as JSON")
     .action(async (ref: string, flags: { jiraProject: string; type: string; field?: string[]; json?: boolean }) => {
-      const fields = Object.fromEntries((flags.field ?? []).map((pair) => {
-        const at = pair.indexOf("=");
-        if (at <= 0) throw new UsageError(`'${pair}' is not id=value.`);
-        const raw = pair.slice(at + 1);
-        let value: unknown = raw;
-        try {
-          value = JSON.parse(raw);
-        } catch {
-          // plain text
-        }
-        return [pair.slice(0, at), value];
-      }));
-      const result = await apiCall<{ key: string; reused: boolean }>("POST", `/items/${encodeURIComponent(ref)}/create-in-jira`, { jiraProject: flags.jiraProject, issueType: flags.type, ...(flags.field ? { fields } : {}) });
+      const result = await apiCall<{ key: string; reused: boolean }>("POST", `/items/${encodeURIComponent(ref)}/create-in-jira`, { jiraProject: flags.jiraProject, issueType: flags.type, ...(flags.field ? { fields: jiraFields(flags.field) } : {}) });
       if (flags.json) return printJson(result);
       console.log(result.reused ? `Found ${result.key}, created by an earlier attempt, and linked it.` : `Created ${result.key} and linked it.`);
     });
-  const formCommand = new Command("create-form").description("Show the create form of a Jira issue type (required fields marked)").argument("<project>")
-    .requiredOption("--jira-project <key>", "Jira project key").option("--type <issueType>", "issue type name or id (omit to list types)").option("--json", "print as JSON")
-    .action(async (ref: string, flags: { jiraProject: string; type?: string; json?: boolean }) => {
-      const form = await apiCall<{ issueTypes?: Record<string, unknown>[]; fields?: (Record<string, unknown> & { allowedValues: { name: string }[] | null })[] }>("GET", `/projects/${encodeURIComponent(ref)}/create-form?jiraProject=${encodeURIComponent(flags.jiraProject)}${flags.type ? `&issueType=${encodeURIComponent(flags.type)}` : ""}`);
+  const createMany = new Command("create").description("Create Jira issues from unlinked items (of one project) and link them; never twice").argument("<items...>")
+    .requiredOption("--project <key>", "Jira project key").requiredOption("--type <issueType>", "issue type name or id")
+    .option("--field <pairs...>", "extra Jira fields as id=value (select options as id={\"value\":\"High\"})").option("--json", "print as JSON")
+    .action(async (refs: string[], flags: { project: string; type: string; field?: string[]; json?: boolean }) => {
+      // Items are named by key (PROJECT-N): their Tandem project is the key's prefix.
+      const projects = new Set(refs.map((ref) => /^([A-Za-z][A-Za-z0-9]*)-\d+$/.exec(ref)?.[1]?.toUpperCase() ?? ""));
+      if (projects.has("") || projects.size !== 1) throw new UsageError("Name items by key (e.g. REL-4), all of one Tandem project.");
+      const result = await apiCall<{ created: { item: string; key: string; reused: boolean }[]; skipped: { item: string; reason: string }[]; failed: { item: string; reason: string }[] }>("POST", `/projects/${encodeURIComponent([...projects][0]!)}/create-in-jira`, { items: refs, jiraProject: flags.project, issueType: flags.type, ...(flags.field ? { fields: jiraFields(flags.field) } : {}) });
+      if (flags.json) return printJson(result);
+      printTable([...result.created.map((row) => ({ item: row.item, result: row.reused ? `${row.key} (found, not created again)` : `created ${row.key}` })), ...result.skipped.map((row) => ({ item: row.item, result: `skipped: ${row.reason}` })), ...result.failed.map((row) => ({ item: row.item, result: `FAILED: ${row.reason}` }))], ["item", "result"]);
+      if (result.failed.length) process.exitCode = 1;
+    });
+  const formCommand = new Command("create-form").description("Show the create form of a Jira issue type (required fields first), or the types").argument("<project>").argument("[type]", "issue type name or id (omit to list types)")
+    .option("--jira-project <key>", "Jira project key (default: the project's only one)").option("--type <issueType>", "same as the type argument").option("--json", "print as JSON")
+    .action(async (ref: string, typeArgument: string | undefined, flags: { jiraProject?: string; type?: string; json?: boolean }) => {
+      const type = typeArgument ?? flags.type;
+      let jiraProject = flags.jiraProject;
+      if (!jiraProject) {
+        const { jiraProjects } = await apiCall<{ jiraProjects: string[] }>("GET", `/projects/${encodeURIComponent(ref)}`);
+        if (jiraProjects.length !== 1) throw new UsageError(`Project ${ref} has ${jiraProjects.length ? `several Jira projects (${jiraProjects.join(", ")})` : "no Jira project"}: name one with --jira-project.`);
+        jiraProject = jiraProjects[0]!;
+      }
+      const form = await apiCall<{ issueTypes?: Record<string, unknown>[]; fields?: (Record<string, unknown> & { allowedValues: { name: string }[] | null; defaultValue: { name: string } | null; richText: boolean })[] }>("GET", `/projects/${encodeURIComponent(ref)}/create-form?jiraProject=${encodeURIComponent(jiraProject)}${type ? `&issueType=${encodeURIComponent(type)}` : ""}`);
       if (flags.json) return printJson(form);
       if (form.issueTypes) return printTable(form.issueTypes, ["id", "name", "subtask"]);
-      printTable(form.fields!.map((field) => ({ ...field, required: field.required ? "required" : "", values: field.allowedValues?.map((value) => value.name).join(", ") ?? "" })), ["fieldId", "name", "type", "required", "values"]);
+      printTable(form.fields!.map((field) => ({ ...field, type: field.richText ? `${field.type} (rich text)` : field.type, required: field.required ? "required" : "", default: field.defaultValue?.name ?? "", values: field.allowedValues?.map((value) => value.name).join(", ") ?? "" })), ["fieldId", "name", "type", "required", "default", "values"]);
     });
   const reconcileCommand = new Command("reconcile").description("Check every link with the connector's own identity; sever links to deleted issues").argument("<project>").option("--json", "print as JSON")
     .action(async (ref: string, flags: { json?: boolean }) => printRun(await apiCall<RunResult>("POST", `/projects/${encodeURIComponent(ref)}/reconcile`), flags.json));
@@ -233,7 +265,57 @@ export function projectCommands(): Command[] {
       console.log(`Searched ${result.searchedIssues} issue(s); ${result.newer} changed since the last catch-up.`);
       if (result.run) printRun({ run: result.run, items: result.items });
     });
-  return [project, item, comment, bulkEdit, link, unlink, search, importCommand, formCommand, createCommand, ...runs, catchUpCommand, reconcileCommand, history, conflicts, resolve];
+  const retention = new Command("retention").description("Keep full issue data in items, or only issue ids with an expiring cache (minimal)").argument("<project>")
+    .addOption(new Option("--mode <mode>").choices(["full", "minimal"]).makeOptionMandatory()).option("--cache-hours <hours>", "how long fetched issue data is kept (default 24)").option("--json", "print as JSON")
+    .action(async (ref: string, flags: { mode: string; cacheHours?: string; json?: boolean }) => {
+      const hours = flags.cacheHours === undefined ? undefined : Number(flags.cacheHours);
+      if (hours !== undefined && !(hours > 0)) throw new UsageError(`--cache-hours must be a positive number of hours, not '${flags.cacheHours}'.`);
+      const result = await apiCall<{ key: string; retention: string; cacheHours: number }>("PUT", `/projects/${encodeURIComponent(ref)}/retention`, { mode: flags.mode, ...(hours === undefined ? {} : { cacheHours: hours }) });
+      if (flags.json) return printJson(result);
+      console.log(result.retention === "minimal" ? `${result.key} keeps only issue ids; fetched issue data expires after ${result.cacheHours} h.` : `${result.key} keeps full issue data in its items.`);
+    });
+  const refresh = new Command("refresh").description("Fetch a minimal-retention project's issue data into its cache").argument("<project>").option("--json", "print as JSON")
+    .action(async (ref: string, flags: { json?: boolean }) => {
+      const result = await apiCall<{ fetched: number; unreadable: number; expiresAt: number }>("POST", `/projects/${encodeURIComponent(ref)}/refresh`);
+      if (flags.json) return printJson(result);
+      console.log(`Fetched ${result.fetched} issue(s)${result.unreadable ? `; ${result.unreadable} not readable by this identity` : ""}; kept until ${new Date(result.expiresAt).toISOString()}.`);
+    });
+  type Sent = { epic?: { key: string }; created: { item: string; key: string; reused: boolean }[]; skipped: { item: string; reason: string }[]; failed: { item: string; reason: string }[] };
+  const printSent = (sent: Sent, asJson?: boolean) => {
+    if (asJson) return printJson(sent);
+    if (sent.epic) console.log(`Epic: ${sent.epic.key}`);
+    console.log(`Created ${sent.created.filter((row) => !row.reused).length} issue(s); ${sent.skipped.length} skipped; ${sent.failed.length} failed.`);
+    printTable([...sent.created.map((row) => ({ item: row.item, result: row.reused ? `${row.key} (found, not created again)` : row.key })), ...sent.skipped.map((row) => ({ item: row.item, result: `skipped: ${row.reason}` })), ...sent.failed.map((row) => ({ item: row.item, result: `FAILED: ${row.reason}` }))], ["item", "result"]);
+    if (sent.failed.length) process.exitCode = 1;
+  };
+  const epicSync = new Command("epic-sync").description("Send the project to Jira as an Epic holding all its items (new items follow)").argument("<project>")
+    .requiredOption("--jira-project <key>", "Jira project of the Epic").option("--epic-type <name>", "issue type of the Epic", "Epic").option("--child-type <name>", "issue type of the items", "Task").option("--json", "print as JSON")
+    .action(async (ref: string, flags: { jiraProject: string; epicType: string; childType: string; json?: boolean }) => printSent(await apiCall<Sent>("PUT", `/projects/${encodeURIComponent(ref)}/epic-sync`, { jiraProject: flags.jiraProject, epicType: flags.epicType, childType: flags.childType }), flags.json));
+  const teamSync = new Command("team-sync").description("Send each team's items to the team's Jira project (new items follow)").argument("<project>")
+    .requiredOption("--field <field>", "the item field naming the team").requiredOption("--team <pairs...>", "team=JIRAKEY pairs").option("--type <issueType>", "issue type to create", "Task").option("--json", "print as JSON")
+    .action(async (ref: string, flags: { field: string; team: string[]; type: string; json?: boolean }) => {
+      const teams = Object.fromEntries(flags.team.map((pair) => {
+        const at = pair.lastIndexOf("=");
+        if (at <= 0 || at === pair.length - 1) throw new UsageError(`'${pair}' is not team=JIRAKEY.`);
+        return [pair.slice(0, at), pair.slice(at + 1)];
+      }));
+      printSent(await apiCall<Sent>("PUT", `/projects/${encodeURIComponent(ref)}/team-sync`, { field: flags.field, teams, issueType: flags.type }), flags.json);
+    });
+  const jiraSync = new Command("jira-sync").description("Run project- or team-level sync again (creates what is missing, nothing twice)").argument("<project>").option("--json", "print as JSON")
+    .action(async (ref: string, flags: { json?: boolean }) => printSent(await apiCall<Sent>("POST", `/projects/${encodeURIComponent(ref)}/jira-sync`), flags.json));
+  const hierarchy = new Command("hierarchy").description("Show, or set (Type=level pairs), the Tandem level of each Jira issue type for imports").argument("<project>").argument("[pairs...]", "e.g. Epic=theme Story=story")
+    .option("--json", "print as JSON")
+    .action(async (ref: string, pairs: string[], flags: { json?: boolean }) => {
+      const levels = Object.fromEntries(pairs.map((pair) => {
+        const at = pair.lastIndexOf("=");
+        if (at <= 0 || at === pair.length - 1) throw new UsageError(`'${pair}' is not Type=level.`);
+        return [pair.slice(0, at), pair.slice(at + 1)];
+      }));
+      const result = await apiCall<{ levels: Record<string, string>; defaults: Record<string, string> }>(pairs.length ? "PUT" : "GET", `/projects/${encodeURIComponent(ref)}/hierarchy`, pairs.length ? { levels } : undefined);
+      if (flags.json) return printJson(result);
+      printTable([...Object.entries(result.levels).map(([type, level]) => ({ type, level, from: "mapping" })), ...Object.entries(result.defaults).map(([type, level]) => ({ type, level, from: "default" }))], ["type", "level", "from"]);
+    });
+  return [project, item, comment, hierarchy, retention, refresh, epicSync, teamSync, jiraSync, bulkEdit, link, unlink, search, importCommand, formCommand, createCommand, createMany, ...runs, catchUpCommand, reconcileCommand, history, conflicts, resolve];
 }
 
 /** `tandem events`: follows the live feed of sync events (server-sent events) until interrupted or --count. */

@@ -6,6 +6,7 @@ import type { JiraClient } from "../jira/client.ts";
 import { JiraPermissionError, JiraValidationError } from "../jira/errors.ts";
 import { toJiraRichText } from "../jira/rich-text.ts";
 import type { Item, ProjectRepository } from "../store/projects.ts";
+import type { Run, RunRepository } from "../store/runs.ts";
 
 export const ITEM_PROPERTY = "tandem.item";
 
@@ -50,4 +51,15 @@ export async function createInJira(jira: JiraClient, projects: ProjectRepository
   await projects.link(item.id, created.id, created.key);
   await projects.clearCreationIntent(item.id);
   return { key: created.key, id: created.id, reused: false };
+}
+
+/** A creation in the project's history: a push run with the item, its new link, and what happened. */
+export async function recordCreation(runs: RunRepository, item: Item, created: { key: string; reused: boolean }, who: { userId: string; identity: string }): Promise<Run> {
+  const run = await runs.start({ projectId: item.projectId, kind: "push", dryRun: false, userId: who.userId, identity: who.identity });
+  await runs.addItem(run.id, {
+    itemId: item.id, itemKey: item.key, jiraKey: created.key, outcome: "changed",
+    changes: [{ field: "link", side: "tandem", before: null, after: created.key }],
+    messages: [created.reused ? `${created.key}, created in Jira by an earlier attempt, was found by its mark and linked (no second issue).` : `Created ${created.key} in Jira from ${item.key} and linked them.`],
+  });
+  return runs.finish(run.id, { changed: 1, unchanged: 0, warning: 0, failed: 0, conflict: 0 }, null);
 }

@@ -1,8 +1,24 @@
 // Import by JQL: preview page by page, then import some or all matches as linked items. Re-importing updates
 // (never duplicates); closed issues are left out unless asked; parents that come along are linked as parents.
 import type { JiraClient } from "../jira/client.ts";
+import { JiraInvalidJqlError } from "../jira/errors.ts";
 import type { JiraIssue } from "../jira/types.ts";
+import type { IssueCacheRepository } from "../store/issue-cache.ts";
 import type { Project, ProjectRepository } from "../store/projects.ts";
+import { cachedData } from "./retention.ts";
+
+/** Tandem levels by Jira's hierarchy level (Initiative 2+, Epic 1, standard 0, sub-task -1), when not configured. */
+export const DEFAULT_LEVELS: Record<string, string> = { "2": "initiative", "1": "epic", "0": "story", "-1": "subtask" };
+
+/** An issue's Tandem level: the project's mapping by issue type name, else the default by Jira's hierarchy level. */
+export function levelOf(project: Project, issue: JiraIssue): string | null {
+  const type = issue.fields?.issuetype as { name?: string; hierarchyLevel?: number } | undefined;
+  if (!type) return null;
+  const configured = Object.entries(project.hierarchy).find(([name]) => name.toLowerCase() === type.name?.toLowerCase())?.[1];
+  if (configured) return configured;
+  if (typeof type.hierarchyLevel !== "number") return null;
+  return DEFAULT_LEVELS[String(Math.max(-1, Math.min(2, type.hierarchyLevel)))] ?? null;
+}
 
 export interface ImportScope {
   /** A JQL query; combined with the project's Jira projects. */
@@ -53,45 +69,132 @@ export async function previewImport(jira: JiraClient, projects: ProjectRepositor
     const result = await jira.request<{ issues: JiraIssue[]; nextPageToken?: string }>("POST", "/rest/api/3/search/jql", { body: { jql, maxResults: page.size, fields: PREVIEW_FIELDS, ...(page.token ? { nextPageToken: page.token } : {}) }, idempotent: true, search: true });
     // The approximate count is asked once, with the first page; later pages carry their token.
     const total = page.token ? null : await jira.count(jql);
-    return { jql, total, rows: await Promise.all(result.data.issues.map(async (issue) => row(issue, Boolean(await projects.itemByIssueId(project.id, issue.id))))), nextPageToken: result.data.nextPageToken ?? null };
+    const linked = await projects.itemsByIssueIds(project.id, result.data.issues.map((issue) => issue.id));
+    return { jql, total, rows: result.data.issues.map((issue) => row(issue, linked.has(issue.id))), nextPageToken: result.data.nextPageToken ?? null };
   }
   const startAt = Number(page.token ?? 0);
   const result = await jira.request<{ issues: JiraIssue[]; total: number }>("POST", "/rest/api/2/search", { body: { jql, startAt, maxResults: page.size, fields: PREVIEW_FIELDS }, idempotent: true, search: true });
   const next = startAt + result.data.issues.length;
-  return { jql, total: result.data.total, rows: await Promise.all(result.data.issues.map(async (issue) => row(issue, Boolean(await projects.itemByIssueId(project.id, issue.id))))), nextPageToken: next < result.data.total ? String(next) : null };
+  const linked = await projects.itemsByIssueIds(project.id, result.data.issues.map((issue) => issue.id));
+  return { jql, total: result.data.total, rows: result.data.issues.map((issue) => row(issue, linked.has(issue.id))), nextPageToken: next < result.data.total ? String(next) : null };
 }
 
-/** Imports every match: new items linked to their issues, existing links kept; returns the items touched. */
-export async function importIssues(jira: JiraClient, projects: ProjectRepository, project: Project, scope: ImportScope): Promise<{ created: string[]; existing: string[]; itemIds: string[] }> {
+/**
+ * Jira refuses a `key in (...)` naming a key that does not exist; such keys (named in its message) are dropped from
+ * the scope and reported, and the rest searched. Other JQL errors are the caller's to report.
+ */
+async function withExistingKeys<T>(scope: ImportScope, work: (scope: ImportScope) => Promise<T>): Promise<{ result: T; missing: string[] }> {
+  let current = scope;
+  const missing: string[] = [];
+  for (;;) {
+    try {
+      return { result: await work(current), missing };
+    } catch (error) {
+      const named = error instanceof JiraInvalidJqlError ? [...error.message.matchAll(/key '([^']+)' does not exist/g)].map((match) => match[1]!.toUpperCase()) : [];
+      if (named.length === 0 || !current.issues) throw error;
+      missing.push(...named);
+      const remaining = current.issues.filter((key) => !named.includes(key.toUpperCase()));
+      if (remaining.length === 0) throw new JiraInvalidJqlError(`None of the issues exist: ${missing.join(", ")}.`, { status: 400 });
+      current = { ...current, issues: remaining };
+    }
+  }
+}
+
+export interface ImportResult {
+  created: string[];
+  existing: string[];
+  itemIds: string[];
+}
+
+/** What an import would do, without writing: issues to create as items, linked items to update, issues left out. */
+export interface ImportPlan {
+  dryRun: true;
+  jql: string;
+  create: { key: string; summary: string | null }[];
+  update: { key: string; item: string }[];
+  skip: { key: string; reason: string }[];
+}
+
+const summaryOf = (issue: JiraIssue) => (issue.fields?.summary as string | undefined) ?? null;
+const isDone = (issue: JiraIssue) => (issue.fields?.status as { statusCategory?: { key?: string } } | undefined)?.statusCategory?.key === "done";
+
+/**
+ * Imports every match: new items linked to their issues, existing links kept. One search call per page and one
+ * store lookup per page for the links already there, so calls grow with pages, not with issues.
+ */
+export async function importIssues(jira: JiraClient, projects: ProjectRepository, project: Project, scope: ImportScope, options: { cache?: IssueCacheRepository } = {}): Promise<ImportResult & { missing: string[] }> {
+  if (project.retention === "minimal" && !options.cache) throw new Error("A minimal-retention import needs the issue cache.");
+  // A refused key fails on the first page, before anything is written, so retrying without it is safe.
+  const { result, missing } = await withExistingKeys(scope, (current) => importMatches(jira, projects, project, current, options.cache));
+  return { ...result, missing };
+}
+
+async function importMatches(jira: JiraClient, projects: ProjectRepository, project: Project, scope: ImportScope, cache: IssueCacheRepository | undefined): Promise<ImportResult> {
+  // Minimal retention: the item holds nothing of the issue and the link only its id; the data goes to the cache.
+  const minimal = project.retention === "minimal";
   const created: string[] = [];
   const existing: string[] = [];
   const itemByIssue = new Map<string, string>();
   const parents = new Map<string, string>();
   for await (const page of jira.searchPages(importJql(project, scope), { fields: PREVIEW_FIELDS })) {
+    const linked = await projects.itemsByIssueIds(project.id, page.map((issue) => issue.id));
     // One transaction per page: a page is stored whole or not at all, and quickly.
     await projects.inTransaction(async () => {
       for (const issue of page) {
         const parentId = (issue.fields?.parent as { id?: string } | undefined)?.id;
         if (parentId) parents.set(issue.id, parentId);
-        const already = await projects.itemByIssueId(project.id, issue.id);
+        const already = linked.get(issue.id);
+        const level = minimal ? null : levelOf(project, issue);
         if (already) {
           existing.push(already.key);
           itemByIssue.set(issue.id, already.id);
+          // The level follows the hierarchy mapping (written only when it changed, so a re-import writes nothing).
+          if (level && already.values.level !== level) await projects.updateItem(already.id, { ...already.values, level }, already.version);
           continue;
         }
-        const item = await projects.addItem(project.id, { title: String(issue.fields?.summary ?? issue.key), status: "Not Started", type: (issue.fields?.issuetype as { name?: string } | undefined)?.name ?? null });
-        await projects.link(item.id, issue.id, issue.key);
+        const item = await projects.addItem(project.id, minimal ? {} : { title: String(issue.fields?.summary ?? issue.key), status: "Not Started", type: (issue.fields?.issuetype as { name?: string } | undefined)?.name ?? null, ...(level ? { level } : {}) });
+        await projects.link(item.id, issue.id, minimal ? issue.id : issue.key);
         created.push(item.key);
         itemByIssue.set(issue.id, item.id);
       }
     });
+    if (minimal) await cache!.put(project.id, page.map((issue) => ({ jiraIssueId: issue.id, data: cachedData(issue) })), project.cacheTtlMs);
   }
   // Hierarchy: a parent imported (or linked before) becomes the item's parent.
+  const outside = [...new Set(parents.values())].filter((id) => !itemByIssue.has(id));
+  const linkedParents = await projects.itemsByIssueIds(project.id, outside);
   for (const [issueId, parentIssueId] of parents) {
-    const parentItem = itemByIssue.get(parentIssueId) ?? (await projects.itemByIssueId(project.id, parentIssueId))?.id;
+    const parentItem = itemByIssue.get(parentIssueId) ?? linkedParents.get(parentIssueId)?.id;
     if (!parentItem) continue;
     const item = (await projects.item(itemByIssue.get(issueId)!))!;
     if (item.values.parent !== parentItem) await projects.updateItem(item.id, { ...item.values, parent: parentItem }, item.version);
   }
   return { created, existing, itemIds: [...itemByIssue.values()] };
+}
+
+/**
+ * The dry run of an import: the same search (closed issues included, so they can be named as skipped), classified
+ * against the links already stored. Writes nothing.
+ */
+export async function planImport(jira: JiraClient, projects: ProjectRepository, project: Project, scope: ImportScope): Promise<ImportPlan> {
+  return (await withExistingKeys(scope, (current) => planMatches(jira, projects, project, current, scope.issues ?? []))).result;
+}
+
+async function planMatches(jira: JiraClient, projects: ProjectRepository, project: Project, scope: ImportScope, asked: string[]): Promise<ImportPlan> {
+  const plan: ImportPlan = { dryRun: true, jql: importJql(project, scope), create: [], update: [], skip: [] };
+  const seen = new Set<string>();
+  for await (const page of jira.searchPages(importJql(project, { ...scope, includeDone: true }), { fields: PREVIEW_FIELDS })) {
+    const linked = await projects.itemsByIssueIds(project.id, page.map((issue) => issue.id));
+    for (const issue of page) {
+      seen.add(issue.key.toUpperCase());
+      const already = linked.get(issue.id);
+      if (!scope.includeDone && isDone(issue)) plan.skip.push({ key: issue.key, reason: "closed (status category Done); add includeDone to import it" });
+      else if (already) plan.update.push({ key: issue.key, item: already.key });
+      else plan.create.push({ key: issue.key, summary: summaryOf(issue) });
+    }
+  }
+  for (const key of asked) {
+    if (!seen.has(key.toUpperCase())) plan.skip.push({ key: key.toUpperCase(), reason: `not found in ${project.jiraProjects.join(", ")} with this JQL (or not visible to this identity)` });
+  }
+  return plan;
 }

@@ -10,6 +10,7 @@ import { EMPTY_COUNTS, type FieldChange, type ItemOutcome, type Run, type RunIte
 import { mergeField, sameValue } from "./merge.ts";
 import type { Mapping } from "./model.ts";
 import { walkToStatus } from "./status-push.ts";
+import { severDeletedLink } from "../crossing/sever.ts";
 import { comparesAsWritten, fromJira, statusTarget, toJira, type TransformContext } from "./transforms.ts";
 
 export interface SyncDeps {
@@ -22,6 +23,11 @@ export interface SyncDeps {
   today: string;
   /** Manual people overrides of the connector: Jira user → email. */
   personOverrides?: Map<string, string>;
+  /**
+   * The connector's own (service) identity, read-only: an issue the acting identity cannot read is checked with it,
+   * so a lost permission (still there for the service) is told apart from a deletion (gone for it too).
+   */
+  serviceJira?: JiraClient;
 }
 
 export interface SyncRequest {
@@ -55,6 +61,8 @@ export async function runSync(deps: SyncDeps, request: SyncRequest): Promise<Run
   const { project } = request;
   const run = await deps.runs.start({ projectId: project.id, kind: request.kind, dryRun: request.dryRun, userId: request.userId, identity: request.identity });
   const counts = { ...EMPTY_COUNTS };
+  // Minimal retention copies no issue data into items: its data is fetched into the expiring cache instead.
+  if (project.retention === "minimal") return deps.runs.finish(run.id, counts, `Project ${project.key} keeps only issue ids (minimal retention): refresh it to see Jira's data; Pull, Push and sync do not apply.`);
   try {
     const mappings = await deps.projects.mappings(project.id);
     let items = (await deps.projects.items(project.id)).filter((item) => item.link);
@@ -67,11 +75,16 @@ export async function runSync(deps: SyncDeps, request: SyncRequest): Promise<Run
     const missing = items.map((item) => item.link!.jiraIssueId).filter((id) => !request.prefetched?.has(id));
     const issues = new Map([...(request.prefetched ?? new Map<string, JiraIssue>())]);
     if (missing.length) for (const issue of await deps.jira.bulkFetch(missing, { fields: jiraFields })) issues.set(issue.id, issue);
+    const { gone, stillThere } = await checkUnreadable(deps, items.map((item) => item.link!.jiraIssueId).filter((id) => !issues.has(id)));
     // Every item's snapshots in one query, not one per item.
     const snapshots = await deps.projects.snapshotsOf(project.id);
     const users = await userResolver(deps.jira, items, mappings, request.kind, deps.personOverrides);
     for (const item of items) {
-      const result = await syncItem(deps, request, run.id, item, issues.get(item.link!.jiraIssueId), mappings, users, snapshots.get(item.id) ?? new Map());
+      if (gone.has(item.link!.jiraIssueId)) {
+        counts[(await severDeletedLink(deps, run.id, item, `not even for the connector's own identity`, { dryRun: request.dryRun })).outcome] += 1;
+        continue;
+      }
+      const result = await syncItem(deps, request, run.id, item, issues.get(item.link!.jiraIssueId), mappings, users, snapshots.get(item.id) ?? new Map(), stillThere.has(item.link!.jiraIssueId));
       counts[result.outcome] += 1;
     }
     return await deps.runs.finish(run.id, counts, null);
@@ -81,14 +94,30 @@ export async function runSync(deps: SyncDeps, request: SyncRequest): Promise<Run
   }
 }
 
-async function syncItem(deps: SyncDeps, request: SyncRequest, runId: string, item: Item, issue: JiraIssue | undefined, mappings: Mapping[], users: Map<string, { accountId: string } | { name: string }>, snapshots: Map<string, unknown>): Promise<RunItem> {
+/**
+ * The issues the acting identity could not read, checked with the service identity: gone for it too means deleted;
+ * still there means the acting identity lost access.
+ */
+async function checkUnreadable(deps: SyncDeps, unreadable: string[]): Promise<{ gone: Set<string>; stillThere: Set<string> }> {
+  if (unreadable.length === 0 || !deps.serviceJira) return { gone: new Set(), stillThere: new Set() };
+  try {
+    const visible = new Set((await deps.serviceJira.bulkFetch(unreadable, { fields: ["id"] })).map((issue) => issue.id));
+    return { gone: new Set(unreadable.filter((id) => !visible.has(id))), stillThere: visible };
+  } catch {
+    // When the check itself fails, nothing is treated as deleted: severing needs certainty.
+    return { gone: new Set(), stillThere: new Set() };
+  }
+}
+
+async function syncItem(deps: SyncDeps, request: SyncRequest, runId: string, item: Item, issue: JiraIssue | undefined, mappings: Mapping[], users: Map<string, { accountId: string } | { name: string }>, snapshots: Map<string, unknown>, lostAccess = false): Promise<RunItem> {
   const record = async (outcome: ItemOutcome, changes: FieldChange[], messages: string[]) => {
     const entry: RunItem = { itemId: item.id, itemKey: item.key, jiraKey: issue?.key ?? item.link!.jiraKey, outcome, changes, messages };
     await deps.runs.addItem(runId, entry);
     return entry;
   };
   if (!issue) {
-    return record("failed", [], [`${item.link!.jiraKey}: Issue does not exist or you do not have permission to see it (as ${request.identity}). Check the identity's permissions in Jira, or re-link the item.`]);
+    const why = lostAccess ? " It still exists for the connector's own identity: this is lost access, not a deletion, and the link is kept." : "";
+    return record("failed", [], [`${item.link!.jiraKey}: Issue does not exist or you do not have permission to see it (as ${request.identity}).${why} Ask a Jira admin to give this identity access, or re-link the item.`]);
   }
   const messages: string[] = [];
   const changes: FieldChange[] = [];

@@ -5,6 +5,8 @@ import type { TandemStore } from "../store/store.ts";
 import { catchUp, type CatchUpResult } from "./catch-up.ts";
 
 export async function runCatchUp(store: TandemStore, project: Project, publicUrl: string, actor: SyncActor = { system: "catch-up" }): Promise<CatchUpResult> {
+  // Minimal retention copies nothing into items: a catch-up has nothing to do (the cache fills on open or refresh).
+  if (project.retention === "minimal") return { searchedIssues: 0, newer: 0, run: null, cursor: project.cursor };
   const context = await syncContextFor(store, project, actor, publicUrl);
   return catchUp(
     { ...context.deps, setCursor: (cursor) => store.projects.setCursor(project.id, cursor) },

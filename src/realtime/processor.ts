@@ -7,6 +7,8 @@ import { runSync } from "../engine/sync-run.ts";
 import { parseWebhookPayload } from "../jira/webhook-payload.ts";
 import type { Connector } from "../store/connectors.ts";
 import type { InboxEntry } from "../store/inbox.ts";
+import { severDeletedLink } from "../crossing/sever.ts";
+import { EMPTY_COUNTS } from "../store/runs.ts";
 import type { TandemStore } from "../store/store.ts";
 import { madeBy, writeWindows, type JiraAccount } from "./echo.ts";
 
@@ -102,10 +104,16 @@ export class WebhookProcessor {
     const projects = (await this.store.projects.list()).filter((project) => project.connectorId === connectorId);
     for (const project of projects) {
       const items = (await this.store.projects.items(project.id)).filter((item) => item.link);
-      // Deleting an issue in Jira severs the link; the item stays.
-      for (const item of items.filter((candidate) => deleted.has(candidate.link!.jiraIssueId))) await this.store.projects.unlink(item.id);
+      // Deleting an issue in Jira severs the link; the item stays, marked, and the history records it.
+      const severed = items.filter((candidate) => deleted.has(candidate.link!.jiraIssueId));
+      if (severed.length) {
+        const run = await this.store.runs.start({ projectId: project.id, kind: "sync", dryRun: false, userId: "webhook", identity: `webhook (issue deleted), '${connector.name}'` });
+        for (const item of severed) await severDeletedLink(this.store, run.id, item, "Jira sent its deletion event");
+        await this.store.runs.finish(run.id, { ...EMPTY_COUNTS, changed: severed.length }, null);
+      }
       const touched = items.filter((item) => changed.has(item.link!.jiraIssueId)).map((item) => item.id);
-      if (touched.length === 0 || project.direction === "push") continue;
+      // Minimal-retention projects copy no issue data: their cache is filled when opened or refreshed.
+      if (touched.length === 0 || project.direction === "push" || project.retention === "minimal") continue;
       const context = await syncContextFor(this.store, project, { system: "webhook" }, this.options.publicUrl());
       await runSync(
         context.deps,

@@ -4,6 +4,7 @@
 // to is not touched here (that is a permission problem, reported by their syncs).
 import type { JiraClient } from "../jira/client.ts";
 import type { ProjectRepository, Project } from "../store/projects.ts";
+import { severDeletedLink } from "../crossing/sever.ts";
 import { EMPTY_COUNTS, type Run, type RunRepository } from "../store/runs.ts";
 
 export async function reconcileLinks(deps: { projects: ProjectRepository; runs: RunRepository; serviceJira: JiraClient }, project: Project, who: { userId: string; identity: string }): Promise<Run> {
@@ -17,10 +18,7 @@ export async function reconcileLinks(deps: { projects: ProjectRepository; runs: 
         counts.unchanged += 1;
         continue;
       }
-      await deps.projects.unlink(item.id);
-      const current = (await deps.projects.item(item.id))!;
-      await deps.projects.updateItem(item.id, { ...current.values, jiraDeleted: item.link!.jiraKey }, current.version);
-      await deps.runs.addItem(run.id, { itemId: item.id, itemKey: item.key, jiraKey: item.link!.jiraKey, outcome: "changed", changes: [{ field: "link", side: "tandem", before: item.link!.jiraKey, after: null }], messages: [`${item.link!.jiraKey} no longer exists in Jira (not even for the connector's own identity): the link was severed and the item kept.`] });
+      await severDeletedLink(deps, run.id, item, "not even for the connector's own identity");
       counts.changed += 1;
     }
     return await deps.runs.finish(run.id, counts, null);

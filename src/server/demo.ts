@@ -7,14 +7,18 @@ import { registerWebhook } from "../realtime/registration.ts";
 import { metadataFor } from "../jira/metadata.ts";
 import { resolveMappings } from "../engine/resolve-mappings.ts";
 import { startSandbox, type RunningSandbox } from "../sandbox/server.ts";
+import { syncContextFor } from "../connectors/sync-context.ts";
+import { createInJira, recordCreation } from "../crossing/create-in-jira.ts";
+import { importIssues } from "../crossing/import.ts";
+import { runSync } from "../engine/sync-run.ts";
 import type { TandemStore } from "../store/store.ts";
 
 export const DEMO_CONNECTOR = "Sandbox Jira (demo)";
 
 export const DEMO_PROJECT = "SCHED";
 
-/** A project ready to Pull and Push: the scheduler preset, its tasks linked to the sandbox's SCHED issues. */
-async function ensureDemoProject(store: TandemStore, connectorId: string, jira: JiraClient): Promise<void> {
+/** A project ready to Pull and Push: the scheduler preset, its tasks imported from the sandbox's SCHED issues. */
+async function ensureDemoProject(store: TandemStore, connectorId: string, jira: JiraClient, publicUrl: string): Promise<void> {
   if (await store.projects.byId(DEMO_PROJECT)) return;
   const project = await store.projects.create({ key: DEMO_PROJECT, name: "Release 3 schedule (demo)", fields: SCHEDULER_PRESET.fields });
   await store.projects.associate(project.id, { connectorId, jiraProjects: ["SCHED"], jqlScope: "", direction: "two-way", conflictPolicy: "hold", syncIdentity: "service" });
@@ -22,10 +26,16 @@ async function ensureDemoProject(store: TandemStore, connectorId: string, jira: 
   const { resolved, problems } = await resolveMappings(SCHEDULER_PRESET.mappings, project.fields, (name) => metadata.field(name));
   if (problems.length) throw new Error(`The demo's scheduler mappings do not fit the sandbox: ${problems.join(" ")}`);
   await store.projects.replaceMappings(project.id, resolved);
-  for await (const issue of jira.search("project = SCHED AND issuetype != Epic ORDER BY key ASC", { fields: ["summary"] })) {
-    const item = await store.projects.addItem(project.id, { title: String(issue.fields?.summary ?? issue.key), status: "Not Started" });
-    await store.projects.link(item.id, issue.id, issue.key);
-  }
+  // Across the boundary, as a person would do it first: import the SCHED tasks (and pull their fields), then turn a
+  // plain Tandem item into a new Jira issue. Both are in the project's history.
+  const context = await syncContextFor(store, (await store.projects.byId(project.id))!, { system: "scheduler" }, publicUrl);
+  const who = { userId: "demo", identity: `demo start, as the service account of '${DEMO_CONNECTOR}'` };
+  const imported = await importIssues(jira, store.projects, (await store.projects.byId(project.id))!, { jql: "issuetype != Epic", includeDone: true });
+  await runSync(context.deps, { project: (await store.projects.byId(project.id))!, kind: "pull", dryRun: false, ...who, itemRefs: imported.itemIds });
+  const note = await store.projects.addItem(project.id, { title: "Rehearse the release review (created in Jira by the demo)", status: "Not Started" });
+  const task = (await context.metadata.createMetaIssueTypes("SCHED")).find((type) => type.name === "Task")!;
+  const created = await createInJira(jira, store.projects, note, { jiraProject: "SCHED", issueTypeId: task.id });
+  await recordCreation(store.runs, note, created, who);
 }
 
 export async function startDemo(store: TandemStore, options: { sandboxPort?: number; publicUrl: string }): Promise<{ sandbox: RunningSandbox; report: TestReport }> {
@@ -44,7 +54,7 @@ export async function startDemo(store: TandemStore, options: { sandboxPort?: num
   const jira = await jiraForConnector(store, connector!);
   const report = await connectAndTest(jira, "api-token", sandbox.url);
   await store.connectors.setLastTest(connector!.id, report);
-  await ensureDemoProject(store, connector!.id, jira);
+  await ensureDemoProject(store, connector!.id, jira, options.publicUrl);
   // The sandbox's Jira admin registers Tandem's webhook, as a site admin would: changes made on the sandbox's web
   // page then reach the demo project by themselves.
   const siteAdmin = new JiraClient({ flavour: "cloud", siteUrl: sandbox.url, credentials: { mode: "api-token", email: "admin@sandbox.test", apiToken: "sandbox-token" }, connectorKey: `${connector!.id}:demo-admin` });

@@ -82,6 +82,9 @@ export async function serve(options: ServeOptions = {}): Promise<RunningTandem> 
   const refresher = new Cron("0 3 * * *", { protect: true, catch: true }, async () => {
     await refreshDynamicWebhooks(store, (connector) => jiraForConnector(store, connector), url);
   });
+  // Minimal retention: expired issue data is deleted even when nobody opens the project.
+  const cacheSweeper = setInterval(() => void store.issueCache.purgeExpired().catch(() => {}), 10 * 60 * 1000);
+  cacheSweeper.unref();
   // Deliveries recorded before a stop are processed now: the inbox is durable, so a restart loses none.
   processor.kick();
 
@@ -95,6 +98,7 @@ export async function serve(options: ServeOptions = {}): Promise<RunningTandem> 
     demo,
     async close() {
       refresher.stop();
+      clearInterval(cacheSweeper);
       scheduler.stop();
       await jobs.stop();
       await processor.idle();

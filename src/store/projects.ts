@@ -1,4 +1,5 @@
 // Projects, their work items, links to Jira issues, mappings and per-link snapshots.
+import { AsyncLocalStorage } from "node:async_hooks";
 import { randomUUID } from "node:crypto";
 import type { ConflictPolicy, Mapping, ProjectDirection, TandemField } from "../engine/model.ts";
 import type { SqlDatabase } from "./database.ts";
@@ -21,7 +22,22 @@ export interface Project {
   /** Catch-up cursor: the newest `updated` applied, and the issues applied at exactly that instant. */
   cursor: { updated: number; issueIds: string[] } | null;
   lastCatchUpAt: number | null;
+  /** "minimal": Tandem keeps only the issue ids of its links; issue data lives in an expiring cache. */
+  retention: "full" | "minimal";
+  /** How long fetched issue data is kept in minimal retention (24 h by default). */
+  cacheTtlMs: number;
+  /** Project-level (an Epic holding every item) and team-level (a team's items to a Jira project) sync. */
+  jiraSync: JiraSyncConfig;
+  /** Jira issue type name → Tandem level, overriding the default by Jira's hierarchy level. */
+  hierarchy: Record<string, string>;
   createdAt: number;
+}
+
+export interface JiraSyncConfig {
+  /** The project as an Epic in `jiraProject`; `creatingSince` is set while its creation may be under way. */
+  epic?: { jiraProject: string; epicType: string; childType: string; epicIssueId: string | null; epicKey: string | null; creatingSince: number | null };
+  /** Items whose `field` value names a team go to that team's Jira project. */
+  team?: { field: string; teams: Record<string, string>; issueType: string };
 }
 
 export interface Item {
@@ -50,6 +66,10 @@ interface ProjectRow {
   cursor_updated: number | null;
   cursor_ids: string;
   last_catch_up_at: number | null;
+  retention: "full" | "minimal";
+  cache_ttl_ms: number;
+  jira_sync: string;
+  hierarchy: string;
   created_at: number;
 }
 
@@ -79,6 +99,10 @@ const toProject = (row: ProjectRow): Project => ({
   catchUpTimeZone: row.catch_up_time_zone,
   cursor: row.cursor_updated === null ? null : { updated: Number(row.cursor_updated), issueIds: JSON.parse(row.cursor_ids) as string[] },
   lastCatchUpAt: row.last_catch_up_at === null ? null : Number(row.last_catch_up_at),
+  retention: row.retention,
+  cacheTtlMs: Number(row.cache_ttl_ms),
+  jiraSync: JSON.parse(row.jira_sync) as JiraSyncConfig,
+  hierarchy: JSON.parse(row.hierarchy) as Record<string, string>,
   createdAt: Number(row.created_at),
 });
 
@@ -95,9 +119,15 @@ const toItem = (row: ItemRow): Item => ({
 const ITEM_SELECT = "SELECT items.*, links.jira_issue_id, links.jira_key FROM items LEFT JOIN links ON links.item_id = items.id";
 
 export class ProjectRepository {
-  private db: SqlDatabase;
+  private base: SqlDatabase;
+  /** Inside inTransaction, every call of this repository uses that transaction (on PostgreSQL, its connection). */
+  private scope = new AsyncLocalStorage<SqlDatabase>();
   constructor(db: SqlDatabase) {
-    this.db = db;
+    this.base = db;
+  }
+
+  private get db(): SqlDatabase {
+    return this.scope.getStore() ?? this.base;
   }
 
   async create(input: { key: string; name: string; fields: TandemField[] }): Promise<Project> {
@@ -137,6 +167,29 @@ export class ProjectRepository {
   /** Advanced only after the issues up to it are applied. */
   async setCursor(id: string, cursor: { updated: number; issueIds: string[] }): Promise<void> {
     await this.db.run("UPDATE projects SET cursor_updated = ?, cursor_ids = ?, last_catch_up_at = ? WHERE id = ?", [cursor.updated, JSON.stringify(cursor.issueIds), Date.now(), id]);
+  }
+
+  async setHierarchy(id: string, levels: Record<string, string>): Promise<void> {
+    await this.db.run("UPDATE projects SET hierarchy = ? WHERE id = ?", [JSON.stringify(levels), id]);
+  }
+
+  async setJiraSync(id: string, config: JiraSyncConfig): Promise<void> {
+    await this.db.run("UPDATE projects SET jira_sync = ? WHERE id = ?", [JSON.stringify(config), id]);
+  }
+
+  /**
+   * Minimal retention keeps only issue ids: linked items lose the issue data copied into them (values, snapshots,
+   * and the key, replaced by the id), in one transaction. Unlinked items are Tandem's own and keep theirs.
+   */
+  async setRetention(id: string, retention: Project["retention"], cacheTtlMs: number): Promise<void> {
+    await this.db.transaction(async (tx) => {
+      await tx.run("UPDATE projects SET retention = ?, cache_ttl_ms = ? WHERE id = ?", [retention, cacheTtlMs, id]);
+      if (retention !== "minimal") return;
+      const linked = "SELECT items.id FROM items JOIN links ON links.item_id = items.id WHERE items.project_id = ?";
+      await tx.run(`DELETE FROM snapshots WHERE item_id IN (${linked})`, [id]);
+      await tx.run(`UPDATE items SET values_json = '{}', version = version + 1, updated_at = ? WHERE id IN (${linked})`, [Date.now(), id]);
+      await tx.run("UPDATE links SET jira_key = jira_issue_id WHERE item_id IN (SELECT id FROM items WHERE project_id = ?)", [id]);
+    });
   }
 
   async setFields(id: string, fields: TandemField[]): Promise<void> {
@@ -179,6 +232,13 @@ export class ProjectRepository {
     await this.db.transaction(async (tx) => {
       await tx.run("DELETE FROM snapshots WHERE item_id = ?", [itemId]);
       await tx.run("INSERT INTO links (item_id, jira_issue_id, jira_key, linked_at) VALUES (?, ?, ?, ?) ON CONFLICT (item_id) DO UPDATE SET jira_issue_id = excluded.jira_issue_id, jira_key = excluded.jira_key, linked_at = excluded.linked_at", [itemId, jiraIssueId, jiraKey, Date.now()]);
+      // A severed item linked again is no longer marked as having lost its issue.
+      const row = await tx.get<{ values_json: string }>("SELECT values_json FROM items WHERE id = ?", [itemId]);
+      const values = row ? (JSON.parse(row.values_json) as Record<string, unknown>) : {};
+      if ("jiraDeleted" in values) {
+        delete values.jiraDeleted;
+        await tx.run("UPDATE items SET values_json = ?, version = version + 1, updated_at = ? WHERE id = ?", [JSON.stringify(values), Date.now(), itemId]);
+      }
     });
   }
 
@@ -210,7 +270,7 @@ export class ProjectRepository {
 
   /** Runs many repository calls as one transaction (on SQLite, a page of imports is one write instead of hundreds). */
   inTransaction<T>(work: () => Promise<T>): Promise<T> {
-    return this.db.transaction(() => work());
+    return this.db.transaction((tx) => this.scope.run(tx, work));
   }
 
   // ---- creating issues ----
@@ -233,6 +293,19 @@ export class ProjectRepository {
   async itemByIssueId(projectId: string, jiraIssueId: string): Promise<Item | undefined> {
     const row = await this.db.get<ItemRow>(`${ITEM_SELECT} WHERE items.project_id = ? AND links.jira_issue_id = ?`, [projectId, jiraIssueId]);
     return row ? toItem(row) : undefined;
+  }
+
+  /** The items linked to any of these Jira issues in this project, by issue id: one query for a page of issues. */
+  async itemsByIssueIds(projectId: string, jiraIssueIds: string[]): Promise<Map<string, Item>> {
+    const found = new Map<string, Item>();
+    // Chunks keep the statement under SQLite's and PostgreSQL's parameter limits.
+    for (let index = 0; index < jiraIssueIds.length; index += 500) {
+      const chunk = jiraIssueIds.slice(index, index + 500);
+      if (chunk.length === 0) continue;
+      const rows = await this.db.all<ItemRow>(`${ITEM_SELECT} WHERE items.project_id = ? AND links.jira_issue_id IN (${chunk.map(() => "?").join(", ")})`, [projectId, ...chunk]);
+      for (const row of rows) found.set(row.jira_issue_id!, toItem(row));
+    }
+    return found;
   }
 
   // ---- mappings and snapshots ----

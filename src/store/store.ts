@@ -5,6 +5,7 @@ import { ConnectorRepository } from "./connectors.ts";
 import type { SqlDatabase } from "./database.ts";
 import { migrate } from "./migrations.ts";
 import { InboxRepository } from "./inbox.ts";
+import { IssueCacheRepository } from "./issue-cache.ts";
 import { ProjectRepository } from "./projects.ts";
 import { RunRepository } from "./runs.ts";
 import { TokenRepository } from "./sessions.ts";
@@ -21,6 +22,7 @@ export interface TandemStore {
   projects: ProjectRepository;
   runs: RunRepository;
   inbox: InboxRepository;
+  issueCache: IssueCacheRepository;
   close(): Promise<void>;
 }
 
@@ -48,6 +50,7 @@ export async function openStore(options: StoreOptions): Promise<TandemStore> {
     projects: new ProjectRepository(db),
     runs: new RunRepository(db),
     inbox: new InboxRepository(db, box),
+    issueCache: new IssueCacheRepository(db),
     close: () => db.close(),
   };
 }

@@ -11,10 +11,13 @@ import { fromJiraRichText, toJiraRichText } from "../../jira/rich-text.ts";
 import { runCatchUp } from "../../realtime/catch-up-service.ts";
 import { reconcileLinks } from "../../realtime/reconcile.ts";
 import { validateSchedule } from "../../realtime/scheduler.ts";
-import { JiraError, JiraNotFoundError, JiraValidationError, ReadOnlyViolationError } from "../../jira/errors.ts";
-import { createInJira } from "../../crossing/create-in-jira.ts";
-import { importIssues, previewImport } from "../../crossing/import.ts";
+import { JiraError, JiraInvalidJqlError, JiraNotFoundError, JiraValidationError, ReadOnlyViolationError } from "../../jira/errors.ts";
+import { createInJira, recordCreation } from "../../crossing/create-in-jira.ts";
+import { describeCreateForm } from "../../crossing/create-form.ts";
+import { importIssues, planImport, previewImport } from "../../crossing/import.ts";
 import { parseItemsCsv } from "../../crossing/csv-import.ts";
+import { itemsView, refreshIssueCache } from "../../crossing/retention.ts";
+import { sendNewItems } from "../../crossing/jira-sync.ts";
 import type { Project } from "../../store/projects.ts";
 import type { Run } from "../../store/runs.ts";
 import { streamSSE } from "hono/streaming";
@@ -120,14 +123,40 @@ export function projectRoutes(store: TandemStore, publicUrl: () => string, onSch
 
   // ---- items ----
 
-  app.openapi(createRoute({ method: "get", path: "/projects/{id}/items", tags: ["items"], security, request: { params: IdParam }, responses: { 200: json(z.array(Any), "Items"), ...errors } }), async (c) => c.json(await store.projects.items((await project(c.req.valid("param").id)).id), 200));
+  app.openapi(createRoute({ method: "get", path: "/projects/{id}/items", tags: ["items"], security, request: { params: IdParam }, responses: { 200: json(z.array(Any), "Items (minimal retention: with the cached issue data, while it lasts)"), ...errors } }), async (c) => {
+    const target = await project(c.req.valid("param").id);
+    // Opening a minimal-retention project loads what is not cached; guests see what is loaded and change nothing.
+    let loadError: string | null = null;
+    if (target.retention === "minimal" && target.connectorId && c.get("user").role !== "guest") {
+      try {
+        const { jira } = await contextFor(target, c.get("user"));
+        await refreshIssueCache({ jira, projects: store.projects, cache: store.issueCache }, target, { onlyMissing: true });
+      } catch (error) {
+        // Jira unreachable or no identity: the project still opens, with what is loaded, and says why.
+        loadError = error instanceof Error ? error.message : String(error);
+      }
+    }
+    if (loadError) c.header("X-Tandem-Load-Error", encodeURIComponent(loadError));
+    return c.json(await itemsView(store.issueCache, target, await store.projects.items(target.id)), 200);
+  });
 
   const ItemValues = z.record(z.string(), z.unknown());
   app.openapi(createRoute({ method: "post", path: "/projects/{id}/items", middleware: [role("member")] as const, tags: ["items"], security, request: { params: IdParam, ...body(z.strictObject({ values: ItemValues })) }, responses: { 201: json(Any, "Created"), ...errors } }), async (c) => {
     const target = await project(c.req.valid("param").id);
     const values = validValues(target, c.req.valid("json").values);
     if (typeof values.title !== "string" || values.title.trim() === "") throw new ApiError(400, "invalid_request", "An item needs a title.");
-    return c.json(await store.projects.addItem(target.id, { status: "Not Started", ...values }), 201);
+    const added = await store.projects.addItem(target.id, { status: "Not Started", ...values });
+    // Project- or team-level sync: the new item goes to Jira now; a refusal is reported and the item stays.
+    if ((target.jiraSync.epic || target.jiraSync.team) && target.direction !== "pull") {
+      const { jira, metadata } = await contextFor(target, c.get("user"));
+      try {
+        const sent = await sendNewItems({ jira, metadata, projects: store.projects }, target, [added.id]);
+        return c.json({ ...(await store.projects.item(added.id))!, jira: sent }, 201);
+      } catch (error) {
+        return c.json({ ...added, jira: { error: error instanceof Error ? error.message : String(error) } }, 201);
+      }
+    }
+    return c.json(added, 201);
   });
 
   app.openapi(createRoute({ method: "post", path: "/projects/{id}/items/csv", middleware: [role("member")] as const, tags: ["items"], security, request: { params: IdParam, ...body(z.strictObject({ csv: z.string().min(1) })) }, responses: { 201: json(Any, "Imported items"), ...errors } }), async (c) => {
@@ -257,20 +286,21 @@ export function projectRoutes(store: TandemStore, publicUrl: () => string, onSch
     const target = await project(c.req.valid("param").id);
     const input = c.req.valid("json");
     const { jira } = await contextFor(target, c.get("user"));
-    return c.json(await previewImport(jira, store.projects, target, input, { size: input.pageSize, token: input.pageToken }), 200);
+    return c.json(await jqlChecked(() => previewImport(jira, store.projects, target, input, { size: input.pageSize, token: input.pageToken })), 200);
   });
 
-  app.openapi(createRoute({ method: "post", path: "/projects/{id}/import", middleware: [role("member")] as const, tags: ["import"], security, request: { params: IdParam, ...body(ImportScopeSchema.extend({ background: z.boolean().default(false) })) }, responses: { 200: json(Any, "Imported"), 202: accepted, ...errors } }), async (c) => {
+  app.openapi(createRoute({ method: "post", path: "/projects/{id}/import", middleware: [role("member")] as const, tags: ["import"], security, request: { params: IdParam, ...body(ImportScopeSchema.extend({ dryRun: z.boolean().default(false), background: z.boolean().default(false) })) }, responses: { 200: json(Any, "Imported, or (dryRun) what would be created, updated and skipped"), 202: accepted, ...errors } }), async (c) => {
     const target = await project(c.req.valid("param").id);
-    const { background, ...scope } = c.req.valid("json");
+    const { dryRun, background, ...scope } = c.req.valid("json");
     const { jira, identity, deps } = await contextFor(target, c.get("user"));
+    if (dryRun) return c.json(await jqlChecked(() => planImport(jira, store.projects, target, scope)), 200);
     if (background) return acceptedJob(c, await jobs.enqueue<ImportPayload>("import", { projectId: target.id, userId: c.get("user").id, scope }, projectJobOptions(target)));
-    const imported = await importIssues(jira, store.projects, target, scope);
-    // Fill the mapped fields of what came in with a Pull of exactly those items.
-    const run = imported.itemIds.length
+    const imported = await jqlChecked(() => importIssues(jira, store.projects, target, scope, { cache: store.issueCache }));
+    // Fill the mapped fields of what came in with a Pull of exactly those items (minimal retention keeps no fields).
+    const run = imported.itemIds.length && target.retention !== "minimal"
       ? await runSync(deps, { project: { ...target, direction: target.direction === "push" ? "two-way" : target.direction }, kind: "pull", dryRun: false, userId: c.get("user").id, identity, itemRefs: imported.itemIds })
       : null;
-    return c.json({ created: imported.created, existing: imported.existing, run }, 200);
+    return c.json({ created: imported.created, existing: imported.existing, missing: imported.missing, run }, 200);
   });
 
   app.openapi(createRoute({ method: "get", path: "/projects/{id}/create-form", tags: ["import"], security, request: { params: IdParam, query: z.object({ jiraProject: z.string(), issueType: z.string().optional() }) }, responses: { 200: json(Any, "Issue types, or the fields of one (required marked)"), ...errors } }), async (c) => {
@@ -285,7 +315,7 @@ export function projectRoutes(store: TandemStore, publicUrl: () => string, onSch
     const fields = await metadata.createMetaFields(query.jiraProject, type.id);
     return c.json({
       issueType: { id: type.id, name: type.name },
-      fields: fields.map((field) => ({ fieldId: field.fieldId ?? field.key, name: field.name, required: field.required, type: field.schema?.type ?? "unknown", allowedValues: (field.allowedValues as { id?: string; name?: string; value?: string }[] | undefined)?.map((value) => ({ id: value.id, name: value.name ?? value.value })) ?? null, hasDefaultValue: field.hasDefaultValue ?? false })),
+      fields: describeCreateForm(fields),
     }, 200);
   });
 
@@ -295,13 +325,14 @@ export function projectRoutes(store: TandemStore, publicUrl: () => string, onSch
     const target = (await store.projects.byId(current.projectId))!;
     const input = c.req.valid("json");
     if (!target.jiraProjects.includes(input.jiraProject.toUpperCase())) throw new ApiError(400, "outside_projects", `${input.jiraProject} is not one of this project's Jira projects (${target.jiraProjects.join(", ")}).`);
-    const { jira, metadata } = await contextFor(target, c.get("user"));
+    const { jira, metadata, identity } = await contextFor(target, c.get("user"));
     const types = await metadata.createMetaIssueTypes(input.jiraProject);
     const type = types.find((candidate) => candidate.id === input.issueType || candidate.name.toLowerCase() === input.issueType.toLowerCase());
     if (!type) throw new ApiError(400, "unknown_issue_type", `No issue type '${input.issueType}' in ${input.jiraProject}; it has ${types.map((candidate) => candidate.name).join(", ")}.`);
     try {
       const result = await createInJira(jira, store.projects, current, { jiraProject: input.jiraProject.toUpperCase(), issueTypeId: type.id, fields: input.fields });
-      return c.json({ ...result, item: (await store.projects.item(current.id))! }, 200);
+      const run = await recordCreation(store.runs, current, result, { userId: c.get("user").id, identity });
+      return c.json({ ...result, item: (await store.projects.item(current.id))!, run }, 200);
     } catch (error) {
       if (error instanceof JiraValidationError) throw new ApiError(400, "jira_refused", `Jira refused the new issue: ${error.message}`, error.fieldErrors);
       if (error instanceof ReadOnlyViolationError) throw new ApiError(409, "read_only", `Project ${target.key} is pull-only: it never writes to Jira. Change its direction to create issues.`);
@@ -421,6 +452,16 @@ export function projectRoutes(store: TandemStore, publicUrl: () => string, onSch
   });
 
   return app;
+}
+
+/** Jira refusing the JQL is bad input (400 with Jira's reason), not a server error. */
+async function jqlChecked<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (error instanceof JiraInvalidJqlError) throw new ApiError(400, "invalid_jql", `Jira refused the JQL: ${error.message} Fix the query and try again.`);
+    throw error;
+  }
 }
 
 /** Item values must name the project's fields and have their types; the message names the field and the type. */

@@ -42,10 +42,12 @@ function resolveIssueType(ctx: RenderContext, project: Project, value: unknown) 
 /** Fields on the create screen of a project and type: system ones plus the configured custom fields. */
 export function createScreenFields(project: Project, issueTypeId: string): { fieldId: string; required: boolean }[] {
   const system = ["summary", "issuetype", "project", "description", "reporter", "assignee", "priority", "labels", "components", "fixVersions", "versions", "duedate", "parent", "timetracking", "environment"];
-  const custom = [...(project.fieldConfig["*"] ?? []), ...(project.fieldConfig[issueTypeId] ?? [])];
+  const configured = [...(project.fieldConfig["*"] ?? []), ...(project.fieldConfig[issueTypeId] ?? [])];
+  // A project may configure a system field too (description or reporter required, as many sites do).
+  const override = new Map(configured.filter((entry) => system.includes(entry.fieldId)).map((entry) => [entry.fieldId, entry.required]));
   return [
-    ...system.map((fieldId) => ({ fieldId, required: fieldId === "summary" || fieldId === "issuetype" || fieldId === "project" })),
-    ...custom,
+    ...system.map((fieldId) => ({ fieldId, required: fieldId === "summary" || fieldId === "issuetype" || fieldId === "project" || override.get(fieldId) === true })),
+    ...configured.filter((entry) => !system.includes(entry.fieldId)),
   ];
 }
 
@@ -70,7 +72,8 @@ export function createIssue(ctx: RenderContext, input: FieldWrites & { propertie
   const errors: Record<string, string> = {};
   const given = new Set([...planned.values.keys()].filter((field) => planned.values.get(field) !== null).map((field) => field.id));
   for (const { fieldId, required } of screen) {
-    if (!required || fieldId === "project" || fieldId === "issuetype" || given.has(fieldId)) continue;
+    // A required priority has a default (the site's), which Jira applies when the field is left out.
+    if (!required || fieldId === "project" || fieldId === "issuetype" || fieldId === "priority" || given.has(fieldId)) continue;
     const name = fieldById(ctx.state, fieldId)?.name ?? fieldId;
     errors[fieldId] = fieldId === "summary" ? "You must specify a summary of the issue." : `${name} is required.`;
   }

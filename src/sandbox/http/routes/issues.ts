@@ -371,7 +371,10 @@ function editMeta(ctx: RenderContext, field: FieldDef, required: boolean, projec
 }
 
 function fieldMeta(ctx: RenderContext, field: FieldDef, required: boolean, projectId: string) {
-  return { ...editMeta(ctx, field, required, projectId), hasDefaultValue: field.id === "priority", fieldId: field.id };
+  const meta = editMeta(ctx, field, required, projectId);
+  // Like Jira, the priority field names its default (the site's default priority).
+  const defaultValue = field.id === "priority" ? (meta.allowedValues as { id?: string }[] | undefined)?.find((value) => value.id === ctx.state.defaultPriorityId) : undefined;
+  return { ...meta, hasDefaultValue: field.id === "priority", ...(defaultValue ? { defaultValue } : {}), fieldId: field.id };
 }
 
 function findAttachment(state: SandboxState, ctx: RenderContext, id: string) {
