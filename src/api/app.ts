@@ -7,6 +7,7 @@ import { authenticate, type ApiEnv } from "./auth.ts";
 import { errorBody, sendError } from "./errors.ts";
 import { connectorRoutes } from "./routes/connectors.ts";
 import { projectRoutes } from "./routes/projects.ts";
+import { reportRoutes } from "./routes/reports.ts";
 import { sessionRoutes } from "./routes/session.ts";
 
 export interface ApiDeps {
@@ -42,6 +43,7 @@ export function createApi(deps: ApiDeps) {
   api.route("/api/v1", sessionRoutes(deps.store));
   api.route("/api/v1", connectorRoutes(deps.store, deps.publicUrl));
   api.route("/api/v1", projectRoutes(deps.store, deps.publicUrl, deps.onScheduleChange));
+  api.route("/api/v1", reportRoutes(deps.store));
   api.doc("/api/v1/openapi.json", { openapi: "3.0.3", info: { title: "Tandem API", version: "1", description: "Tandem keeps your work items and Jira issues aligned." } });
   return api;
 }

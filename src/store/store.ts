@@ -5,6 +5,7 @@ import { ConnectorRepository } from "./connectors.ts";
 import type { SqlDatabase } from "./database.ts";
 import { migrate } from "./migrations.ts";
 import { InboxRepository } from "./inbox.ts";
+import { InsightRepository } from "./insights.ts";
 import { ProjectRepository } from "./projects.ts";
 import { RunRepository } from "./runs.ts";
 import { TokenRepository } from "./sessions.ts";
@@ -21,6 +22,7 @@ export interface TandemStore {
   projects: ProjectRepository;
   runs: RunRepository;
   inbox: InboxRepository;
+  insights: InsightRepository;
   close(): Promise<void>;
 }
 
@@ -48,6 +50,7 @@ export async function openStore(options: StoreOptions): Promise<TandemStore> {
     projects: new ProjectRepository(db),
     runs: new RunRepository(db),
     inbox: new InboxRepository(db, box),
+    insights: new InsightRepository(db),
     close: () => db.close(),
   };
 }
