@@ -2,6 +2,7 @@
 import { Command, CommanderError } from "commander";
 import { connectorCommand, loginCommand } from "./connector.ts";
 import { eventsCommand, projectCommands } from "./projects.ts";
+import { reportCommand } from "./reports.ts";
 import { sandboxCommand } from "./sandbox.ts";
 import { serveCommand } from "./serve.ts";
 import { UsageError } from "./options.ts";
@@ -16,7 +17,7 @@ export function buildProgram(): Command {
     .showHelpAfterError("(run with --help for usage)")
     .exitOverride();
   // Subcommands made with `new Command` inherit nothing by themselves: exit handling and help hints are copied.
-  for (const command of [serveCommand(), loginCommand(), connectorCommand(), ...projectCommands(), eventsCommand(), sandboxCommand()]) program.addCommand(inherit(command, program));
+  for (const command of [serveCommand(), loginCommand(), connectorCommand(), ...projectCommands(), eventsCommand(), reportCommand(), sandboxCommand()]) program.addCommand(inherit(command, program));
   return program;
 }
 

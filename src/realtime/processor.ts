@@ -3,6 +3,7 @@
 // only severs its links, and our own pushes echo back as "unchanged" rather than looping.
 import { syncContextFor } from "../connectors/sync-context.ts";
 import { runSync } from "../engine/sync-run.ts";
+import { refreshAfterEvents } from "../insights/service.ts";
 import type { TandemStore } from "../store/store.ts";
 
 export interface ProcessorOptions {
@@ -89,6 +90,8 @@ export class WebhookProcessor {
     const changed = new Set(batch.filter((entry) => entry.issueId && !deleted.has(entry.issueId)).map((entry) => entry.issueId!));
     const projects = (await this.store.projects.list()).filter((project) => project.connectorId === connectorId);
     for (const project of projects) {
+      // Reports' stored changelogs follow the events too; a failure there never holds up the sync.
+      await refreshAfterEvents(this.store, project, [...changed, ...deleted]).catch((error) => console.error(`tandem insights: refresh of ${project.key} after events failed: ${error instanceof Error ? error.message : String(error)}`));
       const items = (await this.store.projects.items(project.id)).filter((item) => item.link);
       // Deleting an issue in Jira severs the link; the item stays.
       for (const item of items.filter((candidate) => deleted.has(candidate.link!.jiraIssueId))) await this.store.projects.unlink(item.id);
