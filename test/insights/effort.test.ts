@@ -6,7 +6,7 @@ import { describe, it } from "node:test";
 import { DEMO_USERS } from "../../src/sandbox/seed/demo.ts";
 import { useSandbox } from "../support/sandbox.ts";
 import { api, useTandem } from "../support/tandem.ts";
-import { parseJiraTime, rawIssues, reportProject, type RawIssue } from "./support.ts";
+import { local, rawIssues, reportProject, segments, workingMs, type RawIssue, type Segment } from "./support.ts";
 
 const t = useTandem();
 const jira = useSandbox({ flavour: "cloud" });
@@ -15,49 +15,7 @@ const HOUR = 3_600_000;
 const FROM = "2026-09-01";
 const TO = "2026-11-02T12:00:00Z";
 const HOLIDAY = "2026-10-12";
-
-/** Local wall clock of an instant: [YYYY-MM-DD, hour, weekday (Mon..Sun)]. */
-function local(at: number, timeZone: string): [string, number, string] {
-  const date = new Date(at).toLocaleDateString("sv-SE", { timeZone });
-  const hour = Number(new Date(at).toLocaleString("en-GB", { timeZone, hour: "2-digit", hour12: false }));
-  const weekday = new Date(at).toLocaleDateString("en-US", { timeZone, weekday: "short" });
-  return [date, hour, weekday];
-}
-
-/** Working ms of [start, end): Monday–Friday 09:00–17:00 local, not on the holiday. Every zone used is whole-hour. */
-function working(start: number, end: number, timeZone: string): number {
-  let total = 0;
-  for (let hour = Math.floor(start / HOUR) * HOUR; hour < end; hour += HOUR) {
-    const [date, clock, weekday] = local(hour, timeZone);
-    if (["Sat", "Sun"].includes(weekday) || date === HOLIDAY || clock < 9 || clock >= 17) continue;
-    total += Math.min(end, hour + HOUR) - Math.max(start, hour);
-  }
-  return total;
-}
-
-interface Segment { key: string; status: string; category: string; assignee: string | null; start: number; end: number }
-
-/** The raw changelog walked by hand: the state before a field's first change is that change's "from". */
-function segments(issue: RawIssue, categoryOf: Map<string, string>, until: number): Segment[] {
-  const items = issue.histories
-    .flatMap((history) => history.items.map((item: any) => ({ ...item, at: parseJiraTime(history.created) })))
-    .filter((item) => item.field === "status" || item.field === "assignee")
-    .sort((a, b) => a.at - b.at);
-  const firstStatus = items.find((item) => item.field === "status");
-  const firstAssignee = items.find((item) => item.field === "assignee");
-  let status = firstStatus ? firstStatus.from : issue.fields.status.id;
-  let assignee = firstAssignee ? firstAssignee.from : (issue.fields.assignee?.accountId ?? null);
-  let since = parseJiraTime(issue.fields.created);
-  const out: Segment[] = [];
-  for (const item of [...items, { at: until, field: "end" }]) {
-    const at = Math.min(item.at, until);
-    if (at > since) out.push({ key: issue.key, status, category: categoryOf.get(status)!, assignee, start: since, end: at });
-    since = Math.max(since, at);
-    if (item.field === "status") status = item.to;
-    if (item.field === "assignee") assignee = item.to;
-  }
-  return out;
-}
+const working = (start: number, end: number, zone: string) => workingMs(start, end, zone, [HOLIDAY]);
 
 const emailOf = (accountId: string | null) => (accountId ? Object.values(DEMO_USERS).find((user) => user.accountId === accountId)!.email : "unassigned");
 const zoneOf = (accountId: string | null, fallback: string) => (accountId ? Object.values(DEMO_USERS).find((user) => user.accountId === accountId)!.timeZone : fallback);

@@ -62,3 +62,50 @@ export function parseJiraTime(value: string): number {
   const sign = match[2] === "-" ? -1 : 1;
   return Date.parse(`${match[1]}Z`) - sign * (Number(match[3]) * 60 + Number(match[4])) * 60_000;
 }
+
+const HOUR = 3_600_000;
+
+
+/** Local wall clock of an instant: [YYYY-MM-DD, hour, weekday (Mon..Sun)]. */
+export function local(at: number, timeZone: string): [string, number, string] {
+  const date = new Date(at).toLocaleDateString("sv-SE", { timeZone });
+  const hour = Number(new Date(at).toLocaleString("en-GB", { timeZone, hour: "2-digit", hour12: false }));
+  const weekday = new Date(at).toLocaleDateString("en-US", { timeZone, weekday: "short" });
+  return [date, hour, weekday];
+}
+
+/** Working ms of [start, end): Monday–Friday 09:00–17:00 local, not on a holiday. Every zone used is whole-hour. */
+export function workingMs(start: number, end: number, timeZone: string, holidays: string[] = []): number {
+  let total = 0;
+  for (let hour = Math.floor(start / HOUR) * HOUR; hour < end; hour += HOUR) {
+    const [date, clock, weekday] = local(hour, timeZone);
+    if (["Sat", "Sun"].includes(weekday) || holidays.includes(date) || clock < 9 || clock >= 17) continue;
+    total += Math.min(end, hour + HOUR) - Math.max(start, hour);
+  }
+  return total;
+}
+
+export interface Segment { key: string; status: string; category: string; assignee: string | null; start: number; end: number }
+
+/** The raw changelog walked by hand: the state before a field's first change is that change's "from". */
+export function segments(issue: RawIssue, categoryOf: Map<string, string>, until: number): Segment[] {
+  const items = issue.histories
+    .flatMap((history) => history.items.map((item: any) => ({ ...item, at: parseJiraTime(history.created) })))
+    .filter((item) => item.field === "status" || item.field === "assignee")
+    .sort((a, b) => a.at - b.at);
+  const firstStatus = items.find((item) => item.field === "status");
+  const firstAssignee = items.find((item) => item.field === "assignee");
+  let status = firstStatus ? firstStatus.from : issue.fields.status.id;
+  let assignee = firstAssignee ? firstAssignee.from : (issue.fields.assignee?.accountId ?? null);
+  let since = parseJiraTime(issue.fields.created);
+  const out: Segment[] = [];
+  for (const item of [...items, { at: until, field: "end" }]) {
+    const at = Math.min(item.at, until);
+    if (at > since) out.push({ key: issue.key, status, category: categoryOf.get(status)!, assignee, start: since, end: at });
+    since = Math.max(since, at);
+    if (item.field === "status") status = item.to;
+    if (item.field === "assignee") assignee = item.to;
+  }
+  return out;
+}
+
