@@ -5,7 +5,9 @@ import { metadataFor } from "../jira/metadata.ts";
 import type { Project } from "../store/projects.ts";
 import type { TandemStore } from "../store/store.ts";
 import { refreshIssues, refreshProject, resolveFields, type FetchDeps } from "./fetch.ts";
+import { pushRollup, RollupPushRefused, type PushOutcome } from "./push.ts";
 import { buildReport, type ReportKind } from "./reports.ts";
+import { rollupNodes } from "./rollup.ts";
 import type { InsightData } from "./types.ts";
 import { reportWindow } from "./window.ts";
 
@@ -51,4 +53,17 @@ export async function projectReport(store: TandemStore, project: Project, kind: 
 export async function refreshAfterEvents(store: TandemStore, project: Project, issueIds: string[]): Promise<void> {
   if (issueIds.length === 0 || !(await store.insights.trackedProjectIds()).includes(project.id)) return;
   await refreshIssues(await fetchDeps(store, project), project, await store.insights.settings(project.id), issueIds);
+}
+
+/** Writes roll-up progress to the project's mapped Jira field; pull-only projects never write to Jira. */
+export async function pushProjectRollup(store: TandemStore, project: Project): Promise<PushOutcome> {
+  if (project.direction === "pull") throw new RollupPushRefused(`Project ${project.key} is pull-only: Tandem never writes to its Jira. Change its direction to push or two-way to push roll-ups.`);
+  const settings = await store.insights.settings(project.id);
+  if (!settings.rollupPushField) throw new RollupPushRefused(`No roll-up field is set: PUT /projects/${project.key}/reports/settings with rollupPushField (a Jira number or text field).`);
+  const deps = await fetchDeps(store, project);
+  const fieldId = (await resolveFields(deps.metadata, settings)).rollupPush!;
+  const field = (await deps.metadata.field(fieldId))!;
+  const data = await reportData(store, project, { refresh: true });
+  const connector = (await store.connectors.byId(project.connectorId!))!;
+  return pushRollup(await jiraForConnector(store, connector, "service"), field, rollupNodes(data));
 }

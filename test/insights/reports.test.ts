@@ -111,6 +111,30 @@ describe("CapEx, roll-ups and capacity from the demo data", () => {
     assert.equal(midPoint.done, below(epic).filter((issue) => parseJiraTime(issue.fields.created) <= mid && doneAt(issue, mid)).length, "done on 14 October");
   });
 
+  it("pushes roll-up progress to a mapped Jira field, and only what changed", async () => {
+    const readOnly = await api(t(), "POST", "/projects/ROADC/reports/rollup/push");
+    assert.equal(readOnly.status, 400);
+    assert.match(readOnly.body.error.message, /pull-only: Tandem never writes to its Jira/);
+    const connector = (await api(t(), "GET", "/projects/ROADC")).body.connectorId;
+    await api(t(), "POST", "/projects", { body: { key: "SCHEDP", name: "Schedule roll-ups" } });
+    assert.equal((await api(t(), "PUT", "/projects/SCHEDP/jira", { body: { connector, jiraProjects: ["SCHED"], direction: "two-way" } })).status, 200);
+    const unset = await api(t(), "POST", "/projects/SCHEDP/reports/rollup/push");
+    assert.equal(unset.status, 400);
+    assert.match(unset.body.error.message, /No roll-up field is set/);
+    assert.equal((await api(t(), "PUT", "/projects/SCHEDP/reports/settings", { body: { rollupPushField: "Criticality Ratio" } })).status, 200);
+    assert.equal((await api(t(), "POST", "/projects/SCHEDP/reports/rollup/push", { token: t().tokens.guest })).status, 403);
+    const pushed = await api(t(), "POST", "/projects/SCHEDP/reports/rollup/push");
+    assert.equal(pushed.status, 200, JSON.stringify(pushed.body));
+    const sched = await rawIssues(jira(), "SCHED", ["status", "parent", "customfield_10042"]);
+    const epic = sched.find((issue) => sched.some((child) => child.fields.parent?.id === issue.id))!;
+    const children = sched.filter((child) => child.fields.parent?.id === epic.id);
+    const expected = (100 * children.filter((child) => child.fields.status.statusCategory.key === "done").length) / children.length;
+    near(epic.fields.customfield_10042, expected, "progress written to Jira");
+    assert.deepEqual(pushed.body.pushed.map((entry: any) => entry.key), [epic.key]);
+    const again = await api(t(), "POST", "/projects/SCHEDP/reports/rollup/push");
+    assert.deepEqual([again.body.pushed.length, again.body.unchanged, again.body.failed.length], [0, 1, 0], "an unchanged roll-up is not written again");
+  });
+
   it("sums story points per sprint and person against the capacity set", async () => {
     const saved = await api(t(), "PUT", "/projects/ROADC/reports/settings", { body: { capacity: { defaultPoints: 5, perPerson: { "bob@sandbox.test": 8, "carol@sandbox.test": 3 } } } });
     assert.equal(saved.status, 200);

@@ -3,7 +3,8 @@
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { UnknownFieldError } from "../../insights/fetch.ts";
 import { REPORT_KINDS, type ReportKind } from "../../insights/reports.ts";
-import { NotConnectedForReports, projectReport } from "../../insights/service.ts";
+import { RollupPushRefused } from "../../insights/push.ts";
+import { NotConnectedForReports, projectReport, pushProjectRollup } from "../../insights/service.ts";
 import { ReportSettingsSchema } from "../../insights/settings.ts";
 import { reportTable, toCsv } from "../../insights/table.ts";
 import { WindowError } from "../../insights/window.ts";
@@ -29,6 +30,7 @@ const ReportQuery = z.object({
 function asApiError(error: unknown): unknown {
   if (error instanceof WindowError) return new ApiError(400, "invalid_window", error.message);
   if (error instanceof UnknownFieldError) return new ApiError(400, "unknown_field", `${error.message} Fix it with PUT /projects/{id}/reports/settings.`);
+  if (error instanceof RollupPushRefused) return new ApiError(400, "rollup_push_refused", error.message);
   if (error instanceof NotConnectedForReports) return new ApiError(400, "not_connected", error.message);
   if (error instanceof JiraError) return new ApiError(502, "jira_error", `Jira refused the report's read: ${error.message}`);
   return error;
@@ -48,6 +50,15 @@ export function reportRoutes(store: TandemStore) {
     const settings = c.req.valid("json");
     await store.insights.saveSettings(target.id, settings);
     return c.json(settings, 200);
+  });
+
+  app.openapi(createRoute({ method: "post", path: "/projects/{id}/reports/rollup/push", middleware: [role("member")] as const, tags: ["reports"], security, request: { params: IdParam }, responses: { 200: json(z.any(), "What was written, left unchanged, or failed per issue"), ...errors } }), async (c) => {
+    const target = await project(c.req.valid("param").id);
+    try {
+      return c.json(await pushProjectRollup(store, target), 200);
+    } catch (error) {
+      throw asApiError(error);
+    }
   });
 
   app.openapi(createRoute({ method: "get", path: "/projects/{id}/reports/{kind}", tags: ["reports"], security, request: { params: IdParam.extend({ kind: z.string().openapi({ description: REPORT_KINDS.join(" | ") }) }), query: ReportQuery }, responses: { 200: { content: { "application/json": { schema: z.any() }, "text/csv": { schema: z.string() } }, description: "The report" }, ...errors } }), async (c) => {
