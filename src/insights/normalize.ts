@@ -10,9 +10,10 @@ export function jiraTime(value: string): number {
 type JiraUserJson = { accountId?: string; name?: string; key?: string; displayName?: string; emailAddress?: string; timeZone?: string } | null | undefined;
 
 export function toPerson(user: JiraUserJson): JiraPerson | null {
-  const id = user?.accountId ?? user?.name ?? user?.key;
+  // DC changelogs name users by key (JIRAUSER10001), so the key is the id there; the login name is kept too.
+  const id = user?.accountId ?? user?.key ?? user?.name;
   if (!user || !id) return null;
-  return { id, name: user.displayName ?? id, email: user.emailAddress ? user.emailAddress.toLowerCase() : null, timeZone: user.timeZone ?? null };
+  return { id, login: user.name ?? null, name: user.displayName ?? id, email: user.emailAddress ? user.emailAddress.toLowerCase() : null, timeZone: user.timeZone ?? null };
 }
 
 const CATEGORIES = new Set(["new", "indeterminate", "done"]);
@@ -31,14 +32,15 @@ export interface FieldIds {
 export function toInsightIssue(issue: JiraIssue, history: JiraChangelogEntry[], fields: FieldIds): InsightIssue {
   const f = (issue.fields ?? {}) as Record<string, any>;
   const changes: InsightChange[] = [];
-  for (const entry of history) {
+  // Oldest first whatever order Jira sent (DC's expand=changelog differs from Cloud's); ids break ties in an instant.
+  const ordered = [...history].sort((a, b) => jiraTime(a.created) - jiraTime(b.created) || Number(a.id) - Number(b.id));
+  for (const entry of ordered) {
     for (const item of entry.items) {
       const field = (item.fieldId ?? item.field).toLowerCase();
       if (field !== "status" && field !== "assignee") continue;
       changes.push({ at: jiraTime(entry.created), field, from: item.from, to: item.to, fromString: item.fromString, toString: item.toString });
     }
   }
-  changes.sort((a, b) => a.at - b.at);
   const points = fields.storyPoints ? f[fields.storyPoints] : null;
   const sprints = fields.sprint ? f[fields.sprint] : null;
   return {

@@ -1,4 +1,4 @@
-// Jira users → Tandem people: a manual override (Jira id → email) first, then the email Jira shows. A user with
+// Jira users → Tandem people: a manual override (Jira id, or DC login name → email) first, then the email Jira shows. A user with
 // neither stays a person of their own, keyed by their Jira id, and is listed as unmatched rather than dropped.
 import type { JiraPerson } from "./types.ts";
 
@@ -20,7 +20,7 @@ export function personResolver(people: Record<string, JiraPerson>, overrides: Ma
     const known = cache.get(jiraId);
     if (known) return known;
     const person = people[jiraId];
-    const email = (overrides.get(jiraId) ?? person?.email ?? null)?.toLowerCase() ?? null;
+    const email = (overrides.get(jiraId) ?? (person?.login ? overrides.get(person.login) : undefined) ?? person?.email ?? null)?.toLowerCase() ?? null;
     const ref: PersonRef = { key: email ?? `jira:${jiraId}`, name: person?.name ?? fallbackName ?? jiraId, email, jiraId, matched: email !== null };
     cache.set(jiraId, ref);
     return ref;

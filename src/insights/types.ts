@@ -3,9 +3,13 @@
 
 export type StatusCategory = "new" | "indeterminate" | "done";
 
-/** A Jira user as insights know them: the id Jira uses (accountId or DC name), and an email when visible. */
+/**
+ * A Jira user as insights know them: the id changelogs use (Cloud accountId, DC user key), the DC login name
+ * (what manual overrides may name), and an email when visible.
+ */
 export interface JiraPerson {
   id: string;
+  login?: string | null;
   name: string;
   email: string | null;
   timeZone: string | null;
