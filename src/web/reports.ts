@@ -67,9 +67,9 @@ function chartTable(kind: ReportKind, report: any): Table {
 export function reportsWeb(api: Fetcher): Hono<WebEnv> {
   const app = new Hono<WebEnv>();
 
-  async function call(c: Context, path: string): Promise<{ status: number; body: any }> {
+  async function call(c: Context, path: string, method = "GET", body?: unknown): Promise<{ status: number; body: any }> {
     const token = getCookie(c, SESSION_COOKIE);
-    const response = await api.request(`/api/v1${path}`, { headers: token ? { Authorization: `Bearer ${token}` } : {} });
+    const response = await api.request(`/api/v1${path}`, { method, headers: { ...(token ? { Authorization: `Bearer ${token}` } : {}), ...(body === undefined ? {} : { "Content-Type": "application/json" }) }, body: body === undefined ? undefined : JSON.stringify(body) });
     const text = await response.text();
     return { status: response.status, body: text ? JSON.parse(text) : null };
   }
@@ -85,7 +85,7 @@ export function reportsWeb(api: Fetcher): Hono<WebEnv> {
     const first = await call(c, `/projects/${key}/reports/effort${suffix}`);
     const others = first.status === 200 ? await Promise.all(CHARTS.slice(1).map((chart) => call(c, `/projects/${key}/reports/${chart.kind}${suffix}`))) : [];
     const failed = [first, ...others].find((result) => result.status !== 200);
-    const heading = html`<h1>${key} · Reports</h1><p><a href="/projects/${key}">← back to the project</a></p>`;
+    const heading = html`<h1>${key} · Reports</h1><p><a href="/projects/${key}">← back to the project</a></p>${flash("notice", c.req.query("notice"))}`;
     if (failed) return c.html(page(`${key} reports`, html`${heading}${flash("error", String(failed.body?.error?.message ?? "The reports could not be made."))}
 <form method="get" class="inline"><button>Show the last 90 days</button></form>`, c.get("me")), failed.status === 404 ? 404 : 200);
     const reports = Object.fromEntries([first, ...others].map((result, index) => [CHARTS[index]!.kind, result.body])) as Record<ReportKind, any>;
@@ -103,10 +103,69 @@ ${CHARTS.map((chart) => html`<section id="${chart.kind}-report"><h2>${chart.titl
 <div style="position:relative;height:280px"><canvas id="chart-${chart.kind}" role="img" aria-label="${chart.title} chart; the same data is in the table below"></canvas></div>
 <p><a href="${csv(chart.kind)}" download>CSV</a></p>
 <details><summary>Data table</summary>${tableOf(chart.kind, chartTable(chart.kind, reports[chart.kind]))}</details></section>`)}
+${c.get("me").role === "guest" ? "" : settingsForm(key, (await call(c, `/projects/${key}/reports/settings`)).body)}
 <script type="application/json" id="report-data">${raw(JSON.stringify(reports).replaceAll("<", "\\u003c"))}</script>
 <script src="/assets/chart.umd.js"></script><script>${raw(DRAW)}</script>`;
     return c.html(page(`${key} reports`, body, c.get("me")));
   });
 
+  app.post("/projects/:key/reports/settings", async (c) => {
+    const key = c.req.param("key");
+    const form = Object.fromEntries(Object.entries(await c.req.parseBody()).map(([name, value]) => [name, String(value).trim()]));
+    const result = await call(c, `/projects/${key}/reports/settings`, "PUT", settingsFromForm(form));
+    const outcome = result.status === 200 ? `notice=${encodeURIComponent("Report settings saved.")}` : `error=${encodeURIComponent(String(result.body?.error?.message ?? "The settings could not be saved."))}`;
+    return c.redirect(`/projects/${key}/reports${result.status === 200 ? "" : "/settings-error"}?${outcome}`, 303);
+  });
+
+  app.get("/projects/:key/reports/settings-error", (c) => {
+    const key = c.req.param("key");
+    return c.html(page(`${key} reports`, html`<h1>${key} · Reports</h1>${flash("error", c.req.query("error"))}<p><a href="/projects/${key}/reports">Back to the reports</a> (nothing was changed)</p>`, c.get("me")));
+  });
+
   return app;
+}
+
+const list = (value: string | undefined) => (value ? value.split(/[\s,]+/).filter(Boolean) : []);
+const numberOr = (value: string | undefined, fallback: number) => (value === undefined || value === "" ? fallback : Number(value));
+
+/** The settings form's fields as the API's settings body; the API validates and names what is wrong. */
+function settingsFromForm(form: Record<string, string>) {
+  const perPerson = Object.fromEntries(list(form.perPerson).map((pair) => {
+    const [who, points] = pair.split("=");
+    return [who ?? "", Number(points)];
+  }));
+  return {
+    calendar: {
+      timeZone: form.timeZone || "UTC",
+      workingDays: list(form.workingDays).map(Number),
+      hoursPerDay: numberOr(form.hoursPerDay, 8),
+      dayStart: form.dayStart || "09:00",
+      holidays: list(form.holidays),
+      perPersonTimeZone: form.perPersonTimeZone === "on",
+    },
+    capex: form.capexField ? { field: form.capexField, rule: form.capexValue ? { kind: "equals", value: form.capexValue } : { kind: "checked" }, costCentre: form.costCentre || "CapEx" } : null,
+    storyPointsField: form.storyPointsField || null,
+    capacity: { defaultPoints: numberOr(form.defaultPoints, 0), perPerson },
+    rollupPushField: form.rollupPushField || null,
+  };
+}
+
+function settingsForm(key: string, settings: any): Html {
+  const capexValue = settings.capex?.rule?.kind === "equals" ? settings.capex.rule.value : "";
+  const field = (id: string, label: string, value: string | number, hint = "") => html`<div><label for="${id}">${label}</label><input id="${id}" name="${id}" value="${String(value)}" placeholder="${hint}"></div>`;
+  return html`<section id="report-settings"><details><summary>Report settings</summary><form method="post" action="/projects/${key}/reports/settings" class="grid">
+${field("timeZone", "Time zone", settings.calendar.timeZone, "Europe/London")}
+${field("workingDays", "Working days (1 = Mon … 7 = Sun)", settings.calendar.workingDays.join(","))}
+${field("hoursPerDay", "Hours per day", settings.calendar.hoursPerDay)}
+${field("dayStart", "Day starts at", settings.calendar.dayStart, "09:00")}
+${field("holidays", "Holidays (YYYY-MM-DD, …)", settings.calendar.holidays.join(", "))}
+<div><label for="perPersonTimeZone">Each person's own time zone</label><input id="perPersonTimeZone" name="perPersonTimeZone" type="checkbox" ${settings.calendar.perPersonTimeZone ? "checked" : ""}></div>
+${field("capexField", "CapEx field", settings.capex?.field ?? "", "Is Capitalised")}
+${field("capexValue", "CapEx when the field equals (blank: checked)", capexValue)}
+${field("costCentre", "Cost centre", settings.capex?.costCentre ?? "CapEx")}
+${field("storyPointsField", "Story points field", settings.storyPointsField ?? "", "Story point estimate")}
+${field("defaultPoints", "Capacity per person per sprint", settings.capacity.defaultPoints)}
+${field("perPerson", "Capacities (email=points, …)", Object.entries(settings.capacity.perPerson).map(([who, points]) => `${who}=${points}`).join(", "))}
+${field("rollupPushField", "Push roll-up progress to field", settings.rollupPushField ?? "")}
+<div><label>&nbsp;</label><button id="save-report-settings">Save settings</button></div></form></details></section>`;
 }

@@ -2,7 +2,7 @@
 // with its data table and a CSV link; a guest reads them too. Screenshots go to artifacts/screenshots/reports/.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { ADMIN, browserSkip, GUEST, useBrowserTandem } from "../support/browser.ts";
+import { ADMIN, browserSkip, GUEST, MEMBER, useBrowserTandem } from "../support/browser.ts";
 
 describe("reports page in Chromium", { skip: browserSkip, timeout: 240_000 }, () => {
   const b = useBrowserTandem("reports");
@@ -63,5 +63,28 @@ describe("reports page in Chromium", { skip: browserSkip, timeout: 240_000 }, ()
     await b.page.waitForSelector("body[data-charts-ready=true]", { timeout: 60_000 });
     assert.equal(await b.page.locator("canvas").count(), 4);
     await b.shot("guest");
+  });
+
+  it("lets a member set the calendar and capacities from the page, refusing a bad time zone", async () => {
+    assert.equal(await b.page.locator("#report-settings").count(), 0, "a guest is not offered the settings");
+    await b.signOut();
+    await b.signIn(MEMBER);
+    await b.page.goto(`${b.tandem.url}/projects/SCHED/reports`);
+    await b.page.click("#report-settings summary");
+    await b.page.fill("#timeZone", "Mars/Olympus");
+    await b.page.click("#save-report-settings");
+    assert.match((await b.page.textContent("[role=alert]")) ?? "", /calendar\.timeZone: Not a time zone/);
+    await b.shot("settings-refused");
+    await b.page.goto(`${b.tandem.url}/projects/SCHED/reports`);
+    await b.page.click("#report-settings summary");
+    await b.page.fill("#timeZone", "America/New_York");
+    await b.page.fill("#perPerson", "dave@sandbox.test=6");
+    await b.page.click("#save-report-settings");
+    await b.page.waitForSelector("body[data-charts-ready=true]", { timeout: 60_000 });
+    assert.match((await b.page.textContent("[role=status]")) ?? "", /Report settings saved/);
+    await b.page.click("#capacity-report summary");
+    assert.deepEqual(await b.page.locator("#capacity-table tbody tr td").allTextContents(), ["SCHED Sprint 1", "active", "0", "0", "6"]);
+    assert.equal(await b.page.inputValue("#timeZone"), "America/New_York");
+    await b.shot("settings-saved");
   });
 });
