@@ -1,5 +1,6 @@
-// The stored changelogs follow Jira's events: after a report has fetched a project, a transition and a handover
-// made in Jira reach Tandem's webhook and the stored history, without fetching the whole project again.
+// The stored changelogs follow Jira's events and catch-up: after a report has fetched a project, a transition and
+// a handover made in Jira reach the stored history (by webhook, or by catch-up where no webhook reaches) without
+// fetching the whole project again.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { DEMO_USERS } from "../../src/sandbox/seed/demo.ts";
@@ -19,7 +20,7 @@ async function until<T>(what: string, probe: () => Promise<T | undefined>, timeo
   }
 }
 
-describe("insights kept current by webhooks", () => {
+describe("insights kept current by webhooks and catch-up", () => {
   it("stores a new transition and assignee change from the events", async () => {
     const connector = await api(t(), "POST", "/connectors", { body: { name: "ins-rt", flavour: "cloud", siteUrl: jira().url, credentials: { authMode: "api-token", email: "admin@sandbox.test", apiToken: "sandbox-token" } } });
     assert.equal(connector.status, 201, JSON.stringify(connector.body));
@@ -48,5 +49,22 @@ describe("insights kept current by webhooks", () => {
     assert.ok(stored.changes.some((change) => change.field === "status" && change.toString === start.to.name), "the transition is stored");
     const after = (await t().tandem.store.insights.data(projectId))!;
     assert.equal(after.fetchedAt, fetched.fetchedAt, "only the changed issue was fetched again, not the whole project");
+  });
+
+  it("stores changes found by catch-up, for a project no webhook reaches", async () => {
+    const connector = await api(t(), "POST", "/connectors", { body: { name: "ins-cu", flavour: "cloud", siteUrl: jira().url, credentials: { authMode: "api-token", email: "tandem-sync@sandbox.test", apiToken: "tandem-sync-token" } } });
+    await api(t(), "POST", "/projects", { body: { key: "INSCU", name: "Insights catch-up" } });
+    await api(t(), "PUT", "/projects/INSCU/jira", { body: { connector: connector.body.id, jiraProjects: ["ROAD"], direction: "pull" } });
+    assert.equal((await api(t(), "GET", "/projects/INSCU/reports/effort")).status, 200);
+    assert.equal((await api(t(), "POST", "/projects/INSCU/catch-up")).status, 200, "the first catch-up sets the cursor");
+    const projectId = (await t().tandem.store.projects.byId("INSCU"))!.id;
+    const fetched = (await t().tandem.store.insights.data(projectId))!;
+    const target = fetched.issues.find((issue) => issue.status.category !== "done" && issue.assignee?.id !== DEMO_USERS.bob.accountId && issue.level === 0)!;
+    assert.equal((await call(jira(), "PUT", `/rest/api/3/issue/${target.key}/assignee`, { body: { accountId: DEMO_USERS.bob.accountId } })).status, 204);
+    const caught = await api(t(), "POST", "/projects/INSCU/catch-up");
+    assert.equal(caught.status, 200, JSON.stringify(caught.body));
+    const stored = (await t().tandem.store.insights.data(projectId))!.issues.find((issue) => issue.id === target.id)!;
+    assert.equal(stored.changes.at(-1)?.to, DEMO_USERS.bob.accountId, "the handover is stored");
+    assert.equal((await t().tandem.store.insights.data(projectId))!.fetchedAt, fetched.fetchedAt, "without fetching the whole project again");
   });
 });
