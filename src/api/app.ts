@@ -12,6 +12,7 @@ import { projectRoutes } from "./routes/projects.ts";
 import { retentionRoutes } from "./routes/retention.ts";
 import { jiraSyncRoutes } from "./routes/jira-sync.ts";
 import { hierarchyRoutes } from "./routes/hierarchy.ts";
+import { reportRoutes } from "./routes/reports.ts";
 import { sessionRoutes } from "./routes/session.ts";
 
 export interface ApiDeps {
@@ -55,6 +56,7 @@ export function createApi(deps: ApiDeps) {
   api.route("/api/v1", retentionRoutes(deps.store, deps.publicUrl));
   api.route("/api/v1", jiraSyncRoutes(deps.store, deps.publicUrl));
   api.route("/api/v1", hierarchyRoutes(deps.store));
+  api.route("/api/v1", reportRoutes(deps.store));
   api.doc("/api/v1/openapi.json", { openapi: "3.0.3", info: { title: "Tandem API", version: "1", description: "Tandem keeps your work items and Jira issues aligned." } });
   return api;
 }

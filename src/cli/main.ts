@@ -3,6 +3,7 @@ import { Command, CommanderError } from "commander";
 import { connectorCommand, loginCommand } from "./connector.ts";
 import { jobsCommand } from "./jobs.ts";
 import { eventsCommand, projectCommands } from "./projects.ts";
+import { reportCommand } from "./reports.ts";
 import { sandboxCommand } from "./sandbox.ts";
 import { serveCommand } from "./serve.ts";
 import { workerCommand } from "./worker.ts";
@@ -18,7 +19,7 @@ export function buildProgram(): Command {
     .showHelpAfterError("(run with --help for usage)")
     .exitOverride();
   // Subcommands made with `new Command` inherit nothing by themselves: exit handling and help hints are copied.
-  for (const command of [serveCommand(), workerCommand(), loginCommand(), connectorCommand(), ...projectCommands(), eventsCommand(), jobsCommand(), sandboxCommand()]) program.addCommand(inherit(command, program));
+  for (const command of [serveCommand(), workerCommand(), loginCommand(), connectorCommand(), ...projectCommands(), eventsCommand(), jobsCommand(), reportCommand(), sandboxCommand()]) program.addCommand(inherit(command, program));
   return program;
 }
 

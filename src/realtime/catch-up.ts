@@ -13,6 +13,8 @@ export const OVERLAP_MS = 2 * 60_000;
 export interface CatchUpResult {
   searchedIssues: number;
   newer: number;
+  /** The issues changed since the cursor (what else keeps Jira data, such as insights, refreshes). */
+  newerIssueIds: string[];
   run: Run | null;
   cursor: { updated: number; issueIds: string[] } | null;
 }
@@ -46,7 +48,7 @@ export async function catchUp(deps: Omit<SyncDeps, "jira"> & { jira: JiraClient;
     const relevant = items.map((item) => newerById.get(item.link!.jiraIssueId)!);
     if (relevant.length && project.direction !== "push") {
       run = await runSync(deps, { project, kind: project.direction === "two-way" ? "sync" : "pull", dryRun: false, userId: who.userId, identity: who.identity, itemRefs: items.map((item) => item.id), prefetched: new Map(relevant.map((issue) => [issue.id, issue])) });
-      if (run.status === "failed") return { searchedIssues: found.length, newer: newer.length, run, cursor };
+      if (run.status === "failed") return { searchedIssues: found.length, newer: newer.length, newerIssueIds: newer.map((issue) => issue.id), run, cursor };
     }
   }
   let next = cursor;
@@ -56,5 +58,5 @@ export async function catchUp(deps: Omit<SyncDeps, "jira"> & { jira: JiraClient;
     next = cursor && cursor.updated === newest ? { updated: newest, issueIds: [...new Set([...cursor.issueIds, ...atNewest])] } : { updated: newest, issueIds: atNewest };
     if (!cursor || next.updated !== cursor.updated || next.issueIds.length !== cursor.issueIds.length) await deps.setCursor(next);
   }
-  return { searchedIssues: found.length, newer: newer.length, run, cursor: next };
+  return { searchedIssues: found.length, newer: newer.length, newerIssueIds: newer.map((issue) => issue.id), run, cursor: next };
 }

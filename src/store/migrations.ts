@@ -265,6 +265,32 @@ export const MIGRATIONS: { version: number; name: string; statements: string[] }
       "CREATE INDEX issue_cache_expiry ON issue_cache (expires_at)",
     ],
   },
+  {
+    version: 10,
+    name: "insights: report settings, fetched issues with their status/assignee history, sprints",
+    statements: [
+      `CREATE TABLE report_settings (
+        project_id TEXT PRIMARY KEY REFERENCES projects(id) ON DELETE CASCADE,
+        settings TEXT NOT NULL,
+        updated_at BIGINT NOT NULL
+      )`,
+      `CREATE TABLE insight_issues (
+        project_id TEXT NOT NULL REFERENCES projects(id) ON DELETE CASCADE,
+        issue_id TEXT NOT NULL,
+        issue_key TEXT NOT NULL,
+        data TEXT NOT NULL,
+        fetched_at BIGINT NOT NULL,
+        PRIMARY KEY (project_id, issue_id)
+      )`,
+      `CREATE TABLE insight_sources (
+        project_id TEXT PRIMARY KEY REFERENCES projects(id) ON DELETE CASCADE,
+        sprints TEXT NOT NULL,
+        status_categories TEXT NOT NULL,
+        people TEXT NOT NULL,
+        fetched_at BIGINT NOT NULL
+      )`,
+    ],
+  },
 ];
 
 export async function migrate(db: SqlDatabase): Promise<number> {

@@ -6,6 +6,7 @@ import type { SqlDatabase } from "./database.ts";
 import { migrate } from "./migrations.ts";
 import { InboxRepository } from "./inbox.ts";
 import { IssueCacheRepository } from "./issue-cache.ts";
+import { InsightRepository } from "./insights.ts";
 import { ProjectRepository } from "./projects.ts";
 import { RunRepository } from "./runs.ts";
 import { TokenRepository } from "./sessions.ts";
@@ -23,6 +24,7 @@ export interface TandemStore {
   runs: RunRepository;
   inbox: InboxRepository;
   issueCache: IssueCacheRepository;
+  insights: InsightRepository;
   close(): Promise<void>;
 }
 
@@ -51,6 +53,7 @@ export async function openStore(options: StoreOptions): Promise<TandemStore> {
     runs: new RunRepository(db),
     inbox: new InboxRepository(db, box),
     issueCache: new IssueCacheRepository(db),
+    insights: new InsightRepository(db),
     close: () => db.close(),
   };
 }

@@ -6,6 +6,7 @@ import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import { html } from "hono/html";
 import { SESSION_COOKIE } from "../api/auth.ts";
 import { flash, page, when, type Html } from "./layout.ts";
+import { reportsWeb } from "./reports.ts";
 
 interface Fetcher {
   request: (path: string, init?: RequestInit) => Response | Promise<Response>;
@@ -64,6 +65,7 @@ export function webApp(api: Fetcher): Hono<WebEnv> {
     return next();
   });
   const user = (c: Context<WebEnv>) => c.get("me");
+  app.route("/", reportsWeb(api));
 
   app.get("/", (c) => c.redirect("/projects", 303));
 
@@ -186,7 +188,7 @@ ${canChange(user(c)) ? html`<section><h2>Add a project</h2><form method="post" a
     const selected = (value: string, current: string) => (value === current ? "selected" : "");
     const fieldKeys = (p.fields as { key: string; name: string }[]).slice(0, 5);
     const editable = canChange(user(c));
-    const body = html`<h1>${p.key} · ${p.name}</h1>${messages(c)}
+    const body = html`<h1>${p.key} · ${p.name}</h1><p><a id="reports-link" href="/projects/${p.key}/reports">Reports</a></p>${messages(c)}
 <section id="jira-panel"><h2>Jira integration</h2><p>Jira projects: ${p.jiraProjects.join(", ") || "none"} · direction ${p.direction} · conflicts: ${p.conflictPolicy} · syncs as ${p.syncIdentity === "user" ? "the person who clicks" : "the connector's service account"}</p>
 <p>Last Pull: ${p.lastPull ? html`<a id="last-pull" href="/runs/${p.lastPull.id}">${when(p.lastPull.startedAt)}</a>` : "never"} · Last Push: ${p.lastPush ? html`<a id="last-push" href="/runs/${p.lastPush.id}">${when(p.lastPush.startedAt)}</a>` : "never"}</p>
 ${editable && p.connectorId ? html`<form method="post" action="/projects/${p.key}/run" class="inline"><input type="hidden" name="kind" value="pull"><button id="pull">Pull</button></form>

@@ -278,6 +278,79 @@ export function seedDemo(state: SandboxState, admin: AdminCredentials, options: 
         moveTo(users.dave.accountId, issue, "In Progress");
       }
     });
+
+    // ---- ROAD, later: weeks of work on a payments epic for the reports (effort, CapEx, roll-ups, capacity) ----
+    // Added last so earlier ids stay put; its clock goes back to five weeks before the end. Work starts and stops
+    // at odd local hours, crosses weekends and daylight-saving changes, changes hands (and is unassigned for a
+    // while), and one story is reopened; people sit in New York, London and UTC.
+    clock = end - 40 * DAY;
+    const payments = create(users.alice.accountId, {
+      project: { key: "ROAD" }, issuetype: { id: IDS.type.epic }, summary: "Payments hardening", parent: { key: initiative.key },
+      [CF.productArea]: { value: "Mobile" }, [CF.capitalised]: [{ value: "Yes" }],
+    });
+    const paymentStories = ([
+      ["Retry failed card charges", 5, 1, users.bob, "1d"],
+      ["Fraud score webhook", 8, 1, users.dave, "3d"],
+      ["Refund flow", 3, 2, users.alice, "2d"],
+      ["Payment audit log", 2, 2, users.bob, "1d"],
+      ["Currency rounding fixes", 3, 3, users.dave, "4h"],
+    ] as const).map(([summary, points, sprint, owner, estimate], index) => {
+      at(end - (39 - index) * DAY + Math.floor(rand() * 9) * HOUR);
+      return create(users.alice.accountId, {
+        project: { key: "ROAD" }, issuetype: { id: IDS.type.story }, summary, parent: { key: payments.key },
+        [CF.storyPoints]: points, [CF.sprint]: sprint, assignee: userRef(owner.accountId), timetracking: { originalEstimate: estimate },
+        ...(index === 3 ? { [CF.capitalised]: null } : {}),
+      });
+    });
+    const [retry, fraud, refund, audit] = paymentStories as [Issue, Issue, Issue, Issue, Issue];
+    const step = (days: number, hours: number) => at(clock + days * DAY + hours * HOUR + Math.floor(rand() * 50) * 60_000);
+    // Retry: Bob starts in the evening, hands over to Dave, is unassigned a while, Alice finishes it.
+    step(1, 7);
+    moveTo(users.bob.accountId, retry, "In Progress");
+    step(2, 5);
+    editIssue(as(users.alice.accountId), retry, { fields: { assignee: userRef(users.dave.accountId) } });
+    step(1, 3);
+    editIssue(as(users.alice.accountId), retry, { fields: { assignee: null } });
+    step(1, 20);
+    editIssue(as(users.alice.accountId), retry, { fields: { assignee: userRef(users.alice.accountId) } });
+    step(2, 2);
+    moveTo(users.alice.accountId, retry, "In Review");
+    step(0, 19);
+    moveTo(users.alice.accountId, retry, "Done");
+    // Fraud webhook: long in progress over two weekends, done, reopened by a bug, done again.
+    step(0, 4);
+    moveTo(users.dave.accountId, fraud, "In Progress");
+    step(4, 3);
+    moveTo(users.dave.accountId, fraud, "In Review");
+    step(1, 6);
+    moveTo(users.dave.accountId, fraud, "Done");
+    step(2, 1);
+    moveTo(users.alice.accountId, fraud, "In Progress");
+    editIssue(as(users.alice.accountId), fraud, { fields: { assignee: userRef(users.bob.accountId) } });
+    step(3, 9);
+    moveTo(users.bob.accountId, fraud, "Done");
+    // Refund flow: Alice in New York, across the clock change; still in review at the end.
+    step(0, 13);
+    moveTo(users.alice.accountId, refund, "In Progress");
+    step(3, 11);
+    moveTo(users.alice.accountId, refund, "In Review");
+    // Audit log: Bob starts late, still in progress (not capitalised).
+    step(1, 2);
+    moveTo(users.bob.accountId, audit, "In Progress");
+    // Sub-tasks under the first two stories: three levels below the initiative.
+    for (const [story, owner, done] of [[retry, users.bob, true], [fraud, users.dave, true], [fraud, users.dave, false]] as const) {
+      step(0, 5);
+      const subtask = create(owner.accountId, {
+        project: { key: "ROAD" }, issuetype: { id: IDS.type.subtask }, summary: `Tests for ${story.summary.toLowerCase()}`,
+        parent: { key: story.key }, assignee: userRef(owner.accountId), timetracking: { originalEstimate: "6h" },
+      });
+      step(0, 2);
+      moveTo(owner.accountId, subtask, "In Progress");
+      if (done) {
+        step(1, 4);
+        moveTo(owner.accountId, subtask, "Done");
+      }
+    }
   } finally {
     state.now = realNow;
   }
