@@ -8,6 +8,8 @@ import { errorBody, sendError } from "./errors.ts";
 import { connectorRoutes } from "./routes/connectors.ts";
 import { projectRoutes } from "./routes/projects.ts";
 import { sessionRoutes } from "./routes/session.ts";
+import { mappingCheckRoutes } from "./routes/mappings-check.ts";
+import { webhookToolRoutes } from "./routes/webhook-tools.ts";
 
 export interface ApiDeps {
   store: TandemStore;
@@ -42,6 +44,8 @@ export function createApi(deps: ApiDeps) {
   api.route("/api/v1", sessionRoutes(deps.store));
   api.route("/api/v1", connectorRoutes(deps.store, deps.publicUrl));
   api.route("/api/v1", projectRoutes(deps.store, deps.publicUrl, deps.onScheduleChange));
+  api.route("/api/v1", mappingCheckRoutes(deps.store, deps.publicUrl));
+  api.route("/api/v1", webhookToolRoutes(deps.store, deps.publicUrl));
   api.doc("/api/v1/openapi.json", { openapi: "3.0.3", info: { title: "Tandem API", version: "1", description: "Tandem keeps your work items and Jira issues aligned." } });
   return api;
 }
