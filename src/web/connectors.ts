@@ -60,7 +60,7 @@ for (const select of document.querySelectorAll("select[data-mode]")) {
 
 export function testReport(report: any): Html {
   if (!report) return html`<p class="muted" id="test-result">Not tested yet: press Connect &amp; Test to check the site, the account and its permissions.</p>`;
-  return html`<p id="test-result" class="${report.ok ? "ok" : "bad"}" role="status"><strong>${report.ok ? "Passed" : "Failed"}</strong> <span class="muted">${when(report.checkedAt)}</span></p>
+  return html`<p id="test-result" class="${report.ok ? "ok" : "bad"}"><strong>${report.ok ? "Passed" : "Failed"}</strong> <span class="muted">${when(report.checkedAt)}</span></p>
 ${report.account ? html`<p>Account: ${report.account.displayName} &lt;${report.account.email ?? report.account.username ?? ""}&gt;</p>` : ""}
 ${report.site ? html`<p>Site: ${report.site.title} (${report.site.deploymentType} ${report.site.version})</p>` : ""}
 ${report.browsableProjects !== null && report.browsableProjects !== undefined ? html`<p>Projects the account can browse: ${report.browsableProjects}</p>` : ""}

@@ -48,7 +48,10 @@ export function makeKit(api: Fetcher): Kit {
       return { status: response.status, body: (text ? JSON.parse(text) : null) as T };
     },
     errorOf: (result) => String(result.body?.error?.message ?? "Something went wrong."),
-    back: (c, path, kind, message) => c.redirect(`${path}${path.includes("?") ? "&" : "?"}${kind}=${encodeURIComponent(message)}`, 303),
+    back: (c, target, kind, message) => {
+      const [path, hash] = target.split("#") as [string, string | undefined];
+      return c.redirect(`${path}${path.includes("?") ? "&" : "?"}${kind}=${encodeURIComponent(message)}${hash ? `#${hash}` : ""}`, 303);
+    },
     form: async (c) => Object.fromEntries(Object.entries(await c.req.parseBody()).map(([key, value]) => [key, String(value)])),
     messages: (c) => html`${flash("notice", c.req.query("notice"))}${flash("error", c.req.query("error"))}`,
     me: (c) => c.get("me"),
