@@ -256,8 +256,9 @@ ${kit.canChange(c) ? html`<form method="post" action="/connectors/${found.body.i
 /** The signed-in person's own Jira authorization for this connector, with its state. */
 function identitySection(kit: Kit, c: Context<WebEnv>, connector: any, identity: any): Html {
   const state: string = identity?.state ?? (identity?.connected ? "authorized" : "none");
-  const account = identity?.account as { displayName?: string; email?: string; username?: string } | string | null;
-  const who = typeof account === "string" ? account : account ? `${account.displayName ?? ""} ${account.email ?? account.username ?? ""}`.trim() : "";
+  // A token authorization stores Jira's account; an OAuth one stores { account: email or name }.
+  const account = identity?.account as { displayName?: string; email?: string; username?: string; account?: string } | string | null;
+  const who = typeof account === "string" ? account : account ? `${account.displayName ?? ""} ${account.email ?? account.username ?? account.account ?? ""}`.trim() : "";
   const status =
     state === "authorized" ? html`<p id="identity-state" class="ok">Authorized${who ? html` as ${who}` : ""} (${MODE_NAMES[identity.authMode] ?? identity.authMode}).</p>`
     : state === "expired" ? html`<p id="identity-state" class="bad" role="alert">Your authorization has expired: authorize again below.</p>`
