@@ -1,0 +1,109 @@
+// The API routes behind the web app's connector, mapping and real-time pages, against the sandbox Jira over HTTP:
+// the webhook's details (admins only), the signed test ping through Tandem's public intake, the mapping options and
+// the engine's compatibility check of one mapping before saving, the person's authorization state, and the OAuth
+// callback answering a browser with a page to go to instead of JSON.
+import assert from "node:assert/strict";
+import { before, describe, it } from "node:test";
+import { useSandbox } from "../support/sandbox.ts";
+import { api, useTandem } from "../support/tandem.ts";
+
+const t = useTandem();
+const cloud = useSandbox({ flavour: "cloud" });
+
+describe("webhook details, test ping and the mapping check", () => {
+  let connectorId = "";
+
+  before(async () => {
+    const connector = await api(t(), "POST", "/connectors", { body: { name: "tracker", flavour: "cloud", siteUrl: cloud().url, credentials: { authMode: "api-token", email: "alice@sandbox.test", apiToken: "alice-token" } } });
+    assert.equal(connector.status, 201, JSON.stringify(connector.body));
+    connectorId = connector.body.id;
+    assert.equal((await api(t(), "POST", "/projects", { body: { key: "TRK", name: "Tracker", fields: [{ key: "points", name: "Points", type: "number" }, { key: "importance", name: "Importance", type: "select" }] } })).status, 201);
+    assert.equal((await api(t(), "PUT", "/projects/TRK/jira", { body: { connector: "tracker", jiraProjects: ["BOARD", "SCHED"] } })).status, 200);
+  });
+
+  it("gives admins the URL, secret, JQL and events to paste, and nobody else", async () => {
+    const details = await api(t(), "GET", `/connectors/${connectorId}/webhook/details`);
+    assert.equal(details.status, 200, JSON.stringify(details.body));
+    const endpoint = (await t().tandem.store.inbox.endpointFor(connectorId))!;
+    assert.equal(details.body.url, `${t().tandem.url}/hooks/jira/${endpoint.pathToken}`);
+    assert.ok(details.body.secret.length >= 32);
+    assert.equal(details.body.jql, "project in (BOARD, SCHED)");
+    assert.ok(details.body.events.includes("jira:issue_updated") && details.body.events.includes("issuelink_created"));
+    assert.equal(details.body.registeredInJira, false);
+    for (const token of [t().tokens.member, t().tokens.guest]) {
+      const refused = await api(t(), "GET", `/connectors/${connectorId}/webhook/details`, { token });
+      assert.equal(refused.status, 403);
+      assert.doesNotMatch(JSON.stringify(refused.body), new RegExp(details.body.secret));
+    }
+    assert.equal((await api(t(), "GET", "/connectors/nope/webhook/details")).status, 404);
+  });
+
+  it("pings through the public intake with a signed delivery that is verified, and shows the connection", async () => {
+    assert.equal((await api(t(), "GET", `/connectors/${connectorId}/webhook`)).body.connected, false);
+    assert.equal((await api(t(), "POST", `/connectors/${connectorId}/webhook/ping`, { token: t().tokens.guest })).status, 403);
+    const ping = await api(t(), "POST", `/connectors/${connectorId}/webhook/ping`, { token: t().tokens.member });
+    assert.equal(ping.status, 200, JSON.stringify(ping.body));
+    assert.equal(ping.body.verified, true, ping.body.message);
+    assert.equal(ping.body.status, 202);
+    const status = (await api(t(), "GET", `/connectors/${connectorId}/webhook`)).body;
+    assert.equal(status.connected, true);
+    assert.equal(status.verified, 1);
+    assert.equal(status.rejected, 0);
+    assert.equal(status.lastVerifiedDelivery, ping.body.lastVerifiedDelivery);
+    // The ping names no issue: processing it changes no item and fails nothing.
+    await t().tandem.processor.idle();
+    assert.equal((await api(t(), "GET", `/connectors/${connectorId}/webhook`)).body.inbox.failed, undefined);
+  });
+
+  it("lists what mappings can use: Tandem and Jira fields with types, statuses, hierarchy levels, presets", async () => {
+    const options = await api(t(), "GET", "/projects/TRK/mapping-options", { token: t().tokens.guest });
+    assert.equal(options.status, 200, JSON.stringify(options.body));
+    assert.deepEqual(options.body.tandemFields.find((field: any) => field.key === "points"), { key: "points", name: "Points", type: "number" });
+    assert.deepEqual(options.body.jiraFields.find((field: any) => field.id === "summary"), { id: "summary", name: "Summary", type: "string" });
+    assert.deepEqual(options.body.jiraStatuses.find((status: any) => status.name === "In Review"), { id: options.body.jiraStatuses.find((status: any) => status.name === "In Review").id, name: "In Review", category: "indeterminate" });
+    assert.deepEqual(options.body.issueTypes.map((type: any) => type.hierarchyLevel), [...options.body.issueTypes.map((type: any) => type.hierarchyLevel)].sort((a, b) => b - a), "highest level first");
+    assert.ok(options.body.presets.some((preset: any) => preset.name === "scheduler"));
+    assert.deepEqual(options.body.tandemStatuses, ["Not Started", "Started", "Completed"]);
+  });
+
+  it("checks one mapping before saving: a mismatch named with both types, a fit resolved to the field id", async () => {
+    const mismatch = await api(t(), "POST", "/projects/TRK/mappings/check", { token: t().tokens.member, body: { tandemField: "title", jiraField: "Story point estimate", direction: "pull", transform: { kind: "copy" } } });
+    assert.equal(mismatch.status, 200);
+    assert.equal(mismatch.body.ok, false);
+    assert.match(mismatch.body.problem, /'Title' is text and Jira field 'Story point estimate' \(customfield_10016\) is number/);
+    const fit = await api(t(), "POST", "/projects/TRK/mappings/check", { token: t().tokens.member, body: { tandemField: "points", jiraField: "Story point estimate", direction: "push", transform: { kind: "number" } } });
+    assert.deepEqual(fit.body, { ok: true, problem: null, jiraField: "customfield_10016" });
+    const wrongDirection = await api(t(), "POST", "/projects/TRK/mappings/check", { token: t().tokens.member, body: { tandemField: "points", jiraField: "customfield_10016", direction: "pull", transform: { kind: "number" } } });
+    assert.match(wrongDirection.body.problem, /only works as push, not pull/);
+    assert.equal((await t().tandem.store.projects.mappings((await t().tandem.store.projects.byId("TRK"))!.id)).length, 0, "checking saves nothing");
+  });
+
+  it("refuses a check with bad input, from a guest, or on a project not connected, saying why", async () => {
+    const badKind = await api(t(), "POST", "/projects/TRK/mappings/check", { body: { tandemField: "title", jiraField: "summary", direction: "pull", transform: { kind: "shout" } } });
+    assert.equal(badKind.status, 400);
+    assert.match(badKind.body.error.message, /transform\.kind/);
+    const noField = await api(t(), "POST", "/projects/TRK/mappings/check", { body: { tandemField: "", jiraField: "summary", direction: "pull", transform: { kind: "copy" } } });
+    assert.match(noField.body.error.message, /tandemField: Pick a Tandem field/);
+    assert.equal((await api(t(), "POST", "/projects/TRK/mappings/check", { token: t().tokens.guest, body: { tandemField: "title", jiraField: "summary", direction: "pull", transform: { kind: "copy" } } })).status, 403);
+    assert.equal((await api(t(), "POST", "/projects", { body: { key: "LONE", name: "Alone" } })).status, 201);
+    const lone = await api(t(), "GET", "/projects/LONE/mapping-options");
+    assert.equal(lone.status, 400);
+    assert.equal(lone.body.error.code, "not_connected");
+  });
+
+  it("reports the person's own authorization state", async () => {
+    assert.equal((await api(t(), "GET", `/connectors/${connectorId}/identity`, { token: t().tokens.member })).body.state, "none");
+    const saved = await api(t(), "PUT", `/connectors/${connectorId}/identity`, { token: t().tokens.member, body: { authMode: "api-token", email: "bob@sandbox.test", apiToken: "bob-token" } });
+    assert.equal(saved.status, 200, JSON.stringify(saved.body));
+    assert.equal((await api(t(), "GET", `/connectors/${connectorId}/identity`, { token: t().tokens.member })).body.state, "authorized");
+  });
+
+  it("sends a browser back from a failed OAuth callback to the connectors page with the reason, and API clients get JSON", async () => {
+    const browser = await fetch(`${t().tandem.url}/api/v1/oauth/callback?code=x&state=stale`, { headers: { Accept: "text/html,application/xhtml+xml" }, redirect: "manual" });
+    assert.equal(browser.status, 303);
+    assert.match(decodeURIComponent(browser.headers.get("location") ?? ""), /^\/connectors\?error=This authorization link is unknown, used or older than 15 minutes/);
+    const client = await api(t(), "GET", "/oauth/callback?code=x&state=stale", { token: null });
+    assert.equal(client.status, 400);
+    assert.equal(client.body.error.code, "bad_state");
+  });
+});
