@@ -91,6 +91,34 @@ describe("webhook details, test ping and the mapping check", () => {
     assert.equal(lone.body.error.code, "not_connected");
   });
 
+  it("applies each reference role's preset, adding the Tandem fields it needs", async () => {
+    const expected: Record<string, number> = { scheduler: 10, board: 6, tracker: 5, reporting: 5, roadmap: 8 };
+    for (const [index, preset] of Object.keys(expected).entries()) {
+      const key = `PRE${index}`;
+      assert.equal((await api(t(), "POST", "/projects", { body: { key, name: preset } })).status, 201);
+      assert.equal((await api(t(), "PUT", `/projects/${key}/jira`, { body: { connector: "tracker", jiraProjects: ["ROAD"] } })).status, 200);
+      const applied = await api(t(), "PUT", `/projects/${key}/mappings`, { body: { preset } });
+      assert.equal(applied.status, 200, `${preset}: ${JSON.stringify(applied.body)}`);
+      assert.equal(applied.body.length, expected[preset], preset);
+      const fields = (await api(t(), "GET", `/projects/${key}`)).body.fields.map((field: any) => field.key);
+      for (const mapping of applied.body) assert.ok(["title", "description", "status", "assignee", ...fields].includes(mapping.tandemField), `${preset}: ${mapping.tandemField} is a field`);
+    }
+    assert.equal((await api(t(), "PUT", "/projects/PRE0/mappings", { body: { preset: "gardener" } })).status, 400);
+  });
+
+  it("pulls with the roadmap preset: priority through its value map, statuses by name", async () => {
+    const issue = [...cloud().state.issues.values()].find((candidate) => candidate.key.startsWith("ROAD-") && candidate.priorityId)!;
+    const item = await api(t(), "POST", "/projects/PRE4/items", { body: { values: { title: "to be pulled" } } });
+    assert.equal((await api(t(), "PUT", `/items/${item.body.key}/link`, { body: { jiraKey: issue.key } })).status, 200);
+    const run = await api(t(), "POST", "/projects/PRE4/pull", { body: {} });
+    assert.equal(run.status, 200, JSON.stringify(run.body));
+    const pulled = (await api(t(), "GET", "/projects/PRE4/items")).body.find((entry: any) => entry.key === item.body.key);
+    const priority = cloud().state.priorities.get(issue.priorityId!)!.name;
+    const importance: Record<string, string> = { Highest: "Critical", High: "High", Medium: "Medium", Low: "Low", Lowest: "Trivial" };
+    assert.equal(pulled.values.importance, importance[priority]);
+    assert.equal(pulled.values.title, issue.summary);
+  });
+
   it("reports the person's own authorization state", async () => {
     assert.equal((await api(t(), "GET", `/connectors/${connectorId}/identity`, { token: t().tokens.member })).body.state, "none");
     const saved = await api(t(), "PUT", `/connectors/${connectorId}/identity`, { token: t().tokens.member, body: { authMode: "api-token", email: "bob@sandbox.test", apiToken: "bob-token" } });
