@@ -5,6 +5,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { startSandbox, type RunningSandbox } from "../../src/sandbox/server.ts";
+import { assertAccessible } from "../support/a11y.ts";
 import { ADMIN, browserSkip, useBrowserTandem } from "../support/browser.ts";
 
 /** Waits for a condition with a generous timeout (no timed assertions). */
@@ -37,6 +38,7 @@ describe("workflow 5 (roadmap) in the browser: a Data Center connector and typed
     const { page } = web;
     await web.signIn(ADMIN);
     await page.goto(`${web.tandem.url}/connectors`);
+    await assertAccessible(page, "connectors");
     await page.fill("#name", "Roadmap DC");
     await page.fill("#siteUrl", dc.url);
     await page.selectOption("#mode", "dc:pat");
@@ -51,6 +53,7 @@ describe("workflow 5 (roadmap) in the browser: a Data Center connector and typed
     await page.waitForURL(/#connect-test$/);
     assert.equal((await page.textContent("#test-result strong"))?.trim(), "Passed");
     assert.match((await page.textContent("#connect-test")) ?? "", /Alice Martin/);
+    await assertAccessible(page, "connector page");
     await web.shot("dc-connect-test-passed");
   });
 
@@ -78,6 +81,7 @@ describe("workflow 5 (roadmap) in the browser: a Data Center connector and typed
     assert.match(message, /Title.*text/);
     assert.match(message, /Story point estimate.*number/);
     assert.equal(await page.isDisabled("#save-mapping"), true, "the add button is off while the types do not fit");
+    await assertAccessible(page, "mappings page");
     await web.shot("mapping-mismatch-inline");
 
     // Sent anyway (as a browser without the script would): the API refuses it and nothing is saved.
@@ -141,10 +145,45 @@ describe("workflow 5 (roadmap) in the browser: a Data Center connector and typed
     await web.shot("renamed-and-rotated");
   });
 
+  it("saves default sync options, refusing a line it cannot read", async () => {
+    const { page } = web;
+    await page.selectOption("#default-direction", "pull");
+    await page.fill("#field-directions", "points = pull\ntitle: both");
+    await page.click("#save-sync-options");
+    await page.waitForURL(/notice=/);
+    assert.match((await page.textContent("[role=status]")) ?? "", /Default sync options saved/);
+    const connector = (await web.tandem.store.connectors.byName("Roadmap Data Center"))!;
+    assert.deepEqual(connector.defaultSyncOptions, { direction: "pull", fields: { points: "pull", title: "both" } });
+    assert.equal(await page.inputValue("#field-directions"), "points = pull\ntitle = both\n");
+    await page.fill("#field-directions", "points pulls please");
+    await page.click("#save-sync-options");
+    await page.waitForURL(/error=/);
+    assert.match((await page.textContent("[role=alert]")) ?? "", /Could not read 'points pulls please': write one field per line as field = pull/);
+    assert.deepEqual((await web.tandem.store.connectors.byName("Roadmap Data Center"))!.defaultSyncOptions.fields, { points: "pull", title: "both" });
+  });
+
+  it("keeps manual people overrides, starting from an empty state that says how matching works", async () => {
+    const { page } = web;
+    await page.click("a:has-text('People')");
+    await page.waitForURL(/\/people$/);
+    assert.match((await page.textContent("#no-overrides")) ?? "", /every person is matched by email/);
+    await assertAccessible(page, "people page");
+    await page.fill("#jiraUser", "carol");
+    await page.fill("#personEmail", "Carol.Diaz@Tandem.Test");
+    await page.click("#add-override");
+    await page.waitForURL(/notice=/);
+    assert.match((await page.textContent("#overrides")) ?? "", /carol\s*carol\.diaz@tandem\.test/);
+    const connector = (await web.tandem.store.connectors.byName("Roadmap Data Center"))!;
+    assert.deepEqual(await web.tandem.store.connectors.personOverrides(connector.id), [{ jiraUser: "carol", email: "carol.diaz@tandem.test" }]);
+    await web.shot("people-overrides");
+    await page.click("a:has-text('Back to Roadmap Data Center')");
+  });
+
   it("disconnects after a confirmation that says which projects lose their association", async () => {
     const { page } = web;
     await page.click("#disconnect-link");
     await page.waitForURL(/\/disconnect$/);
+    await assertAccessible(page, "disconnect confirmation");
     assert.match((await page.textContent("#disconnect-what")) ?? "", /1 project will lose its Jira association: RD\./);
     await web.shot("disconnect-confirmation");
     await page.click("#confirm-disconnect");

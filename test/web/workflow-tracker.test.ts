@@ -3,6 +3,7 @@
 // in Tandem's item list by the webhook, and the catch-up schedule and "sync now" of the project.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import { assertAccessible } from "../support/a11y.ts";
 import { ADMIN, browserSkip, useBrowserTandem } from "../support/browser.ts";
 
 async function until<T>(what: string, probe: () => Promise<T | null | undefined | false>, timeoutMs = 30_000): Promise<T> {
@@ -39,7 +40,15 @@ describe("workflow 3 (work tracker) in the browser: webhook panel, test ping, ch
     await page.click("button[aria-label='Copy secret']");
     await until("the copied secret", async () => (await page.textContent("#webhook-secret-copied")) === "Copied.");
     assert.equal(await page.evaluate(() => navigator.clipboard.readText()), secret);
+    await assertAccessible(page, "connector page with the webhook panel");
     await web.shot("webhook-panel");
+  });
+
+  it("says in plain words when the connector's account may not register the webhook, and what to do", async () => {
+    const { page } = web;
+    await page.click("#register-webhook");
+    await page.waitForURL(/error=/);
+    assert.match((await page.textContent("[role=alert]")) ?? "", /may not register webhooks .*Ask a Jira admin to add a webhook .* with this URL, secret, JQL filter and events/);
   });
 
   it("sends a signed test ping through the public address and shows the connection", async () => {
@@ -86,6 +95,7 @@ describe("workflow 3 (work tracker) in the browser: webhook panel, test ping, ch
     const { page, tandem } = web;
     await page.click("#open-realtime");
     await page.waitForURL(/\/projects\/SCHED\/realtime$/);
+    await assertAccessible(page, "project real-time page");
     assert.match((await page.textContent("#webhook-state")) ?? "", /Connected/);
     await page.fill("#cron", "every morning");
     await page.click("#save-schedule");
