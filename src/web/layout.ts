@@ -17,7 +17,7 @@ input,select{padding:5px 8px;border:1px solid #c5cad3;border-radius:4px}label{di
 textarea{padding:5px 8px;border:1px solid #c5cad3;border-radius:4px;font:inherit}.label{display:block;margin:6px 0 2px}[hidden]{display:none!important}
 button.danger,a.danger{background:#c62828;color:#fff;border-radius:4px;padding:6px 12px;text-decoration:none}button:disabled{opacity:.5;cursor:not-allowed}
 :focus-visible{outline:3px solid #2457d6;outline-offset:2px}.visually-hidden{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
-.copy-row{margin-bottom:8px}.copy-row input,.copy-row textarea{width:70%;font-family:ui-monospace,monospace}`;
+.grid input,.grid select{width:100%;min-width:0}.copy-row{margin-bottom:8px}.copy-row input,.copy-row textarea{width:70%;font-family:ui-monospace,monospace}`;
 
 export function page(title: string, body: Html, user: { email: string; role: string } | null): Html {
   return html`<!doctype html>

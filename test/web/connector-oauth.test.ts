@@ -51,6 +51,22 @@ describe("Cloud OAuth connectors in the browser", { skip: browserSkip, timeout: 
     await web.shot("own-oauth-authorized");
   });
 
+  it("shows an expired authorization that cannot renew itself, and authorizes again from the button", async () => {
+    const { page, tandem } = web;
+    const connector = (await tandem.store.connectors.byName("Cloud OAuth"))!;
+    const admin = (await tandem.store.users.byEmail(ADMIN.email))!;
+    const identity = (await tandem.store.connectors.identity(connector.id, admin.id))!;
+    assert.equal(identity.credentials.mode, "oauth");
+    // An access token past its expiry and no refresh token (offline access not granted): only a person can renew it.
+    await tandem.store.connectors.setIdentity(connector.id, admin.id, "oauth", { ...identity.credentials, mode: "oauth", refreshToken: null, expiresAt: Date.now() - 60_000 } as typeof identity.credentials, identity.account);
+    await page.reload();
+    assert.match((await page.textContent("#identity-state")) ?? "", /Your authorization has expired: authorize again below/);
+    await web.shot("own-oauth-expired");
+    await page.click("#authorize-me");
+    await page.waitForURL(/\?notice=/);
+    assert.match((await page.textContent("#identity-state")) ?? "", /Authorized as bob@sandbox\.test/);
+  });
+
   it("tells the person in words when the authorization link is stale", async () => {
     const { page, tandem } = web;
     await page.goto(`${tandem.url}/api/v1/oauth/callback?code=x&state=unknown-state`);
