@@ -8,7 +8,7 @@ import { SESSION_COOKIE } from "../api/auth.ts";
 import { connectorPages } from "./connectors.ts";
 import { flash, page, when, type Html } from "./layout.ts";
 import { mappingPages } from "./mappings.ts";
-import { realtimePages } from "./realtime.ts";
+import { liveUpdates, realtimePages } from "./realtime.ts";
 
 interface Fetcher {
   request: (path: string, init?: RequestInit) => Response | Promise<Response>;
@@ -145,7 +145,7 @@ ${editable ? html`<details ${p.connectorId ? "" : "open"}><summary>Change the Ji
 ${items.map((item) => html`<tr data-item="${item.key}"><td>${item.key}</td><td>${item.link ? item.link.jiraKey : editable ? html`<form method="post" action="/items/${item.key}/link?project=${p.key}" class="inline"><input name="jiraKey" placeholder="ABC-123" size="9" aria-label="Jira key of ${item.key}"><button>Link</button></form>` : ""}</td>
 <td>${item.values.title}</td><td class="status">${item.values.status ?? ""}</td>${fieldKeys.map((field) => html`<td>${item.values[field.key] === undefined || item.values[field.key] === null ? "" : String(item.values[field.key])}</td>`)}</tr>`)}
 </tbody></table></section>
-<section id="mappings-summary"><h2>Mappings</h2><p>${p.mappings.length} field mapping${p.mappings.length === 1 ? "" : "s"}. <a id="open-mappings" href="/projects/${p.key}/mappings">Fields, statuses, value maps and presets</a> · <a id="open-realtime" href="/projects/${p.key}/realtime">Real time: webhook, catch-up, sync now</a></p></section>`;
+<section id="mappings-summary"><h2>Mappings</h2><p>${p.mappings.length} field mapping${p.mappings.length === 1 ? "" : "s"}. <a id="open-mappings" href="/projects/${p.key}/mappings">Fields, statuses, value maps and presets</a> · <a id="open-realtime" href="/projects/${p.key}/realtime">Real time: webhook, catch-up, sync now</a></p></section>${liveUpdates(p.key)}`;
     return c.html(page(p.key, body, user(c)));
   });
 

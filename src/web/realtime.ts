@@ -1,7 +1,7 @@
 // Real time: the connector's webhook panel (URL, secret and events to copy; connected indicator with the last
 // verified delivery and the failures; register in Jira; a test ping) and, per project, the catch-up schedule and
 // "sync now". Everything goes through the API as the signed-in person.
-import { html } from "hono/html";
+import { html, raw } from "hono/html";
 import { page, when, type Html } from "./layout.ts";
 import { COPY_SCRIPT, makeKit, type Fetcher, type WebApp } from "./kit.ts";
 
@@ -27,6 +27,34 @@ ${details.jql ? copyable("webhook-jql", "JQL filter", details.jql) : html`<p cla
 ${copyable("webhook-events", "Events", (details.events as string[]).join("\n"), true)}
 <form method="post" action="/connectors/${connector.id}/webhook/register" class="inline"><button id="register-webhook" class="secondary">Register in Jira</button></form> ` : ""}
 ${status ? html`<form method="post" action="/connectors/${connector.id}/webhook/ping" class="inline"><button id="webhook-ping">Send a test ping</button></form>` : ""}</section>${COPY_SCRIPT}`;
+}
+
+/**
+ * Live updates on a project's page: when a run of this project finishes (a webhook, a catch-up, someone else's
+ * Pull), the page reloads itself, unless the person is typing, when a banner offers the reload instead.
+ */
+export function liveUpdates(projectKey: string): Html {
+  return html`<div id="live-banner" class="notice" role="status" style="position:fixed;bottom:16px;left:50%;transform:translateX(-50%)" hidden>Changes arrived from Jira. <button type="button" id="live-reload">Show them</button></div>
+<script>
+(() => {
+  if (!window.EventSource) return;
+  const banner = document.getElementById("live-banner");
+  document.getElementById("live-reload").addEventListener("click", () => location.reload());
+  const events = new EventSource("/api/v1/events");
+  // Marks the page as listening (tests wait for it before changing Jira).
+  events.addEventListener("ready", () => { document.body.dataset.live = "on"; });
+  events.addEventListener("run", (event) => {
+    const run = JSON.parse(event.data);
+    if (run.project !== ${raw(JSON.stringify(projectKey))} || run.dryRun) return;
+    const typing = document.activeElement && ["INPUT", "TEXTAREA", "SELECT"].includes(document.activeElement.tagName) && document.activeElement.value;
+    if (typing) banner.hidden = false;
+    else { events.close(); location.reload(); }
+  });
+  window.addEventListener("pagehide", () => events.close());
+  // The person's own action (Pull, Push, a save) is leaving the page: its run is not news to reload for.
+  document.addEventListener("submit", () => events.close());
+})();
+</script>`;
 }
 
 export function realtimePages(app: WebApp, api: Fetcher): void {
