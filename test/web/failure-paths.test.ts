@@ -73,4 +73,38 @@ describe("failure paths on the connector pages", { skip: browserSkip, timeout: 2
     await page.waitForURL(/notice=/);
     assert.match((await page.textContent("#identity-state")) ?? "", /You have not authorized/);
   });
+
+  it("is usable with the keyboard alone: Tab reaches a connector's Connect & Test, Enter runs it", async () => {
+    const { page, tandem } = web;
+    await page.goto(`${tandem.url}/connectors`);
+    let reached = false;
+    for (let presses = 0; presses < 40 && !reached; presses++) {
+      await page.keyboard.press("Tab");
+      reached = await page.evaluate(() => document.activeElement?.getAttribute("aria-label") === "Connect & Test Wrong token");
+    }
+    assert.ok(reached, "Tab reaches the button");
+    await page.keyboard.press("Enter");
+    await page.waitForURL(/#connect-test$/);
+    assert.equal((await page.textContent("h1"))?.trim(), "Wrong token");
+    assert.equal((await page.textContent("#test-result strong"))?.trim(), "Failed");
+  });
+
+  it("says how to start when nothing is connected any more", async () => {
+    const { page, tandem } = web;
+    for (const name of ["Wrong token", "Sandbox Jira (demo)"]) {
+      await page.goto(`${tandem.url}/connectors`);
+      await page.click(`a:has-text('${name}')`);
+      await page.click("#disconnect-link");
+      await page.click("#confirm-disconnect");
+      await page.waitForURL(/\/connectors\?notice=/);
+    }
+    assert.match((await page.textContent("[role=status]")) ?? "", /Disconnected 'Sandbox Jira \(demo\)'; 1 project lost its Jira association/);
+    assert.match((await page.textContent("#no-connectors")) ?? "", /No connector yet\. Add one below: give the Jira site's URL and how Tandem signs in, then press Connect & Test/);
+    await web.shot("no-connectors");
+    await page.goto(`${tandem.url}/projects/SCHED/mappings`);
+    assert.match((await page.textContent("#mappings-empty")) ?? "", /not connected to Jira yet\. Associate it with a connector first/);
+    await page.goto(`${tandem.url}/projects/SCHED/realtime`);
+    assert.match((await page.textContent("main")) ?? "", /not connected to Jira yet: associate it with a connector first/);
+    assert.equal(await page.isVisible("#sync-now"), false);
+  });
 });
