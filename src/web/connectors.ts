@@ -32,10 +32,12 @@ function credentialsFrom(authMode: string, input: Record<string, string>) {
 }
 
 /** The credential fields of each mode; a small script shows only the chosen mode's (all show without script). */
-function credentialFields(prefix: string, chosen: string): Html {
+function credentialFields(prefix: string, chosen: string, flavour?: "cloud" | "dc"): Html {
   const shows = (value: string, ...modeNames: string[]) => (modeNames.some((mode) => value.endsWith(`:${mode}`)) ? "" : "hidden");
-  return html`<div data-for="api-token password" ${shows(chosen, "api-token", "password")}><label for="${prefix}login">Email (Cloud) or username (Data Center)</label><input id="${prefix}login" name="login" autocomplete="off"></div>
-<div data-for="api-token password pat" ${shows(chosen, "api-token", "password", "pat")}><label for="${prefix}secret">API token, password or personal access token</label><input id="${prefix}secret" name="secret" type="password" autocomplete="new-password"></div>
+  const login = flavour === "cloud" ? "Email" : flavour === "dc" ? "Username" : "Email (Cloud) or username (Data Center)";
+  const secret = flavour === "cloud" ? "API token" : flavour === "dc" ? "Password or personal access token" : "API token, password or personal access token";
+  return html`<div data-for="api-token password" ${shows(chosen, "api-token", "password")}><label for="${prefix}login">${login}</label><input id="${prefix}login" name="login" autocomplete="off"></div>
+<div data-for="api-token password pat" ${shows(chosen, "api-token", "password", "pat")}><label for="${prefix}secret">${secret}</label><input id="${prefix}secret" name="secret" type="password" autocomplete="new-password"></div>
 <div data-for="oauth" ${shows(chosen, "oauth")}><label for="${prefix}clientId">OAuth client id</label><input id="${prefix}clientId" name="clientId"></div>
 <div data-for="oauth" ${shows(chosen, "oauth")}><label for="${prefix}clientSecret">OAuth client secret</label><input id="${prefix}clientSecret" name="clientSecret" type="password" autocomplete="new-password"></div>
 <div data-for="oauth" ${shows(chosen, "oauth")}><label for="${prefix}oauthBaseUrl">OAuth server (empty for Atlassian's)</label><input id="${prefix}oauthBaseUrl" name="oauthBaseUrl" type="url" placeholder="https://auth.atlassian.com"></div>
@@ -147,7 +149,7 @@ ${admin ? html`<section id="settings"><h2>Settings</h2>
 <h3>Rotate credentials</h3><p class="muted">Projects, mappings, links and history stay as they are; only how Tandem signs in changes.</p>
 <form method="post" action="/connectors/${connector.id}/credentials" class="grid" aria-label="Rotate credentials">
 <div><label for="rotate-mode">Authentication</label><select id="rotate-mode" name="mode" data-mode>${modes.map((mode) => html`<option value="${mode.value}" ${mode.value.endsWith(`:${connector.authMode}`) ? "selected" : ""}>${mode.label}</option>`)}</select></div>
-${credentialFields("rotate-", `${connector.flavour}:${connector.authMode}`)}
+${credentialFields("rotate-", `${connector.flavour}:${connector.authMode}`, connector.flavour)}
 <div><span class="label">&nbsp;</span><button id="rotate-button">Rotate credentials</button></div></form>
 <h3>Disconnect</h3><p><a href="/connectors/${connector.id}/disconnect" id="disconnect-link" class="danger">Disconnect ${connector.name}…</a></p></section>${MODE_SCRIPT}` : ""}`;
     return c.html(page(connector.name, body, kit.me(c)));
