@@ -119,6 +119,18 @@ describe("webhook details, test ping and the mapping check", () => {
     assert.equal(pulled.values.title, issue.summary);
   });
 
+  it("matches Tandem people to Jira accounts by exact email, showing the overrides that win", async () => {
+    await t().tandem.store.users.create({ email: "alice@sandbox.test", name: "Alice", role: "member", password: "alice-password-123" });
+    assert.equal((await api(t(), "PUT", `/connectors/${connectorId}/people`, { token: t().tokens.member, body: { jiraUser: "5b10ac8d82e05b22cc7d4ef6", email: "member@tandem.test" } })).status, 200);
+    assert.equal((await api(t(), "GET", `/connectors/${connectorId}/people/matches`, { token: t().tokens.guest })).status, 403);
+    const matches = await api(t(), "GET", `/connectors/${connectorId}/people/matches`, { token: t().tokens.member });
+    assert.equal(matches.status, 200, JSON.stringify(matches.body));
+    const alice = cloud().state.findUser("alice@sandbox.test")!;
+    assert.deepEqual(matches.body.find((person: any) => person.email === "alice@sandbox.test"), { email: "alice@sandbox.test", name: "Alice", jiraUser: alice.accountId, jiraDisplayName: "Alice Martin", override: null });
+    assert.deepEqual(matches.body.find((person: any) => person.email === "member@tandem.test"), { email: "member@tandem.test", name: "Member", jiraUser: null, jiraDisplayName: null, override: "5b10ac8d82e05b22cc7d4ef6" });
+    assert.equal((await api(t(), "GET", "/connectors/nope/people/matches")).status, 404);
+  });
+
   it("reports the person's own authorization state", async () => {
     assert.equal((await api(t(), "GET", `/connectors/${connectorId}/identity`, { token: t().tokens.member })).body.state, "none");
     const saved = await api(t(), "PUT", `/connectors/${connectorId}/identity`, { token: t().tokens.member, body: { authMode: "api-token", email: "bob@sandbox.test", apiToken: "bob-token" } });

@@ -29,6 +29,8 @@ describe("workflow 5 (roadmap) in the browser: a Data Center connector and typed
 
   before(async () => {
     dc = await startSandbox({ port: 0, seed: "demo", flavour: "dc" });
+    await web.tandem.store.users.create({ email: "alice@sandbox.test", name: "Alice", role: "member", password: "alice-password-123" });
+    await web.tandem.store.users.create({ email: "carol.diaz@tandem.test", name: "Carol", role: "member", password: "carol-password-123" });
   });
   after(async () => {
     await dc?.close();
@@ -167,12 +169,16 @@ describe("workflow 5 (roadmap) in the browser: a Data Center connector and typed
     await page.click("a:has-text('People')");
     await page.waitForURL(/\/people$/);
     assert.match((await page.textContent("#no-overrides")) ?? "", /every person is matched by email/);
+    // Alice has the same email in Tandem and Jira; Carol's differ, so she needs an override.
+    assert.match((await page.textContent("tr[data-email='alice@sandbox.test']")) ?? "", /Alice Martin\s*alice\s*the email match/);
+    assert.match((await page.textContent("tr[data-email='carol.diaz@tandem.test']")) ?? "", /no Jira account with this email\s*nobody — add an override/);
     await assertAccessible(page, "people page");
     await page.fill("#jiraUser", "carol");
     await page.fill("#personEmail", "Carol.Diaz@Tandem.Test");
     await page.click("#add-override");
     await page.waitForURL(/notice=/);
     assert.match((await page.textContent("#overrides")) ?? "", /carol\s*carol\.diaz@tandem\.test/);
+    assert.match((await page.textContent("tr[data-email='carol.diaz@tandem.test']")) ?? "", /override: carol/);
     const connector = (await web.tandem.store.connectors.byName("Roadmap Data Center"))!;
     assert.deepEqual(await web.tandem.store.connectors.personOverrides(connector.id), [{ jiraUser: "carol", email: "carol.diaz@tandem.test" }]);
     await web.shot("people-overrides");
