@@ -1,7 +1,8 @@
 // Workflow 5 (roadmap) in Chromium, against a Data Center sandbox Jira: add a connector with a personal access
 // token, Connect & Test, associate a project, a type-mismatched field mapping shown inline and refused on save,
-// a matching one saved, many Jira statuses onto one Tandem status, rename and rotate credentials keeping the
-// mappings, and disconnect after a confirmation that names what goes.
+// a matching one saved, many Jira statuses onto one Tandem status, the roadmap preset and its value map, default
+// sync options, people matched by email and overridden, rename and rotate credentials keeping the mappings, and
+// disconnect after a confirmation that names what goes.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { startSandbox, type RunningSandbox } from "../../src/sandbox/server.ts";
@@ -119,10 +120,32 @@ describe("workflow 5 (roadmap) in the browser: a Data Center connector and typed
     await web.shot("statuses-many-to-one");
   });
 
+  it("applies the roadmap preset and edits its priority value map, refusing a line it cannot read", async () => {
+    const { page } = web;
+    await page.selectOption("#preset-name", "roadmap");
+    await page.click("#apply-preset");
+    await page.waitForURL(/notice=/);
+    assert.match((await page.textContent("[role=status]")) ?? "", /8 mappings saved from the roadmap preset/);
+    const editor = "textarea[id^='vm-']";
+    assert.equal(await page.inputValue(editor), "Highest = Critical\nHigh = High\nMedium = Medium\nLow = Low\nLowest = Trivial\n");
+    await page.fill(editor, "Highest = Critical\nHigh = Critical\nMedium = Normal\nLow = Low\nLowest = Low");
+    await page.click("#value-maps button:has-text('Save value map')");
+    await page.waitForURL(/notice=/);
+    assert.match((await page.textContent("[role=status]")) ?? "", /Value map saved/);
+    const importance = (await mappingsOf()).find((mapping) => mapping.tandemField === "importance")!;
+    assert.deepEqual(importance.transform, { kind: "valueMap", map: { Highest: "Critical", High: "Critical", Medium: "Normal", Low: "Low", Lowest: "Low" } });
+    await web.shot("value-map");
+    await page.fill(editor, "Highest Critical");
+    await page.click("#value-maps button:has-text('Save value map')");
+    await page.waitForURL(/error=/);
+    assert.match((await page.textContent("[role=alert]")) ?? "", /Could not read 'Highest Critical': write one pair per line as Jira value = Tandem value/);
+    assert.deepEqual((await mappingsOf()).find((mapping) => mapping.tandemField === "importance")!.transform, importance.transform, "nothing half-saved");
+  });
+
   it("renames the connector and rotates its credentials, keeping the mappings", async () => {
     const { page } = web;
     const before = await mappingsOf();
-    assert.equal(before.length, 2);
+    assert.equal(before.length, 8);
     await page.goto(`${web.tandem.url}/connectors`);
     await page.click("a:has-text('Roadmap DC')");
     await page.fill("#rename", "Roadmap Data Center");
