@@ -7,18 +7,8 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { startSandbox, type RunningSandbox } from "../../src/sandbox/server.ts";
 import { assertAccessible } from "../support/a11y.ts";
+import { until } from "../support/until.ts";
 import { ADMIN, browserSkip, useBrowserTandem } from "../support/browser.ts";
-
-/** Waits for a condition with a generous timeout (no timed assertions). */
-async function until<T>(what: string, probe: () => Promise<T | null | undefined | false>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 describe("workflow 5 (roadmap) in the browser: a Data Center connector and typed mappings", { skip: browserSkip, timeout: 240_000 }, () => {
   const web = useBrowserTandem("workflow-roadmap");

@@ -4,17 +4,8 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { assertAccessible } from "../support/a11y.ts";
+import { until } from "../support/until.ts";
 import { ADMIN, browserSkip, useBrowserTandem } from "../support/browser.ts";
-
-async function until<T>(what: string, probe: () => Promise<T | null | undefined | false>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
 
 describe("workflow 3 (work tracker) in the browser: webhook panel, test ping, changes arriving", { skip: browserSkip, timeout: 240_000 }, () => {
   const web = useBrowserTandem("workflow-tracker");
