@@ -128,6 +128,7 @@ ${credentialFields("", "cloud:api-token")}
       kit.call<any[]>(c, "GET", "/projects"),
     ]);
     const details = kit.isAdmin(c) ? await kit.call<any>(c, "GET", `/connectors/${id}/webhook/details`) : null;
+    const sites = kit.isAdmin(c) && connector.authMode === "oauth" && connector.hasCredentials ? await kit.call<any[]>(c, "GET", `/connectors/${id}/oauth/sites`) : null;
     const used = projects.body.filter((project) => project.connectorId === connector.id);
     const modes = MODES.filter((mode) => mode.value.startsWith(`${connector.flavour}:`));
     const admin = kit.isAdmin(c);
@@ -136,6 +137,7 @@ ${credentialFields("", "cloud:api-token")}
 <p>Projects using it: ${used.length ? used.map((project) => html`<a href="/projects/${project.key}">${project.key}</a> `) : html`<span class="muted">none yet — associate a project with it on the project's page</span>`} · <a href="/connectors/${connector.id}/people">People</a></p>
 ${kit.canChange(c) ? html`<form method="post" action="/connectors/${connector.id}/test" class="inline"><button id="connect-test-button">Connect &amp; Test</button></form>` : ""}
 ${admin && connector.authMode === "oauth" ? html` <form method="post" action="/connectors/${connector.id}/oauth" class="inline"><input type="hidden" name="purpose" value="connector"><button class="secondary" id="authorize-connector">Authorize with Atlassian</button></form>` : ""}</section>
+${sites ? sitePicker(connector.id, sites.status === 200 ? sites.body : null, sites.status === 200 ? null : kit.errorOf(sites)) : ""}
 <section id="connect-test"><h2>Connect &amp; Test</h2>${testReport(connector.lastTest)}</section>
 ${identitySection(kit, c, connector, identity.body)}
 ${realtimePanel(connector, webhook.body, details && details.status === 200 ? details.body : null, admin)}
@@ -184,6 +186,13 @@ ${credentialFields("rotate-", `${connector.flavour}:${connector.authMode}`, conn
     if (result.status !== 200) return kit.back(c, `/connectors/${id}`, "error", kit.errorOf(result));
     const next = authMode === "oauth" ? "Press Authorize with Atlassian to finish." : "Press Connect & Test to check them.";
     return kit.back(c, `/connectors/${id}`, "notice", `Credentials rotated; projects and mappings are kept. ${next}`);
+  });
+
+  app.post("/connectors/:id/oauth/site", async (c) => {
+    const id = c.req.param("id");
+    const result = await kit.call<{ url: string }>(c, "PUT", `/connectors/${id}/oauth/site`, { siteId: (await kit.form(c)).siteId ?? "" });
+    if (result.status !== 200) return kit.back(c, `/connectors/${id}`, "error", kit.errorOf(result));
+    return kit.back(c, `/connectors/${id}`, "notice", `The connector now uses ${result.body.url}. Press Connect & Test to check it.`);
   });
 
   // OAuth: the API gives the authorization address; the person's browser goes there and comes back to the callback.
@@ -282,4 +291,12 @@ ${connector.authMode !== "pat" ? html`<div><label for="my-login">Your ${connecto
 <div><span class="label">&nbsp;</span><button id="authorize-me">${state === "none" ? "Authorize" : "Authorize again"}</button></div></form>`;
   return html`<section id="identity"><h2>Your Jira authorization</h2>${status}${form}
 ${state !== "none" ? html`<form method="post" action="/connectors/${connector.id}/identity/remove" class="inline"><button class="secondary" id="forget-me">Remove my authorization</button></form>` : ""}</section>`;
+}
+
+/** The sites an OAuth authorization reaches, the one in use checked (Atlassian grants an app per site). */
+function sitePicker(connectorId: string, sites: { id: string; url: string; name: string; inUse: boolean }[] | null, problem: string | null): Html {
+  if (!sites) return html`<section id="site-picker"><h2>Jira site</h2><div class="error" role="alert">Could not list the sites: ${problem}</div></section>`;
+  return html`<section id="site-picker"><h2>Jira site</h2><form method="post" action="/connectors/${connectorId}/oauth/site"><fieldset><legend>Sites this authorization reaches</legend>
+${sites.length === 0 ? html`<p>None: authorize again with an account that can use the site.</p>` : sites.map((site) => html`<div><input type="radio" id="site-${site.id}" name="siteId" value="${site.id}" ${site.inUse ? "checked" : ""}> <label for="site-${site.id}" style="display:inline;font-weight:normal">${site.name} — ${site.url}${site.inUse ? " (in use)" : ""}</label></div>`)}
+</fieldset>${sites.length ? html`<p><button id="use-site" class="secondary">Use this site</button></p>` : ""}</form></section>`;
 }

@@ -131,6 +131,26 @@ describe("webhook details, test ping and the mapping check", () => {
     assert.equal((await api(t(), "GET", "/connectors/nope/people/matches")).status, 404);
   });
 
+  it("lists the sites an OAuth authorization reaches and switches among them, refusing one it does not reach", async () => {
+    const created = await api(t(), "POST", "/connectors", { body: { name: "oauth-sites", flavour: "cloud", siteUrl: cloud().url, credentials: { authMode: "oauth", clientId: "sandbox-client-id", clientSecret: "sandbox-client-secret", oauthBaseUrl: cloud().url } } });
+    const id = created.body.id;
+    const early = await api(t(), "GET", `/connectors/${id}/oauth/sites`);
+    assert.equal(early.status, 400);
+    assert.match(early.body.error.message, /press Authorize with Atlassian first/);
+    const start = (await api(t(), "POST", `/connectors/${id}/oauth/start`, { body: { purpose: "connector" } })).body;
+    const consent = await fetch(`${start.authorizeUrl}&sandbox_user=${encodeURIComponent("tandem-sync@sandbox.test")}`, { redirect: "manual" });
+    assert.equal((await fetch(consent.headers.get("location")!)).status, 200);
+    const sites = await api(t(), "GET", `/connectors/${id}/oauth/sites`);
+    assert.deepEqual(sites.body, [{ id: cloud().state.site.cloudId, url: cloud().url, name: cloud().state.site.title.toLowerCase().replace(/\s+/g, "-"), inUse: true }]);
+    assert.equal((await api(t(), "GET", `/connectors/${id}/oauth/sites`, { token: t().tokens.member })).status, 403);
+    const unknown = await api(t(), "PUT", `/connectors/${id}/oauth/site`, { body: { siteId: "not-a-site" } });
+    assert.equal(unknown.status, 400);
+    assert.match(unknown.body.error.message, new RegExp(`does not reach a site with id 'not-a-site'; it reaches ${cloud().url.replace(/[.:/]/g, "\\$&")}`));
+    const chosen = await api(t(), "PUT", `/connectors/${id}/oauth/site`, { body: { siteId: cloud().state.site.cloudId } });
+    assert.equal(chosen.status, 200, JSON.stringify(chosen.body));
+    assert.equal((await api(t(), "POST", `/connectors/${id}/test`)).body.ok, true);
+  });
+
   it("reports the person's own authorization state", async () => {
     assert.equal((await api(t(), "GET", `/connectors/${connectorId}/identity`, { token: t().tokens.member })).body.state, "none");
     const saved = await api(t(), "PUT", `/connectors/${connectorId}/identity`, { token: t().tokens.member, body: { authMode: "api-token", email: "bob@sandbox.test", apiToken: "bob-token" } });

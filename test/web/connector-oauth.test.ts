@@ -31,6 +31,13 @@ describe("Cloud OAuth connectors in the browser", { skip: browserSkip, timeout: 
     await page.click("#authorize-connector");
     await page.waitForURL(/\/connectors\/Cloud%20OAuth\?notice=/);
     assert.match((await page.textContent("[role=status]")) ?? "", new RegExp(`The connector is authorized for ${sandbox.url.replace(/[.:/]/g, "\\$&")}.* as alice@sandbox\\.test`));
+    // The site picker lists what the authorization reaches, the connector's site checked.
+    const siteLabel = `${sandbox.state.site.title.toLowerCase().replace(/\s+/g, "-")} — ${sandbox.url} (in use)`;
+    assert.equal((await page.textContent(`label[for='site-${sandbox.state.site.cloudId}']`))?.trim(), siteLabel);
+    assert.equal(await page.isChecked(`#site-${sandbox.state.site.cloudId}`), true);
+    await page.click("#use-site");
+    await page.waitForURL(/notice=/);
+    assert.match((await page.textContent("[role=status]")) ?? "", new RegExp(`The connector now uses ${sandbox.url.replace(/[.:/]/g, "\\$&")}`));
     await page.click("#connect-test-button");
     await page.waitForURL(/#connect-test$/);
     assert.equal((await page.textContent("#test-result strong"))?.trim(), "Passed");
