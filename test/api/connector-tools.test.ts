@@ -1,7 +1,8 @@
 // The API routes behind the web app's connector, mapping and real-time pages, against the sandbox Jira over HTTP:
-// the webhook's details (admins only), the signed test ping through Tandem's public intake, the mapping options and
-// the engine's compatibility check of one mapping before saving, the person's authorization state, and the OAuth
-// callback answering a browser with a page to go to instead of JSON.
+// the webhook's details (admins only) and the signed test ping through Tandem's public intake; the mapping options
+// and the engine's check of one mapping before saving; the five presets (and a pull through the roadmap's value
+// map); people matched by email; the OAuth site picker; the person's authorization state; and the OAuth callback
+// sending a browser to a page instead of JSON.
 import assert from "node:assert/strict";
 import { before, describe, it } from "node:test";
 import { useSandbox } from "../support/sandbox.ts";
@@ -10,7 +11,7 @@ import { api, useTandem } from "../support/tandem.ts";
 const t = useTandem();
 const cloud = useSandbox({ flavour: "cloud" });
 
-describe("webhook details, test ping and the mapping check", () => {
+describe("connector, mapping and real-time tools of the API", () => {
   let connectorId = "";
 
   before(async () => {
