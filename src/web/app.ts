@@ -9,6 +9,7 @@ import { connectorPages } from "./connectors.ts";
 import { flash, page, when, type Html } from "./layout.ts";
 import { mappingPages } from "./mappings.ts";
 import { liveUpdates, realtimePages } from "./realtime.ts";
+import { PRESET_CHOICES } from "./mappings.ts";
 
 interface Fetcher {
   request: (path: string, init?: RequestInit) => Response | Promise<Response>;
@@ -83,7 +84,7 @@ ${list.map((project) => html`<tr><td><a href="/projects/${project.key}">${projec
 ${canChange(user(c)) ? html`<section><h2>Add a project</h2><form method="post" action="/projects" class="grid">
 <div><label for="key">Key</label><input id="key" name="key" required pattern="[A-Za-z][A-Za-z0-9]{1,9}"></div>
 <div><label for="pname">Name</label><input id="pname" name="name" required></div>
-<div><label for="preset">Fields and mappings</label><select id="preset" name="preset"><option value="">none</option><option value="scheduler">Scheduler preset (seed 000)</option></select></div>
+<div><label for="preset">Fields and mappings</label><select id="preset" name="preset"><option value="">none</option>${PRESET_CHOICES}</select></div>
 <div><label>&nbsp;</label><button>Add project</button></div></form></section>` : ""}`;
     return c.html(page("Projects", body, user(c)));
   });

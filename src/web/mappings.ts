@@ -3,6 +3,7 @@
 // the Jira hierarchy levels, and where people are matched. Saving replaces the project's mappings through the API.
 import type { Context } from "hono";
 import { html } from "hono/html";
+import { PRESETS } from "../engine/presets.ts";
 import { page, type Html } from "./layout.ts";
 import { makeKit, type Fetcher, type Kit, type WebApp } from "./kit.ts";
 
@@ -32,6 +33,9 @@ const TRANSFORMS: { kind: string; label: string }[] = [
   { kind: "itemUrl", label: "the item's Tandem URL (push only)" },
   { kind: "now", label: "today's date (push only)" },
 ];
+
+/** The reference roles' presets as options of a select (the add-project form starts a project from one). */
+export const PRESET_CHOICES = html`${Object.values(PRESETS).map((preset) => html`<option value="${preset.name}">${preset.name[0]!.toUpperCase()}${preset.name.slice(1)} preset</option>`)}`;
 
 const CATEGORY_DEFAULT: Record<string, string> = { new: "Not Started", indeterminate: "Started", done: "Completed" };
 
