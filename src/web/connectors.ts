@@ -43,7 +43,7 @@ function credentialFields(prefix: string, chosen: string, flavour?: "cloud" | "d
 <div data-for="oauth" ${shows(chosen, "oauth")}><label for="${prefix}clientId">OAuth client id</label><input id="${prefix}clientId" name="clientId"></div>
 <div data-for="oauth" ${shows(chosen, "oauth")}><label for="${prefix}clientSecret">OAuth client secret</label><input id="${prefix}clientSecret" name="clientSecret" type="password" autocomplete="new-password"></div>
 <div data-for="oauth" ${shows(chosen, "oauth")}><label for="${prefix}oauthBaseUrl">OAuth server (empty for Atlassian's)</label><input id="${prefix}oauthBaseUrl" name="oauthBaseUrl" type="url" placeholder="https://auth.atlassian.com"></div>
-<p data-for="oauth" class="muted" style="grid-column:1/-1" ${shows(chosen, "oauth")}>With OAuth, Atlassian's consent screen asks which site to allow: pick the one whose URL you gave here. If the account can reach several sites and none is this one, Tandem says so and asks you to authorize again.</p>`;
+<p data-for="oauth" class="muted" style="grid-column:1/-1" ${shows(chosen, "oauth")}>With OAuth, Atlassian's consent screen asks which site to allow: pick the one whose URL you gave here. Once authorized, the connector's page lists every site the authorization reaches, to switch to another.</p>`;
 }
 
 /** Shows only the fields of the chosen mode; hidden fields are also disabled so they are not sent. */
