@@ -14,6 +14,10 @@ import { jiraSyncRoutes } from "./routes/jira-sync.ts";
 import { hierarchyRoutes } from "./routes/hierarchy.ts";
 import { reportRoutes } from "./routes/reports.ts";
 import { sessionRoutes } from "./routes/session.ts";
+import { mappingCheckRoutes } from "./routes/mappings-check.ts";
+import { webhookToolRoutes } from "./routes/webhook-tools.ts";
+import { peopleMatchRoutes } from "./routes/people-matches.ts";
+import { oauthSiteRoutes } from "./routes/oauth-sites.ts";
 
 export interface ApiDeps {
   store: TandemStore;
@@ -57,6 +61,10 @@ export function createApi(deps: ApiDeps) {
   api.route("/api/v1", jiraSyncRoutes(deps.store, deps.publicUrl));
   api.route("/api/v1", hierarchyRoutes(deps.store));
   api.route("/api/v1", reportRoutes(deps.store));
+  api.route("/api/v1", mappingCheckRoutes(deps.store, deps.publicUrl));
+  api.route("/api/v1", webhookToolRoutes(deps.store, deps.publicUrl));
+  api.route("/api/v1", peopleMatchRoutes(deps.store));
+  api.route("/api/v1", oauthSiteRoutes(deps.store));
   api.doc("/api/v1/openapi.json", { openapi: "3.0.3", info: { title: "Tandem API", version: "1", description: "Tandem keeps your work items and Jira issues aligned." } });
   return api;
 }

@@ -1,5 +1,5 @@
-// Reference mappings. The scheduler preset is exactly the Pull and Push tables of seed 000; Jira fields are named
-// as the site names them and resolved to ids when the preset is applied.
+// Reference mappings, one preset per reference role. The scheduler preset is exactly the Pull and Push tables of
+// seed 000; Jira fields are named as the site names them and resolved to ids when the preset is applied.
 import type { Direction, TandemField, Transform } from "./model.ts";
 
 export interface PresetMapping {
@@ -46,4 +46,77 @@ export const SCHEDULER_PRESET: Preset = {
   ],
 };
 
-export const PRESETS: Record<string, Preset> = { scheduler: SCHEDULER_PRESET };
+// The other reference roles (seeds 001–004). Core fields (title, description, status, assignee) need no definition;
+// standard Jira fields are named by id, custom ones by the name Jira Cloud gives them.
+
+const CORE_BOTH: PresetMapping[] = [
+  { tandemField: "title", jiraField: "summary", direction: "both", transform: { kind: "copy" } },
+  { tandemField: "description", jiraField: "description", direction: "both", transform: { kind: "richText" } },
+  { tandemField: "assignee", jiraField: "assignee", direction: "both", transform: { kind: "person" } },
+];
+
+export const BOARD_PRESET: Preset = {
+  name: "board",
+  description: "Cards edited on both sides: title, description, status, assignee, story points and labels (seed 001).",
+  fields: [
+    { key: "points", name: "Story points", type: "number" },
+    { key: "tags", name: "Tags", type: "multiselect" },
+  ],
+  mappings: [
+    ...CORE_BOTH,
+    { tandemField: "status", jiraField: "status", direction: "both", transform: { kind: "status" } },
+    { tandemField: "points", jiraField: "Story point estimate", direction: "both", transform: { kind: "copy" } },
+    { tandemField: "tags", jiraField: "labels", direction: "both", transform: { kind: "labels" } },
+  ],
+};
+
+export const TRACKER_PRESET: Preset = {
+  name: "tracker",
+  description: "Work items sent to Jira and kept in step by webhook: title, description, status, assignee and due date (seed 002).",
+  fields: [{ key: "dueDate", name: "Due date", type: "date" }],
+  mappings: [
+    ...CORE_BOTH,
+    { tandemField: "status", jiraField: "status", direction: "both", transform: { kind: "status" } },
+    { tandemField: "dueDate", jiraField: "duedate", direction: "both", transform: { kind: "date" } },
+  ],
+};
+
+export const REPORTING_PRESET: Preset = {
+  name: "reporting",
+  description: "Read-only: title, status, assignee, reporter and product area pulled from Jira for effort reports (seed 003).",
+  fields: [
+    { key: "reporter", name: "Reporter", type: "person" },
+    { key: "productArea", name: "Product area", type: "select" },
+  ],
+  mappings: [
+    { tandemField: "title", jiraField: "summary", direction: "pull", transform: { kind: "copy" } },
+    { tandemField: "status", jiraField: "status", direction: "pull", transform: { kind: "status" } },
+    { tandemField: "assignee", jiraField: "assignee", direction: "pull", transform: { kind: "person" } },
+    { tandemField: "reporter", jiraField: "reporter", direction: "pull", transform: { kind: "person" } },
+    { tandemField: "productArea", jiraField: "Product Area", direction: "pull", transform: { kind: "options", multiple: false } },
+  ],
+};
+
+export const ROADMAP_PRESET: Preset = {
+  name: "roadmap",
+  description: "Typed roadmap fields: title, description, priority ↔ importance by value map, assignee, story points, labels, due date; review and blocked statuses count as started (seed 004).",
+  fields: [
+    { key: "importance", name: "Importance", type: "select" },
+    { key: "points", name: "Story points", type: "number" },
+    { key: "tags", name: "Tags", type: "multiselect" },
+    { key: "dueDate", name: "Due date", type: "date" },
+  ],
+  mappings: [
+    ...CORE_BOTH,
+    { tandemField: "status", jiraField: "status", direction: "pull", transform: { kind: "status", byStatus: { "In Review": "Started", Blocked: "Started", Backlog: "Not Started" } } },
+    { tandemField: "importance", jiraField: "priority", direction: "both", transform: { kind: "valueMap", map: { Highest: "Critical", High: "High", Medium: "Medium", Low: "Low", Lowest: "Trivial" } } },
+    { tandemField: "points", jiraField: "Story point estimate", direction: "both", transform: { kind: "copy" } },
+    { tandemField: "tags", jiraField: "labels", direction: "both", transform: { kind: "labels" } },
+    { tandemField: "dueDate", jiraField: "duedate", direction: "both", transform: { kind: "date" } },
+  ],
+};
+
+export const PRESETS: Record<string, Preset> = { scheduler: SCHEDULER_PRESET, board: BOARD_PRESET, tracker: TRACKER_PRESET, reporting: REPORTING_PRESET, roadmap: ROADMAP_PRESET };
+
+/** The presets' names, as the API's schemas accept them. */
+export const PRESET_NAMES = ["scheduler", "board", "tracker", "reporting", "roadmap"] as const;

@@ -103,6 +103,11 @@ export class ConnectorRepository {
     return row?.oauth_app_sealed ? this.box.openJson<StoredOAuthApp>(row.oauth_app_sealed) : null;
   }
 
+  /** The site an OAuth connector uses, when the person picks another of the sites their authorization reaches. */
+  async setSiteUrl(id: string, siteUrl: string): Promise<void> {
+    await this.db.run("UPDATE connectors SET site_url = ?, updated_at = ? WHERE id = ?", [siteUrl, Date.now(), id]);
+  }
+
   async rename(id: string, name: string): Promise<void> {
     await this.db.run("UPDATE connectors SET name = ?, updated_at = ? WHERE id = ?", [name, Date.now(), id]);
   }

@@ -1,12 +1,16 @@
-// The web app: sign-in, connectors (add, Connect & Test), projects (Jira panel, mappings, items with their Jira
-// keys, Pull and Push with dry run), and run history. Every action goes through the HTTP API in-process with the
+// The web app: sign-in, projects (Jira panel, items with their Jira keys, Pull and Push with dry run) and run
+// history here; connectors, mappings and real time in their own modules. Every action goes through the HTTP API in-process with the
 // person's session, so the API's validation and role checks apply exactly as for any client.
 import { Hono, type Context } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import { html } from "hono/html";
 import { SESSION_COOKIE } from "../api/auth.ts";
+import { connectorPages } from "./connectors.ts";
 import { flash, page, when, type Html } from "./layout.ts";
 import { reportsWeb } from "./reports.ts";
+import { mappingPages } from "./mappings.ts";
+import { liveUpdates, realtimePages } from "./realtime.ts";
+import { PRESET_CHOICES } from "./mappings.ts";
 
 interface Fetcher {
   request: (path: string, init?: RequestInit) => Response | Promise<Response>;
@@ -69,64 +73,9 @@ export function webApp(api: Fetcher): Hono<WebEnv> {
 
   app.get("/", (c) => c.redirect("/projects", 303));
 
-  // ---- connectors ----
-  app.get("/connectors", async (c) => {
-    const list = (await call<any[]>(c, "GET", "/connectors")).body;
-    const admin = user(c).role === "admin";
-    const body = html`<h1>Connectors</h1>${messages(c)}
-<section><table><thead><tr><th>Name</th><th>Jira</th><th>Authentication</th><th>Last test</th><th></th></tr></thead><tbody>
-${list.map((connector) => html`<tr><td><a href="/connectors/${connector.id}">${connector.name}</a></td><td>${connector.flavour === "cloud" ? "Cloud" : "Data Center"} · ${connector.siteUrl}</td><td>${connector.authMode}</td>
-<td>${connector.lastTest ? html`<span class="${connector.lastTest.ok ? "ok" : "bad"}">${connector.lastTest.ok ? "passed" : "failed"}</span> <span class="muted">${when(connector.lastTest.checkedAt)}</span>` : html`<span class="muted">never</span>`}</td>
-<td>${canChange(user(c)) ? html`<form method="post" action="/connectors/${connector.id}/test" class="inline"><button>Connect &amp; Test</button></form>` : ""}</td></tr>`)}
-</tbody></table></section>
-${admin ? html`<section><h2>Add a connector</h2><form method="post" action="/connectors" class="grid">
-<div><label for="name">Name</label><input id="name" name="name" required></div>
-<div><label for="siteUrl">Jira URL</label><input id="siteUrl" name="siteUrl" type="url" required placeholder="https://acme.atlassian.net"></div>
-<div><label for="mode">Authentication</label><select id="mode" name="mode"><option value="cloud:api-token">Cloud: email + API token</option><option value="cloud:oauth">Cloud: OAuth 2.0</option><option value="dc:password">Data Center: username + password</option><option value="dc:pat">Data Center: personal access token</option></select></div>
-<div><label for="login">Email or username</label><input id="login" name="login"></div>
-<div><label for="secret">API token, password or access token</label><input id="secret" name="secret" type="password"></div>
-<div><label for="clientId">OAuth client id</label><input id="clientId" name="clientId"></div>
-<div><label for="clientSecret">OAuth client secret</label><input id="clientSecret" name="clientSecret" type="password"></div>
-<div><label>&nbsp;</label><button>Add connector</button></div></form></section>` : ""}`;
-    return c.html(page("Connectors", body, user(c)));
-  });
-
-  app.post("/connectors", async (c) => {
-    const input = await form(c);
-    const [flavour, authMode] = (input.mode ?? "cloud:api-token").split(":");
-    const credentials =
-      authMode === "api-token" ? { authMode, email: input.login, apiToken: input.secret }
-      : authMode === "password" ? { authMode, username: input.login, password: input.secret }
-      : authMode === "pat" ? { authMode, token: input.secret }
-      : { authMode, clientId: input.clientId, clientSecret: input.clientSecret };
-    const result = await call(c, "POST", "/connectors", { name: input.name, flavour, siteUrl: input.siteUrl, credentials });
-    if (result.status !== 201) return back(c, "/connectors", "error", errorOf(result));
-    return back(c, "/connectors", "notice", `Added '${input.name}'. Run Connect & Test to check it.`);
-  });
-
-  app.post("/connectors/:id/test", async (c) => {
-    const result = await call(c, "POST", `/connectors/${c.req.param("id")}/test`);
-    if (result.status !== 200) return back(c, "/connectors", "error", errorOf(result));
-    return c.redirect(`/connectors/${c.req.param("id")}`, 303);
-  });
-
-  app.get("/connectors/:id", async (c) => {
-    const connector = await call<any>(c, "GET", `/connectors/${c.req.param("id")}`);
-    if (connector.status !== 200) return back(c, "/connectors", "error", errorOf(connector));
-    const report = connector.body.lastTest;
-    const webhook = (await call<any>(c, "GET", `/connectors/${c.req.param("id")}/webhook`)).body;
-    const body = html`<h1>${connector.body.name}</h1>${messages(c)}
-<section><p>${connector.body.flavour === "cloud" ? "Jira Cloud" : "Jira Data Center"} at ${connector.body.siteUrl}, ${connector.body.authMode}</p>
-${canChange(user(c)) ? html`<form method="post" action="/connectors/${connector.body.id}/test" class="inline"><button>Connect &amp; Test</button></form>` : ""}</section>
-<section><h2>Connect &amp; Test</h2>${report ? html`<p id="test-result" class="${report.ok ? "ok" : "bad"}"><strong>${report.ok ? "Passed" : "Failed"}</strong> <span class="muted">${when(report.checkedAt)}</span></p>
-${report.account ? html`<p>Account: ${report.account.displayName} &lt;${report.account.email ?? report.account.username ?? ""}&gt;</p>` : ""}
-${report.site ? html`<p>Site: ${report.site.title} (${report.site.deploymentType} ${report.site.version})</p>` : ""}
-${report.browsableProjects !== null ? html`<p>Projects the account can browse: ${report.browsableProjects}</p>` : ""}
-${report.permissions ? html`<p>${Object.entries(report.permissions as Record<string, boolean>).map(([key, have]) => html`<span class="pill ${have ? "ok" : "bad"}">${key}</span> `)}</p>` : ""}
-${(report.problems as { step: string; cause: string; fix: string }[]).map((problem) => html`<div class="error"><strong>${problem.step}:</strong> ${problem.cause}<br>Fix: ${problem.fix}</div>`)}` : html`<p class="muted">Not tested yet.</p>`}</section>
-<section><h2>Webhook</h2><p>${webhook.connected ? html`<span class="ok">Connected</span>, last verified delivery ${when(webhook.lastVerifiedDelivery)}` : html`<span class="muted">No verified delivery yet</span>`} · verified ${webhook.verified}, rejected ${webhook.rejected}</p></section>`;
-    return c.html(page(connector.body.name, body, user(c)));
-  });
+  connectorPages(app, api);
+  mappingPages(app, api);
+  realtimePages(app, api);
 
   // ---- projects ----
   app.get("/projects", async (c) => {
@@ -137,7 +86,7 @@ ${list.map((project) => html`<tr><td><a href="/projects/${project.key}">${projec
 ${canChange(user(c)) ? html`<section><h2>Add a project</h2><form method="post" action="/projects" class="grid">
 <div><label for="key">Key</label><input id="key" name="key" required pattern="[A-Za-z][A-Za-z0-9]{1,9}"></div>
 <div><label for="pname">Name</label><input id="pname" name="name" required></div>
-<div><label for="preset">Fields and mappings</label><select id="preset" name="preset"><option value="">none</option><option value="scheduler">Scheduler preset (seed 000)</option></select></div>
+<div><label for="preset">Fields and mappings</label><select id="preset" name="preset"><option value="">none</option>${PRESET_CHOICES}</select></div>
 <div><label>&nbsp;</label><button>Add project</button></div></form></section>` : ""}`;
     return c.html(page("Projects", body, user(c)));
   });
@@ -162,13 +111,6 @@ ${canChange(user(c)) ? html`<section><h2>Add a project</h2><form method="post" a
     });
     if (result.status !== 200) return back(c, `/projects/${key}`, "error", errorOf(result));
     return back(c, `/projects/${key}`, "notice", "Jira integration saved.");
-  });
-
-  app.post("/projects/:key/preset", async (c) => {
-    const key = c.req.param("key");
-    const result = await call<any[]>(c, "PUT", `/projects/${key}/mappings`, { preset: (await form(c)).preset });
-    if (result.status !== 200) return back(c, `/projects/${key}`, "error", errorOf(result));
-    return back(c, `/projects/${key}`, "notice", `${result.body.length} mappings saved from the preset.`);
   });
 
   app.post("/projects/:key/items", async (c) => {
@@ -206,8 +148,7 @@ ${editable ? html`<details ${p.connectorId ? "" : "open"}><summary>Change the Ji
 ${items.map((item) => html`<tr data-item="${item.key}"><td>${item.key}</td><td>${item.link ? item.link.jiraKey : editable ? html`<form method="post" action="/items/${item.key}/link?project=${p.key}" class="inline"><input name="jiraKey" placeholder="ABC-123" size="9" aria-label="Jira key of ${item.key}"><button>Link</button></form>` : ""}</td>
 <td>${item.values.title}</td><td class="status">${item.values.status ?? ""}</td>${fieldKeys.map((field) => html`<td>${item.values[field.key] === undefined || item.values[field.key] === null ? "" : String(item.values[field.key])}</td>`)}</tr>`)}
 </tbody></table></section>
-<section><h2>Mappings</h2>${editable && p.connectorId ? html`<form method="post" action="/projects/${p.key}/preset" class="inline"><input type="hidden" name="preset" value="scheduler"><button id="apply-preset" class="secondary">Use the scheduler preset</button></form>` : ""}<table><thead><tr><th>Tandem field</th><th>Direction</th><th>Jira field</th><th>Transform</th></tr></thead><tbody>
-${(p.mappings as any[]).map((mapping) => html`<tr><td>${mapping.tandemField}</td><td>${mapping.direction}</td><td>${mapping.jiraField}</td><td>${mapping.transform.kind}</td></tr>`)}</tbody></table></section>`;
+<section id="mappings-summary"><h2>Mappings</h2><p>${p.mappings.length} field mapping${p.mappings.length === 1 ? "" : "s"}. <a id="open-mappings" href="/projects/${p.key}/mappings">Fields, statuses, value maps and presets</a> · <a id="open-realtime" href="/projects/${p.key}/realtime">Real time: webhook, catch-up, sync now</a></p></section>${liveUpdates(p.key)}`;
     return c.html(page(p.key, body, user(c)));
   });
 

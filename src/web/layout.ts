@@ -11,9 +11,13 @@ header .grow{flex:1}main{padding:24px;max-width:1200px;margin:auto}section{backg
 table{border-collapse:collapse;width:100%}th,td{text-align:left;padding:6px 8px;border-bottom:1px solid #eceff3;vertical-align:top}th{font-size:12px;color:#5b6475;text-transform:uppercase}
 .ok{color:#1a7f37}.bad{color:#c62828}.warn{color:#9a6700}.muted{color:#5b6475}.pill{display:inline-block;padding:1px 8px;border-radius:10px;background:#eceff3;color:#1d2433;font-size:12px}
 form.inline{display:inline}button{background:#2457d6;color:#fff;border:0;border-radius:4px;padding:6px 12px;cursor:pointer}button.secondary{background:#5b6475}
-input,select{padding:5px 8px;border:1px solid #c5cad3;border-radius:4px}label{display:block;margin:6px 0 2px;font-weight:600}
+input,select{padding:5px 8px;border:1px solid #c5cad3;border-radius:4px;max-width:100%}label{display:block;margin:6px 0 2px;font-weight:600}
 .error{background:#fdecea;border:1px solid #c62828;padding:8px 12px;border-radius:4px;margin-bottom:12px}.notice{background:#e8f3ec;border:1px solid #1a7f37;padding:8px 12px;border-radius:4px;margin-bottom:12px}
-.grid{display:grid;grid-template-columns:repeat(auto-fill,minmax(180px,1fr));gap:8px}`;
+.grid{display:grid;grid-template-columns:repeat(auto-fill,minmax(180px,1fr));gap:8px}
+textarea{padding:5px 8px;border:1px solid #c5cad3;border-radius:4px;font:inherit}.label{display:block;margin:6px 0 2px}[hidden]{display:none!important}
+button.danger,a.danger{background:#c62828;color:#fff;border-radius:4px;padding:6px 12px;text-decoration:none}button:disabled{opacity:.5;cursor:not-allowed}
+:focus-visible{outline:3px solid #2457d6;outline-offset:2px}.visually-hidden{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
+.grid input,.grid select{width:100%;min-width:0}.copy-row{margin-bottom:8px}.copy-row input,.copy-row textarea{width:70%;font-family:ui-monospace,monospace}`;
 
 export function page(title: string, body: Html, user: { email: string; role: string } | null): Html {
   return html`<!doctype html>

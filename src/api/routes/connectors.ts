@@ -115,6 +115,17 @@ export function connectorRoutes(store: TandemStore, publicUrl: () => string) {
     return c.json({ authorizeUrl: authorizationUrl(oauthApp.endpoints, oauthApp.clientId, redirectUri, state), state }, 200);
   });
 
+  // A person's browser coming back from Atlassian lands on the web app with the outcome in words, not on JSON.
+  app.use("/oauth/callback", async (c, next) => {
+    await next();
+    if (!(c.req.header("accept") ?? "").includes("text/html")) return;
+    const outcome = (await c.res.clone().json().catch(() => null)) as { connector?: string; site?: string; account?: string | null; purpose?: string; error?: { message?: string } } | null;
+    const target = c.res.status === 200 && outcome?.connector
+      ? `/connectors/${encodeURIComponent(outcome.connector)}?notice=${encodeURIComponent(`${outcome.purpose === "identity" ? "Your own Jira account is" : "The connector is"} authorized for ${outcome.site}${outcome.account ? ` as ${outcome.account}` : ""}. Press Connect & Test to check it.`)}`
+      : `/connectors?error=${encodeURIComponent(outcome?.error?.message ?? "The authorization did not complete: start it again.")}`;
+    c.res = new Response(null, { status: 303, headers: { Location: target } });
+  });
+
   app.openapi(
     createRoute({ method: "get", path: "/oauth/callback", tags: ["oauth"], request: { query: z.object({ code: z.string().optional(), state: z.string(), error: z.string().optional(), error_description: z.string().optional() }) }, responses: { 200: json(z.object({ connector: z.string(), site: z.string(), account: z.string().nullable(), purpose: z.string() }), "Authorized"), ...errors } }),
     async (c) => {
@@ -206,11 +217,14 @@ export function connectorRoutes(store: TandemStore, publicUrl: () => string) {
 
   // ---- each user's own identity ----
 
-  const IdentitySchema = z.object({ connected: z.boolean(), authMode: z.string().nullable(), account: z.unknown() });
+  const IdentitySchema = z.object({ connected: z.boolean(), authMode: z.string().nullable(), account: z.unknown(), state: z.enum(["none", "authorized", "expired"]).optional() });
+  // An OAuth authorization past its expiry with no refresh token cannot renew itself: the person authorizes again.
+  const stateOf = (identity: { credentials: JiraCredentials } | undefined): "none" | "authorized" | "expired" =>
+    !identity ? "none" : identity.credentials.mode === "oauth" && !identity.credentials.refreshToken && identity.credentials.expiresAt !== null && identity.credentials.expiresAt < Date.now() ? "expired" : "authorized";
   app.openapi(createRoute({ method: "get", path: "/connectors/{id}/identity", tags: ["connectors"], security, request: { params: IdParam }, responses: { 200: json(IdentitySchema, "Your own Jira identity for this connector"), ...errors } }), async (c) => {
     const connector = await find(c.req.valid("param").id);
     const identity = await store.connectors.identity(connector.id, c.get("user").id);
-    return c.json({ connected: Boolean(identity), authMode: identity?.authMode ?? null, account: identity?.account ?? null }, 200);
+    return c.json({ connected: Boolean(identity), authMode: identity?.authMode ?? null, account: identity?.account ?? null, state: stateOf(identity) }, 200);
   });
 
   app.openapi(createRoute({ method: "put", path: "/connectors/{id}/identity", middleware: [role("member")] as const, tags: ["connectors"], security, request: { params: IdParam, ...body(CredentialsInputSchema) }, responses: { 200: json(IdentitySchema, "Connected"), ...errors } }), async (c) => {

@@ -5,7 +5,7 @@ import { jiraForConnector, MissingIdentityError } from "../../connectors/jira-fo
 import { NotConnectedError, syncContextFor, type SyncContext } from "../../connectors/sync-context.ts";
 import { resolveMappings } from "../../engine/resolve-mappings.ts";
 import { CORE_FIELDS, type Mapping, type TandemField } from "../../engine/model.ts";
-import { PRESETS } from "../../engine/presets.ts";
+import { PRESET_NAMES, PRESETS } from "../../engine/presets.ts";
 import { runSync } from "../../engine/sync-run.ts";
 import { fromJiraRichText, toJiraRichText } from "../../jira/rich-text.ts";
 import { runCatchUp } from "../../realtime/catch-up-service.ts";
@@ -37,7 +37,7 @@ const security = [{ bearer: [] }];
 const Any = z.any();
 
 const FieldSchema = z.strictObject({ key: z.string().regex(/^[a-zA-Z][a-zA-Z0-9_]*$/, "Use letters, digits and _ (starting with a letter)."), name: z.string().min(1), type: z.enum(["text", "markdown", "number", "date", "datetime", "url", "boolean", "select", "multiselect", "person", "duration", "status"]) });
-const NewProjectSchema = z.strictObject({ key: z.string().regex(/^[A-Za-z][A-Za-z0-9]{1,9}$/, "2–10 letters or digits, starting with a letter."), name: z.string().min(1).max(200), fields: z.array(FieldSchema).default([]), preset: z.enum(["scheduler"]).optional() });
+const NewProjectSchema = z.strictObject({ key: z.string().regex(/^[A-Za-z][A-Za-z0-9]{1,9}$/, "2–10 letters or digits, starting with a letter."), name: z.string().min(1).max(200), fields: z.array(FieldSchema).default([]), preset: z.enum(PRESET_NAMES).optional() });
 const AssociationSchema = z.strictObject({
   connector: z.string().min(1),
   jiraProjects: z.array(z.string().min(1)).min(1, "Name at least one Jira project key."),
@@ -63,7 +63,7 @@ const TransformSchema = z.discriminatedUnion("kind", [
   z.strictObject({ kind: z.literal("labels") }),
 ]);
 const MappingInputSchema = z.strictObject({ tandemField: z.string(), jiraField: z.string(), direction: z.enum(["pull", "push", "both"]), transform: TransformSchema });
-const MappingsBody = z.union([z.strictObject({ preset: z.enum(["scheduler"]) }), z.strictObject({ mappings: z.array(MappingInputSchema) })]);
+const MappingsBody = z.union([z.strictObject({ preset: z.enum(PRESET_NAMES) }), z.strictObject({ mappings: z.array(MappingInputSchema) })]);
 const RunBody = z.strictObject({ dryRun: z.boolean().default(false), items: z.array(z.string()).optional(), background: z.boolean().default(false) });
 /** `background: true` runs the work as a job: 202 with the job and where to follow it. */
 const accepted = json(Any, "Started as a job; follow it at links.job");
@@ -116,8 +116,11 @@ export function projectRoutes(store: TandemStore, publicUrl: () => string, onSch
     const input = c.req.valid("json");
     const { metadata } = await contextFor(target, c.get("user"));
     const wanted = "preset" in input ? PRESETS[input.preset]!.mappings : (input.mappings as Omit<Mapping, "id">[]);
-    const { resolved, problems } = await resolveMappings(wanted, target.fields, (name) => metadata.field(name));
+    // A preset brings the Tandem fields it maps that the project lacks (kept only if every mapping fits).
+    const added = "preset" in input ? PRESETS[input.preset]!.fields.filter((field) => !target.fields.some((own) => own.key === field.key)) : [];
+    const { resolved, problems } = await resolveMappings(wanted, [...target.fields, ...added], (name) => metadata.field(name));
     if (problems.length) throw new ApiError(400, "mapping_refused", problems.join(" "), problems);
+    if (added.length) await store.projects.setFields(target.id, [...target.fields, ...added]);
     return c.json(await store.projects.replaceMappings(target.id, resolved), 200);
   });
 
