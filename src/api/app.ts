@@ -6,6 +6,7 @@ import type { TandemStore } from "../store/store.ts";
 import { authenticate, type ApiEnv } from "./auth.ts";
 import { errorBody, sendError } from "./errors.ts";
 import { connectorRoutes } from "./routes/connectors.ts";
+import { jiraBrowseRoutes } from "./routes/jira-browse.ts";
 import { projectRoutes } from "./routes/projects.ts";
 import { sessionRoutes } from "./routes/session.ts";
 
@@ -41,6 +42,7 @@ export function createApi(deps: ApiDeps) {
   api.get("/api/v1/health", (c) => c.json({ ok: true }));
   api.route("/api/v1", sessionRoutes(deps.store));
   api.route("/api/v1", connectorRoutes(deps.store, deps.publicUrl));
+  api.route("/api/v1", jiraBrowseRoutes(deps.store));
   api.route("/api/v1", projectRoutes(deps.store, deps.publicUrl, deps.onScheduleChange));
   api.doc("/api/v1/openapi.json", { openapi: "3.0.3", info: { title: "Tandem API", version: "1", description: "Tandem keeps your work items and Jira issues aligned." } });
   return api;

@@ -5,7 +5,11 @@ import { Hono, type Context } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import { html } from "hono/html";
 import { SESSION_COOKIE } from "../api/auth.ts";
-import { flash, page, when, type Html } from "./layout.ts";
+import { createInJiraPages } from "./create-in-jira.ts";
+import { historyPages, liveRuns } from "./history.ts";
+import { importPages } from "./import.ts";
+import { itemPages } from "./items.ts";
+import { flash, page, when } from "./layout.ts";
 
 interface Fetcher {
   request: (path: string, init?: RequestInit) => Response | Promise<Response>;
@@ -66,6 +70,12 @@ export function webApp(api: Fetcher): Hono<WebEnv> {
   const user = (c: Context<WebEnv>) => c.get("me");
 
   app.get("/", (c) => c.redirect("/projects", 303));
+
+  const items = itemPages(api);
+  app.route("/", items.routes);
+  app.route("/", importPages(api));
+  app.route("/", createInJiraPages(api));
+  app.route("/", historyPages(api));
 
   // ---- connectors ----
   app.get("/connectors", async (c) => {
@@ -169,23 +179,15 @@ ${canChange(user(c)) ? html`<section><h2>Add a project</h2><form method="post" a
     return back(c, `/projects/${key}`, "notice", `${result.body.length} mappings saved from the preset.`);
   });
 
-  app.post("/projects/:key/items", async (c) => {
-    const key = c.req.param("key");
-    const result = await call<any>(c, "POST", `/projects/${key}/items`, { values: { title: (await form(c)).title } });
-    if (result.status !== 201) return back(c, `/projects/${key}`, "error", errorOf(result));
-    return back(c, `/projects/${key}`, "notice", `Added ${result.body.key}.`);
-  });
-
   app.get("/projects/:key", async (c) => {
     const key = c.req.param("key");
     const project = await call<any>(c, "GET", `/projects/${key}`);
     if (project.status !== 200) return back(c, "/projects", "error", errorOf(project));
-    const items = (await call<any[]>(c, "GET", `/projects/${key}/items`)).body;
     const connectors = (await call<any[]>(c, "GET", "/connectors")).body;
     const p = project.body;
     const selected = (value: string, current: string) => (value === current ? "selected" : "");
-    const fieldKeys = (p.fields as { key: string; name: string }[]).slice(0, 5);
     const editable = canChange(user(c));
+    const itemsSection = await items.section(c, p);
     const body = html`<h1>${p.key} · ${p.name}</h1>${messages(c)}
 <section id="jira-panel"><h2>Jira integration</h2><p>Jira projects: ${p.jiraProjects.join(", ") || "none"} · direction ${p.direction} · conflicts: ${p.conflictPolicy} · syncs as ${p.syncIdentity === "user" ? "the person who clicks" : "the connector's service account"}</p>
 <p>Last Pull: ${p.lastPull ? html`<a id="last-pull" href="/runs/${p.lastPull.id}">${when(p.lastPull.startedAt)}</a>` : "never"} · Last Push: ${p.lastPush ? html`<a id="last-push" href="/runs/${p.lastPush.id}">${when(p.lastPush.startedAt)}</a>` : "never"}</p>
@@ -200,13 +202,10 @@ ${editable ? html`<details ${p.connectorId ? "" : "open"}><summary>Change the Ji
 <div><label for="conflictPolicy">Conflicts</label><select id="conflictPolicy" name="conflictPolicy">${["hold", "jira-wins", "tandem-wins", "newest-wins"].map((value) => html`<option ${selected(value, p.conflictPolicy)}>${value}</option>`)}</select></div>
 <div><label for="syncIdentity">Syncs as</label><select id="syncIdentity" name="syncIdentity"><option value="service" ${selected("service", p.syncIdentity)}>the connector's account</option><option value="user" ${selected("user", p.syncIdentity)}>the person who clicks</option></select></div>
 <div><label>&nbsp;</label><button id="save-jira">Save</button></div></form></details>` : ""}</section>
-<section><h2>Items</h2>${editable ? html`<form method="post" action="/projects/${p.key}/items" class="inline"><input name="title" placeholder="A new item" aria-label="New item title" required> <button id="add-item">Add item</button></form>` : ""}<table id="items"><thead><tr><th>Key</th><th>Jira</th><th>Title</th><th>Status</th>${fieldKeys.map((field) => html`<th>${field.name}</th>`)}</tr></thead><tbody>
-${items.map((item) => html`<tr data-item="${item.key}"><td>${item.key}</td><td>${item.link ? item.link.jiraKey : editable ? html`<form method="post" action="/items/${item.key}/link?project=${p.key}" class="inline"><input name="jiraKey" placeholder="ABC-123" size="9" aria-label="Jira key of ${item.key}"><button>Link</button></form>` : ""}</td>
-<td>${item.values.title}</td><td class="status">${item.values.status ?? ""}</td>${fieldKeys.map((field) => html`<td>${item.values[field.key] === undefined || item.values[field.key] === null ? "" : String(item.values[field.key])}</td>`)}</tr>`)}
-</tbody></table></section>
+${itemsSection}
 <section><h2>Mappings</h2>${editable && p.connectorId ? html`<form method="post" action="/projects/${p.key}/preset" class="inline"><input type="hidden" name="preset" value="scheduler"><button id="apply-preset" class="secondary">Use the scheduler preset</button></form>` : ""}<table><thead><tr><th>Tandem field</th><th>Direction</th><th>Jira field</th><th>Transform</th></tr></thead><tbody>
 ${(p.mappings as any[]).map((mapping) => html`<tr><td>${mapping.tandemField}</td><td>${mapping.direction}</td><td>${mapping.jiraField}</td><td>${mapping.transform.kind}</td></tr>`)}</tbody></table></section>`;
-    return c.html(page(p.key, body, user(c)));
+    return c.html(page(p.key, html`${body}${liveRuns(p.key)}`, user(c)));
   });
 
   app.post("/projects/:key/run", async (c) => {
@@ -215,30 +214,6 @@ ${(p.mappings as any[]).map((mapping) => html`<tr><td>${mapping.tandemField}</td
     const result = await call<any>(c, "POST", `/projects/${key}/${input.kind === "push" ? "push" : input.kind === "sync" ? "sync" : "pull"}`, { dryRun: input.dryRun === "1" });
     if (result.status !== 200) return back(c, `/projects/${key}`, "error", errorOf(result));
     return c.redirect(`/runs/${result.body.run.id}`, 303);
-  });
-
-  app.post("/items/:key/link", async (c) => {
-    const input = await form(c);
-    const project = c.req.query("project") ?? "";
-    const result = await call(c, "PUT", `/items/${c.req.param("key")}/link`, { jiraKey: input.jiraKey });
-    if (result.status !== 200) return back(c, `/projects/${project}`, "error", errorOf(result));
-    return back(c, `/projects/${project}`, "notice", `${c.req.param("key")} linked to ${input.jiraKey?.toUpperCase()}.`);
-  });
-
-  app.get("/runs/:id", async (c) => {
-    const result = await call<any>(c, "GET", `/runs/${c.req.param("id")}`);
-    if (result.status !== 200) return back(c, "/projects", "error", errorOf(result));
-    const { run, items } = result.body;
-    const outcomeClass = (outcome: string) => (outcome === "failed" ? "bad" : outcome === "warning" || outcome === "conflict" ? "warn" : outcome === "changed" ? "ok" : "muted");
-    const body: Html = html`<h1>${run.kind === "pull" ? "Pull" : run.kind === "push" ? "Push" : "Sync"}${run.dryRun ? " (dry run)" : ""}</h1>
-<section><p id="run-status" class="${run.status === "failed" ? "bad" : run.status === "partial" ? "warn" : "ok"}"><strong>${run.status}</strong> · ${when(run.startedAt)} · as ${run.identity}</p>
-${run.error ? html`<div class="error">${run.error}</div>` : ""}
-<p>${Object.entries(run.counts as Record<string, number>).filter(([, count]) => count > 0).map(([outcome, count]) => html`<span class="pill">${count} ${outcome}</span> `)}</p></section>
-<section><table id="run-items"><thead><tr><th>Item</th><th>Jira</th><th>Outcome</th><th>Changes</th><th>Messages</th></tr></thead><tbody>
-${(items as any[]).map((item) => html`<tr><td>${item.itemKey}</td><td>${item.jiraKey ?? ""}</td><td class="${outcomeClass(item.outcome)}">${item.outcome}</td>
-<td>${(item.changes as any[]).map((change) => html`<div>${change.field} (${change.side}): ${JSON.stringify(change.before)} → ${JSON.stringify(change.after)}</div>`)}</td><td>${(item.messages as string[]).map((message) => html`<div>${message}</div>`)}</td></tr>`)}
-</tbody></table></section>`;
-    return c.html(page("Run", body, user(c)));
   });
 
   return app;

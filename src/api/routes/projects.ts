@@ -278,7 +278,7 @@ export function projectRoutes(store: TandemStore, publicUrl: () => string, onSch
     const fields = await metadata.createMetaFields(query.jiraProject, type.id);
     return c.json({
       issueType: { id: type.id, name: type.name },
-      fields: fields.map((field) => ({ fieldId: field.fieldId ?? field.key, name: field.name, required: field.required, type: field.schema?.type ?? "unknown", allowedValues: (field.allowedValues as { id?: string; name?: string; value?: string }[] | undefined)?.map((value) => ({ id: value.id, name: value.name ?? value.value })) ?? null, hasDefaultValue: field.hasDefaultValue ?? false })),
+      fields: fields.map((field) => ({ fieldId: field.fieldId ?? field.key, name: field.name, required: field.required, type: field.schema?.type ?? "unknown", allowedValues: (field.allowedValues as { id?: string; name?: string; value?: string }[] | undefined)?.map((value) => ({ id: value.id, name: value.name ?? value.value })) ?? null, hasDefaultValue: field.hasDefaultValue ?? false, defaultValue: field.defaultValue ?? null, items: field.schema?.items ?? null })),
     }, 200);
   });
 
