@@ -24,6 +24,69 @@ const SELECT_SCRIPT = `(() => {
   update();
 })();`;
 
+// Quick edit of a row's title and status in place (the item's page edits everything, without JavaScript too).
+const QUICK_EDIT_SCRIPT = `(() => {
+  const table = document.getElementById("items");
+  const live = document.getElementById("inline-status");
+  if (!table || !live) return;
+  const statuses = JSON.parse(table.dataset.statuses || "[]");
+  const button = (text, label) => { const made = document.createElement("button"); made.type = "button"; made.textContent = text; made.setAttribute("aria-label", label); return made; };
+  for (const quick of table.querySelectorAll("button.quick-edit")) {
+    quick.hidden = false;
+    quick.addEventListener("click", () => start(quick.closest("tr")));
+  }
+  function start(row) {
+    if (row.dataset.editing) return;
+    row.dataset.editing = "1";
+    const key = row.dataset.item;
+    const titleCell = row.querySelector("td.title"), statusCell = row.querySelector("td.status"), actions = row.querySelector("td.actions");
+    const before = { title: titleCell.textContent, status: statusCell.textContent };
+    const kept = [...actions.childNodes];
+    const title = document.createElement("input");
+    title.value = before.title;
+    title.setAttribute("aria-label", "Title of " + key);
+    const status = document.createElement("select");
+    status.setAttribute("aria-label", "Status of " + key);
+    for (const value of statuses) { const option = document.createElement("option"); option.textContent = value; option.selected = value === before.status; status.append(option); }
+    const save = button("Save", "Save " + key), cancel = button("Cancel", "Cancel editing " + key);
+    cancel.className = "secondary";
+    titleCell.replaceChildren(title);
+    statusCell.replaceChildren(status);
+    actions.replaceChildren(save, " ", cancel);
+    title.focus();
+    const finish = (values) => {
+      titleCell.textContent = values.title;
+      statusCell.textContent = values.status || "";
+      actions.replaceChildren(...kept);
+      delete row.dataset.editing;
+      row.onkeydown = null;
+      kept.find((node) => node.classList && node.classList.contains("quick-edit"))?.focus();
+    };
+    cancel.addEventListener("click", () => finish(before));
+    row.onkeydown = (event) => {
+      if (event.key === "Escape") finish(before);
+      if (event.key === "Enter" && event.target === title) save.click();
+    };
+    save.addEventListener("click", async () => {
+      save.disabled = true;
+      live.className = "";
+      live.textContent = "Saving " + key + "…";
+      try {
+        const response = await fetch("/items/" + encodeURIComponent(key), { method: "POST", headers: { "X-Tandem-Inline": "1" }, body: new URLSearchParams({ "v.title": title.value, "v.status": status.value }) });
+        const answer = await response.json();
+        live.textContent = answer.message;
+        live.className = answer.ok ? "ok" : "bad";
+        if (answer.values) finish({ title: answer.values.title, status: answer.values.status });
+        else save.disabled = false;
+      } catch {
+        live.className = "bad";
+        live.textContent = key + " was not saved: the answer could not be read. Reload the page (you may need to sign in again) and try again.";
+        save.disabled = false;
+      }
+    });
+  }
+})();`;
+
 export function itemPages(api: Fetcher): ItemPages {
   const app = new Hono<WebEnv>();
   const call = apiCaller(api);
@@ -38,12 +101,14 @@ export function itemPages(api: Fetcher): ItemPages {
 ${editable ? html`<p><form method="post" action="/projects/${p.key}/items" class="inline"><input name="title" placeholder="A new item" aria-label="New item title" required> <button id="add-item">Add item</button></form>
 ${connected ? html` · <a id="import-link" href="/projects/${p.key}/import">Import issues from Jira</a>` : ""}</p>` : ""}
 ${items.length === 0 ? html`<p id="no-items">No items yet. ${editable ? html`Add one above${connected ? html`, or <a href="/projects/${p.key}/import">import issues from Jira</a>` : ", or connect the project to Jira and import its issues"}.` : "A member can add items or import them from Jira."}</p>` : html`
-<table id="items"><caption class="muted" style="text-align:left">${items.length} items${editable ? html` · <span id="selected-count" aria-live="polite">0 selected</span>` : ""}</caption>
-<thead><tr>${editable ? html`<th><input type="checkbox" id="select-all" aria-label="Select all items"></th>` : ""}<th>Key</th><th>Jira</th><th>Title</th><th>Status</th><th>Assignee</th>${extra.map((field) => html`<th>${field.name}</th>`)}</tr></thead><tbody>
+<p id="inline-status" role="status" aria-live="polite"></p>
+<table id="items" data-statuses="${JSON.stringify(statusesOf(p.mappings ?? []))}"><caption class="muted" style="text-align:left">${items.length} items${editable ? html` · <span id="selected-count" aria-live="polite">0 selected</span>` : ""}</caption>
+<thead><tr>${editable ? html`<th><input type="checkbox" id="select-all" aria-label="Select all items"></th>` : ""}<th>Key</th><th>Jira</th><th>Title</th><th>Status</th><th>Assignee</th>${extra.map((field) => html`<th>${field.name}</th>`)}<th>Actions</th></tr></thead><tbody>
 ${items.map((item) => html`<tr data-item="${item.key}">${editable ? html`<td><input type="checkbox" form="bulk" name="items" value="${item.key}" aria-label="Select ${item.key}"></td>` : ""}
 <td><a href="/items/${item.key}" aria-label="Open ${item.key}">${item.key}</a></td>
 <td class="jira">${item.link ? html`<span class="jira-key">${item.link.jiraKey}</span>` : editable && connected ? html`<form method="post" action="/items/${item.key}/link?project=${p.key}" class="inline"><input name="jiraKey" placeholder="ABC-123" size="9" aria-label="Jira key of ${item.key}"><button>Link</button></form> <a href="/items/${item.key}/find" aria-label="Search Jira for the issue of ${item.key}">Search</a>` : html`<span class="muted">not linked</span>`}</td>
-<td class="title">${item.values.title}</td><td class="status">${item.values.status ?? ""}</td><td class="assignee">${display(item.values.assignee)}</td>${extra.map((field) => html`<td>${display(item.values[field.key])}</td>`)}</tr>`)}
+<td class="title">${item.values.title}</td><td class="status">${item.values.status ?? ""}</td><td class="assignee">${display(item.values.assignee)}</td>${extra.map((field) => html`<td>${display(item.values[field.key])}</td>`)}
+<td class="actions">${editable ? html`<button type="button" class="quick-edit secondary" hidden aria-label="Quick edit ${item.key}">Quick edit</button> <a href="/items/${item.key}" aria-label="Edit every field of ${item.key}">Edit</a>` : html`<a href="/items/${item.key}" aria-label="View ${item.key}">View</a>`}</td></tr>`)}
 </tbody></table>
 ${editable ? html`<form method="post" action="/projects/${p.key}/bulk" id="bulk"><fieldset><legend>Change the selected items</legend><div class="grid">
 <div><label for="bulk-status">Status</label><select id="bulk-status" name="status"><option value="">(keep)</option>${statusesOf(p.mappings ?? []).map((status) => html`<option>${status}</option>`)}</select></div>
@@ -51,7 +116,7 @@ ${editable ? html`<form method="post" action="/projects/${p.key}/bulk" id="bulk"
 <div><label for="bulk-field">Another field</label><select id="bulk-field" name="field"><option value="">(none)</option>${otherFields.map((field) => html`<option value="${field.key}">${field.name}</option>`)}</select></div>
 <div><label for="bulk-value">Its new value</label><input id="bulk-value" name="value" aria-describedby="bulk-value-hint"><small id="bulk-value-hint" class="muted">For a list (labels): values separated by commas.</small></div>
 </div><p><button id="bulk-update" name="action" value="update">Update selected</button> ${connected ? html`<button id="bulk-create" name="action" value="create" class="secondary">Create in Jira…</button>` : ""}</p></fieldset></form>
-<script>${raw(SELECT_SCRIPT)}</script>` : ""}`}</section>`;
+<script>${raw(SELECT_SCRIPT)}${raw(QUICK_EDIT_SCRIPT)}</script>` : ""}`}</section>`;
   }
 
   app.post("/projects/:key/items", async (c) => {
@@ -120,20 +185,24 @@ ${editable ? html`<section><h2>Delete</h2><p>Deleting removes ${item.key} from T
     return c.html(page(item.key, body, signedIn(c)));
   });
 
+  // Saves an item's edits (from its page, or from the table's quick edit, which asks for a JSON answer).
   app.post("/items/:key", async (c) => {
     const key = c.req.param("key");
+    const inline = c.req.header("X-Tandem-Inline") === "1";
+    const answer = (ok: boolean, message: string, values?: Record<string, unknown>) =>
+      inline ? c.json({ ok, message, values: values ?? null }, 200) : back(c, `/items/${key}`, ok ? "notice" : "error", message);
     const loaded = await loadItem(call, c, key);
-    if ("error" in loaded) return back(c, "/projects", "error", loaded.error);
+    if ("error" in loaded) return inline ? answer(false, loaded.error) : back(c, "/projects", "error", loaded.error);
     const { item, project } = loaded;
     const { values, problems } = changedValues([...CORE, ...(project.fields as FieldDef[])], (await readForm(c)).one, item.values);
-    if (problems.length) return back(c, `/items/${key}`, "error", `Nothing was saved: ${problems.join(" ")}`);
-    if (Object.keys(values).length === 0) return back(c, `/items/${key}`, "notice", "Nothing changed.");
-    const saved = await call(c, "PATCH", `/items/${key}`, { values });
-    if (saved.status !== 200) return back(c, `/items/${key}`, "error", `Nothing was saved: ${errorOf(saved)}`);
+    if (problems.length) return answer(false, `Nothing was saved: ${problems.join(" ")}`);
+    if (Object.keys(values).length === 0) return answer(true, `${key}: nothing changed.`, item.values);
+    const saved = await call<any>(c, "PATCH", `/items/${key}`, { values });
+    if (saved.status !== 200) return answer(false, `Nothing was saved: ${errorOf(saved)}`);
     const names = Object.keys(values).join(", ");
-    if (!item.link || project.direction === "pull") return back(c, `/items/${key}`, "notice", `Saved ${names}.`);
+    if (!item.link || project.direction === "pull") return answer(true, `Saved ${names} of ${key}.`, saved.body.values);
     const pushed = await pushOne(call, c, project, item);
-    return back(c, `/items/${key}`, pushed.ok ? "notice" : "error", pushed.ok ? `Saved ${names} and pushed to ${item.link.jiraKey}.` : `Saved ${names} in Tandem, but ${pushed.message}`);
+    return answer(pushed.ok, pushed.ok ? `Saved ${names} of ${key} and pushed to ${item.link.jiraKey}.` : `Saved ${names} of ${key} in Tandem, but ${pushed.message}`, saved.body.values);
   });
 
   app.post("/items/:key/comments", async (c) => {
