@@ -256,11 +256,13 @@ ${item.link ? html`<strong>The Jira issue ${item.link.jiraKey} is untouched</str
     if (result.status !== 200) return back(c, `/projects/${key}`, "error", `Nothing was changed: ${errorOf(result)}`);
     const { updated, failed, run } = result.body as { updated: string[]; failed: { item: string; reason: string }[]; run: any };
     const identity = run?.identity ? (String(run.identity).startsWith("service") ? `the ${run.identity}` : run.identity) : "Tandem";
+    const jiraKeys = new Map(((await call<any[]>(c, "GET", `/projects/${key}/items`)).body ?? []).map((item) => [item.key, item.link?.jiraKey ?? null]));
     const body = html`<p><a href="/projects/${key}">← ${key}</a></p><h1>Bulk update of ${chosen.length} items</h1>
 <section id="bulk-result"><p class="ok" role="status">${updated.length - failed.filter((entry) => updated.includes(entry.item)).length} of ${chosen.length} updated${run ? html` and pushed to Jira (<a href="/runs/${run.id}">the run</a>)` : ""}.</p>
 ${failed.length ? html`<div class="error" role="alert"><p><strong>${failed.length} could not be done:</strong></p><ul id="bulk-failures">${failed.map((entry) => {
-      const plain = plainMessage(entry.reason, { identity, jiraKey: entry.item });
-      return html`<li data-item="${entry.item}"><strong>${entry.item}</strong>: ${plain.text}${plain.fix ? html` <em>${plain.fix}</em>` : ""}</li>`;
+      const jiraKey = jiraKeys.get(entry.item) ?? null;
+      const plain = plainMessage(entry.reason, { identity, jiraKey });
+      return html`<li data-item="${entry.item}"><strong>${entry.item}${jiraKey ? ` (${jiraKey})` : ""}</strong>: ${plain.text}${plain.fix ? html` <em>${plain.fix}</em>` : ""}</li>`;
     })}</ul></div>` : ""}
 <p><a href="/projects/${key}">Back to the items</a></p></section>`;
     return c.html(page("Bulk update", body, signedIn(c)));
