@@ -28,9 +28,29 @@ const SCRIPT = `(() => {
     const button = event.submitter;
     if (!button || !button.formAction || !button.formAction.endsWith("/import/run")) return;
     const progress = document.getElementById("import-progress");
+    const bar = progress.querySelector("progress");
+    const text = document.getElementById("import-progress-text");
+    const all = button.value === "all";
+    const expected = all ? Number(form.dataset.total) : form.querySelectorAll('input[name="issues"]:checked, input[name="issues"][type="hidden"]').length;
+    const before = Number(form.dataset.items);
     progress.hidden = false;
-    document.getElementById("import-progress-text").textContent = button.value === "all" ? "Importing every match; large imports take a while…" : "Importing the selected issues…";
+    text.textContent = all ? "Importing every match; large imports take a while…" : "Importing the selected issues…";
     setTimeout(() => { for (const other of form.querySelectorAll("button")) other.disabled = true; }, 0);
+    // Issues are stored page by page as they arrive: the project's item count is the import's progress.
+    if (!(expected > 0)) return;
+    bar.max = expected;
+    const poll = async () => {
+      try {
+        const response = await fetch("/api/v1/projects/" + encodeURIComponent(form.dataset.project) + "/items");
+        if (response.ok) {
+          const added = Math.max(0, (await response.json()).length - before);
+          bar.value = Math.min(added, expected);
+          text.textContent = added + " of about " + expected + " new issues stored; their fields are filled next…";
+        }
+      } catch {}
+      setTimeout(poll, 1000);
+    };
+    setTimeout(poll, 500);
   });
 })();`;
 
@@ -117,11 +137,12 @@ export function importPages(api: Fetcher): Hono<WebEnv> {
     const chosen = new Set(selected);
     const carried = selected.filter((issue) => !onPage.has(issue));
     const jql = combinedJql(state);
+    const itemCount = ((await call<any[]>(c, "GET", `/projects/${key}/items`)).body ?? []).length;
     return html`<section id="preview-section" aria-labelledby="preview-title"><h2 id="preview-title">4. Preview</h2>
 <p id="match-count">${Number.isFinite(totalKnown) ? html`About <strong>${totalKnown}</strong> matching issues` : "Matching issues"}${state.includeDone ? "" : ", Done issues left out"} · page <span id="page-number">${tokens.length + 1}</span>.</p>
 <p class="muted"><code>${jql}</code></p>
 ${rows.length === 0 ? html`<p id="no-matches">No issue matches. Change the filter or the JQL${state.includeDone ? "" : ", or include Done issues"}.</p>` : ""}
-<form method="get" id="preview-form"><input type="hidden" name="preview" value="1">${hidden(state)}<input type="hidden" name="filter" value="${state.filter}"><input type="hidden" name="jql" value="${state.jql}">
+<form method="get" id="preview-form" data-project="${key}" data-items="${itemCount}" data-total="${Number.isFinite(totalKnown) ? totalKnown : ""}"><input type="hidden" name="preview" value="1">${hidden(state)}<input type="hidden" name="filter" value="${state.filter}"><input type="hidden" name="jql" value="${state.jql}">
 <input type="hidden" name="pageSize" value="${state.pageSize}">${state.includeDone ? html`<input type="hidden" name="includeDone" value="1">` : ""}<input type="hidden" name="tokens" value="${JSON.stringify(tokens)}"><input type="hidden" name="next" value="${nextPageToken ?? ""}">
 ${Number.isFinite(totalKnown) ? html`<input type="hidden" name="total" value="${totalKnown}">` : ""}<input type="hidden" name="combinedJql" value="${jql}">
 ${carried.map((issue) => html`<input type="hidden" name="issues" value="${issue}">`)}

@@ -84,6 +84,22 @@ describe("workflow 2: a team board in the browser", { skip: browserSkip, timeout
     await b.page.click("#preview");
     await b.page.check("#select-page");
     assert.equal(await b.page.locator("#preview-table tbody input[name=issues]:checked").count(), 5);
+    // First the submission is held in the page (a listener after the page's own cancels it) to see the progress
+    // display: shown, counting the items stored, and no second import possible meanwhile. Then the real import.
+    await b.page.evaluate(() => {
+      (window as any).hold = (event: Event) => event.preventDefault();
+      document.getElementById("preview-form")!.addEventListener("submit", (window as any).hold);
+    });
+    await b.page.click("#import-all");
+    const progress = () => b.page.evaluate(() => ({ shown: !document.getElementById("import-progress")!.hidden, text: document.getElementById("import-progress-text")!.textContent ?? "", blocked: (document.getElementById("import-selected") as HTMLButtonElement).disabled }));
+    await until(async () => /0 of about 8 new issues stored/.test((await progress()).text));
+    assert.deepEqual(await progress(), { shown: true, text: "0 of about 8 new issues stored; their fields are filled next…", blocked: true });
+    await b.shot("import-progress");
+    await b.page.evaluate(() => {
+      const form = document.getElementById("preview-form")!;
+      form.removeEventListener("submit", (window as any).hold);
+      for (const button of form.querySelectorAll("button")) button.disabled = false;
+    });
     await b.page.click("#import-all");
     await b.page.waitForSelector("#import-result");
     assert.equal(await b.page.textContent("#imported-count"), "6");
