@@ -7,7 +7,7 @@ import { html, raw } from "hono/html";
 import { page, type Html } from "./layout.ts";
 import { apiCaller, back, canChange, errorOf, messages, readForm, signedIn, type Fetcher, type WebEnv } from "./session-api.ts";
 
-/** Filters to start from (Jira's saved filters are not offered by the API yet). */
+/** Common filters to start from, after the saved filters of the connector's Jira. */
 const FILTERS: [string, string][] = [
   ["", "Every issue of the project"],
   ["issuetype = Story", "Stories"],
@@ -76,7 +76,12 @@ export function importPages(api: Fetcher): Hono<WebEnv> {
     pageSize: PAGE_SIZES.includes(Number(values("pageSize"))) ? Number(values("pageSize")) : 25,
   });
   /** The JQL sent to the API: the chosen Jira project, the filter and the person's own JQL together. */
-  const combinedJql = (state: WizardState) => [`project = "${state.jiraProject}"`, state.filter, state.jql.trim()].filter(Boolean).map((part) => `(${part})`).join(" AND ");
+  const combinedJql = (state: WizardState) =>
+    [`project = "${state.jiraProject}"`, state.filter, state.jql.trim()]
+      .map((part) => part.replace(/\s*ORDER\s+BY[\s\S]*$/i, "").trim()) // an order inside parentheses is not JQL
+      .filter(Boolean)
+      .map((part) => `(${part})`)
+      .join(" AND ");
   const hidden = (state: WizardState) => html`<input type="hidden" name="connector" value="${state.connector}"><input type="hidden" name="jiraProject" value="${state.jiraProject}">`;
 
   app.get("/projects/:key/import", async (c) => {
@@ -106,8 +111,12 @@ export function importPages(api: Fetcher): Hono<WebEnv> {
     let step3: Html | string = "";
     let step4: Html | string = "";
     if (ready) {
+      const filters = await call<{ id: string; name: string; jql: string }[]>(c, "GET", `/connectors/${encodeURIComponent(state.connector)}/filters`);
+      const saved = filters.status === 200 ? filters.body : [];
+      const savedError = filters.status === 200 ? "" : errorOf(filters);
       step3 = html`<section><h2>3. Which issues</h2><form method="get" id="filter-form"><input type="hidden" name="preview" value="1">${hidden(state)}<div class="grid">
-<div><label for="filter">Start from a filter</label><select id="filter" name="filter">${FILTERS.map(([jql, label]) => html`<option value="${jql}" ${jql === state.filter ? "selected" : ""}>${label}</option>`)}</select></div>
+<div><label for="filter">Start from a filter</label><select id="filter" name="filter">${saved.length ? html`<optgroup label="Saved filters in Jira">${saved.map((filter) => html`<option value="${filter.jql}" ${filter.jql === state.filter ? "selected" : ""}>${filter.name}</option>`)}</optgroup><optgroup label="Common filters">` : ""}${FILTERS.map(([jql, label]) => html`<option value="${jql}" ${jql === state.filter ? "selected" : ""}>${label}</option>`)}${saved.length ? html`</optgroup>` : ""}</select>
+${savedError ? html`<small class="warn">Jira's saved filters could not be read (${savedError}); write the JQL instead.</small>` : ""}</div>
 <div><label for="pageSize">Issues per page</label><select id="pageSize" name="pageSize">${PAGE_SIZES.map((size) => html`<option ${size === state.pageSize ? "selected" : ""}>${size}</option>`)}</select></div>
 <div><label for="includeDone"><input type="checkbox" id="includeDone" name="includeDone" value="1" ${state.includeDone ? "checked" : ""}> Include Done issues</label></div></div>
 <label for="jql">JQL (optional, added to the filter)</label><textarea id="jql" name="jql" rows="2" style="width:100%" placeholder='labels = q4 AND updated >= -30d'>${state.jql}</textarea>

@@ -30,7 +30,7 @@ const RULES: { pattern: RegExp; say: (match: RegExpMatchArray, context: { identi
   },
   {
     pattern: /^(\w+): changed on both sides \(Tandem (.*), Jira (.*)\); held/,
-    say: (match) => ({ text: `${match[1]} was changed in both Tandem (${match[2]}) and Jira (${match[3]}) since the last sync, so Tandem kept both and changed neither.`, fix: "Choose which value to keep in the conflicts below." }),
+    say: (match) => ({ text: `${match[1]} was changed in both Tandem (${match[2]}) and Jira (${match[3]}) since the last sync, so Tandem kept both and changed neither.`, fix: "Choose the value to keep under Conflicts to resolve on this page." }),
   },
   {
     pattern: /^Field '([^']+)' is not on (\S+) .*'(\w+)' was skipped\.$/,

@@ -1,4 +1,4 @@
-// The Jira projects a connector's account may browse, for the import wizard: listed for any signed-in role,
+// The Jira projects a connector's account may browse and its saved filters, for the import wizard: listed for any signed-in role,
 // with clear errors for an unknown connector and for a connector without an identity to ask with.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
@@ -7,8 +7,9 @@ import { api, useTandem } from "../support/tandem.ts";
 
 const t = useTandem();
 const jira = useSandbox({ flavour: "cloud" });
+const dc = useSandbox({ flavour: "dc" });
 
-describe("GET /connectors/{id}/jira-projects", () => {
+describe("a connector's Jira projects and saved filters", () => {
   it("lists the projects the connector's account may browse, to every role", async () => {
     const created = await api(t(), "POST", "/connectors", { body: { name: "browse", flavour: "cloud", siteUrl: jira().url, credentials: { authMode: "api-token", email: "bob@sandbox.test", apiToken: "bob-token" } } });
     assert.equal(created.status, 201, JSON.stringify(created.body));
@@ -22,6 +23,18 @@ describe("GET /connectors/{id}/jira-projects", () => {
       assert.ok(listed.body.every((project: { name: string }) => project.name.length > 0));
     }
     assert.equal((await api(t(), "GET", "/connectors/browse/jira-projects")).status, 200, "by name too");
+  });
+
+  it("lists the saved filters with their JQL, on Cloud (filter search) and Data Center (favourites)", async () => {
+    const dcConnector = await api(t(), "POST", "/connectors", { body: { name: "browse dc", flavour: "dc", siteUrl: dc().url, credentials: { authMode: "pat", token: "bob-pat" } } });
+    assert.equal(dcConnector.status, 201, JSON.stringify(dcConnector.body));
+    for (const [name, sandbox] of [["browse", jira()], ["browse dc", dc()]] as const) {
+      const listed = await api(t(), "GET", `/connectors/${encodeURIComponent(name)}/filters`, { token: t().tokens.guest });
+      assert.equal(listed.status, 200, JSON.stringify(listed.body));
+      const expected = [...sandbox.state.filters.values()].map((filter) => ({ id: String(filter.id), name: filter.name, jql: filter.jql })).sort((a, b) => a.name.localeCompare(b.name));
+      assert.ok(expected.length >= 2);
+      assert.deepEqual(listed.body, expected);
+    }
   });
 
   it("says which connector is unknown, and refuses without a session", async () => {

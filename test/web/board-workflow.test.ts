@@ -77,6 +77,17 @@ describe("workflow 2: a team board in the browser", { skip: browserSkip, timeout
     assert.equal(await b.page.textContent("#imported-count"), "2", "the selection made on page 1 came along");
     assert.deepEqual((await items()).map((item) => item.link!.jiraKey).sort(), [firstPage[0], secondPage[0]].sort());
 
+    // A saved filter from Jira, Done issues included: exactly the BOARD bugs.
+    await b.page.goto(`${b.tandem.url}/projects/BRD/import?connector=${(await b.tandem.store.projects.byId("BRD"))!.connectorId}&jiraProject=BOARD`);
+    await b.page.selectOption("#filter", { label: "Board bugs" });
+    await b.page.check("#includeDone");
+    await b.page.click("#preview");
+    const bugs = [...jira().state.issues.values()].filter((entry) => entry.projectId === jira().state.projectByIdOrKey("BOARD")!.id && jira().state.issueTypes.get(entry.issueTypeId)?.name === "Bug").map((entry) => entry.key).sort();
+    assert.ok(bugs.length > 1);
+    assert.deepEqual((await b.page.$$eval("#preview-table tbody tr", (rows) => rows.map((row) => row.getAttribute("data-issue")!))).sort(), bugs);
+    assert.deepEqual([...new Set(await b.page.$$eval("#preview-table tbody tr td:nth-child(3)", (cells) => cells.map((cell) => cell.textContent)))], ["Bug"]);
+    await b.shot("import-saved-filter");
+
     // Select-all on the page, then all matches (not only the visible page): the two already imported are updated.
     await b.page.goto(`${b.tandem.url}/projects/BRD/import?connector=${(await b.tandem.store.projects.byId("BRD"))!.connectorId}&jiraProject=BOARD`);
     await b.page.fill("#jql", "labels = team");
