@@ -105,6 +105,7 @@ ${open.map((conflict) => {
     const input = await readForm(c);
     const target = c.req.query("back")?.startsWith("/") ? c.req.query("back")! : "/projects";
     const result = await call<any>(c, "POST", `/conflicts/${c.req.param("id")}/resolve`, { keep: input.one.keep });
+    if (result.status === 404) return back(c, target, "error", "This conflict is no longer open: someone settled it already, or a newer sync replaced it. Reload the page to see what is open now.");
     if (result.status !== 200) return back(c, target, "error", errorOf(result));
     const side = result.body.kept === "jira" ? "Jira's" : "Tandem's";
     return back(c, target, "notice", `Kept ${side} ${result.body.field} for ${result.body.item}. ${result.body.kept === "tandem" ? "The next Push or Sync sends it to Jira." : ""}`.trim());
