@@ -1,9 +1,10 @@
 // The run history in Chromium on the demo: a Push whose account may no longer edit the issues shows the warning in
 // plain words with what to do; runs filter by kind and outcome; a run started elsewhere appears on the project page
-// without a reload; a conflict is shown side by side and resolved from its button, and the kept value reaches Jira.
+// without a reload; a conflict is shown side by side (a guest is offered no choice) and resolved from its button, and
+// the kept value reaches Jira.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { browserSkip, MEMBER, useBrowserTandem } from "../support/browser.ts";
+import { browserSkip, GUEST, MEMBER, useBrowserTandem } from "../support/browser.ts";
 import { call } from "../support/sandbox.ts";
 
 describe("run history in the browser", { skip: browserSkip, timeout: 240_000 }, () => {
@@ -98,6 +99,15 @@ describe("run history in the browser", { skip: browserSkip, timeout: 240_000 }, 
     assert.equal((await conflict.locator(".side.jira .value").textContent())?.trim(), jiraTitle);
     assert.match(await b.page.textContent("#run-items") ?? "", /was changed in both Tandem .* and Jira .* since the last sync/);
     await b.shot("conflict-side-by-side");
+    // A guest sees the conflict but is offered no choice.
+    await b.signOut();
+    await b.signIn(GUEST);
+    await b.page.goto(`${b.tandem.url}/runs/${held.body.run.id}`);
+    assert.equal(await b.page.locator("#conflicts .conflict").count(), 1);
+    assert.equal(await b.page.locator("#conflicts button").count(), 0);
+    await b.signOut();
+    await b.signIn(MEMBER);
+    await b.page.goto(`${b.tandem.url}/runs/${held.body.run.id}`);
     await b.page.click(`button[aria-label="Keep Tandem's title of ${item.key}"]`);
     assert.match(await b.page.textContent("[role=status], [role=alert]") ?? "", new RegExp(`Kept Tandem's title for ${item.key}`));
     assert.equal(await b.page.locator("#conflicts").count(), 0, "no open conflict left on the run");
