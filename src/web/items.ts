@@ -24,6 +24,28 @@ const SELECT_SCRIPT = `(() => {
   update();
 })();`;
 
+// Typing in a Jira key field suggests issues by summary words or key (from Jira, through the API's search).
+const SUGGEST_SCRIPT = `(() => {
+  for (const input of document.querySelectorAll("input[data-suggest]")) {
+    const list = document.getElementById(input.getAttribute("list"));
+    let timer = null, asked = "";
+    input.addEventListener("input", () => {
+      clearTimeout(timer);
+      const text = input.value.trim();
+      if (text.length < 2 || text === asked || /^[A-Za-z][A-Za-z0-9_]*-\\d+$/.test(text) && list.querySelector('option[value="' + text.toUpperCase() + '"]')) return;
+      timer = setTimeout(async () => {
+        asked = text;
+        try {
+          const response = await fetch("/api/v1/projects/" + encodeURIComponent(input.dataset.suggest) + "/search-issues?text=" + encodeURIComponent(text));
+          if (!response.ok) return;
+          const issues = await response.json();
+          list.replaceChildren(...issues.map((issue) => { const option = document.createElement("option"); option.value = issue.key; option.label = issue.key + " · " + (issue.summary || "") + (issue.status ? " (" + issue.status + ")" : ""); return option; }));
+        } catch {}
+      }, 300);
+    });
+  }
+})();`;
+
 // Quick edit of a row's title and status in place (the item's page edits everything, without JavaScript too).
 const QUICK_EDIT_SCRIPT = `(() => {
   const table = document.getElementById("items");
@@ -106,7 +128,7 @@ ${items.length === 0 ? html`<p id="no-items">No items yet. ${editable ? html`Add
 <thead><tr>${editable ? html`<th><input type="checkbox" id="select-all" aria-label="Select all items"></th>` : ""}<th>Key</th><th>Jira</th><th>Title</th><th>Status</th><th>Assignee</th>${extra.map((field) => html`<th>${field.name}</th>`)}<th>Actions</th></tr></thead><tbody>
 ${items.map((item) => html`<tr data-item="${item.key}">${editable ? html`<td><input type="checkbox" form="bulk" name="items" value="${item.key}" aria-label="Select ${item.key}"></td>` : ""}
 <td><a href="/items/${item.key}" aria-label="Open ${item.key}">${item.key}</a></td>
-<td class="jira">${item.link ? html`<span class="jira-key">${item.link.jiraKey}</span>` : editable && connected ? html`<form method="post" action="/items/${item.key}/link?project=${p.key}" class="inline"><input name="jiraKey" placeholder="ABC-123" size="9" aria-label="Jira key of ${item.key}"><button>Link</button></form> <a href="/items/${item.key}/find" aria-label="Search Jira for the issue of ${item.key}">Search</a>` : html`<span class="muted">not linked</span>`}</td>
+<td class="jira">${item.link ? html`<span class="jira-key">${item.link.jiraKey}</span>` : editable && connected ? html`<form method="post" action="/items/${item.key}/link?project=${p.key}" class="inline"><input name="jiraKey" placeholder="ABC-123" size="12" aria-label="Jira key of ${item.key}" list="suggest-${item.key}" autocomplete="off" data-suggest="${p.key}"><datalist id="suggest-${item.key}"></datalist><button>Link</button></form> <a href="/items/${item.key}/find" aria-label="Search Jira for the issue of ${item.key}">Search</a>` : html`<span class="muted">not linked</span>`}</td>
 <td class="title">${item.values.title}</td><td class="status">${item.values.status ?? ""}</td><td class="assignee">${display(item.values.assignee)}</td>${extra.map((field) => html`<td>${display(item.values[field.key])}</td>`)}
 <td class="actions">${editable ? html`<button type="button" class="quick-edit secondary" hidden aria-label="Quick edit ${item.key}">Quick edit</button> <a href="/items/${item.key}" aria-label="Edit every field of ${item.key}">Edit</a>` : html`<a href="/items/${item.key}" aria-label="View ${item.key}">View</a>`}</td></tr>`)}
 </tbody></table>
@@ -116,7 +138,7 @@ ${editable ? html`<form method="post" action="/projects/${p.key}/bulk" id="bulk"
 <div><label for="bulk-field">Another field</label><select id="bulk-field" name="field"><option value="">(none)</option>${otherFields.map((field) => html`<option value="${field.key}">${field.name}</option>`)}</select></div>
 <div><label for="bulk-value">Its new value</label><input id="bulk-value" name="value" aria-describedby="bulk-value-hint"><small id="bulk-value-hint" class="muted">For a list (labels): values separated by commas.</small></div>
 </div><p><button id="bulk-update" name="action" value="update">Update selected</button> ${connected ? html`<button id="bulk-create" name="action" value="create" class="secondary">Create in Jira…</button>` : ""}</p></fieldset></form>
-<script>${raw(SELECT_SCRIPT)}${raw(QUICK_EDIT_SCRIPT)}</script>` : ""}`}</section>`;
+<script>${raw(SELECT_SCRIPT)}${raw(QUICK_EDIT_SCRIPT)}${raw(SUGGEST_SCRIPT)}</script>` : ""}`}</section>`;
   }
 
   app.post("/projects/:key/items", async (c) => {

@@ -164,6 +164,11 @@ describe("workflow 2: a team board in the browser", { skip: browserSkip, timeout
     await b.page.fill("input[aria-label='New item title']", "A note to link");
     await b.page.click("#add-item");
     const note = (await items()).find((entry) => entry.values.title === "A note to link")!;
+    // Typing summary words suggests matching issues from Jira.
+    await b.page.locator(`input[aria-label='Jira key of ${note.key}']`).pressSequentially("Quarterly");
+    await until(async () => (await b.page.locator(`#suggest-${note.key} option`).count()) > 0);
+    const suggested = await b.page.$$eval(`#suggest-${note.key} option`, (options) => options.map((option) => (option as HTMLOptionElement).label));
+    assert.deepEqual(suggested.map((label) => label.replace(/ \(.*\)$/, "")), [`${[...jira().state.issues.values()].find((entry) => entry.summary === "Quarterly planning template")!.key} · Quarterly planning template`]);
     await b.page.fill(`input[aria-label='Jira key of ${note.key}']`, "not a key");
     await b.page.click(`tr[data-item='${note.key}'] button:has-text('Link')`);
     assert.match(await alert(), /A Jira issue key looks like ABC-123/);
