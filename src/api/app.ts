@@ -8,6 +8,7 @@ import { errorBody, sendError } from "./errors.ts";
 import type { JobQueue } from "../jobs/queue.ts";
 import { connectorRoutes } from "./routes/connectors.ts";
 import { jobRoutes } from "./routes/jobs.ts";
+import { jiraBrowseRoutes } from "./routes/jira-browse.ts";
 import { projectRoutes } from "./routes/projects.ts";
 import { retentionRoutes } from "./routes/retention.ts";
 import { jiraSyncRoutes } from "./routes/jira-sync.ts";
@@ -65,6 +66,7 @@ export function createApi(deps: ApiDeps) {
   api.route("/api/v1", webhookToolRoutes(deps.store, deps.publicUrl));
   api.route("/api/v1", peopleMatchRoutes(deps.store));
   api.route("/api/v1", oauthSiteRoutes(deps.store));
+  api.route("/api/v1", jiraBrowseRoutes(deps.store));
   api.doc("/api/v1/openapi.json", { openapi: "3.0.3", info: { title: "Tandem API", version: "1", description: "Tandem keeps your work items and Jira issues aligned." } });
   return api;
 }

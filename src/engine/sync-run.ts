@@ -155,7 +155,8 @@ async function syncItem(deps: SyncDeps, request: SyncRequest, runId: string, ite
     } else if (plan.pull) {
       decision = sameValue(tandemValue, jiraValue) ? { action: "none", value: jiraValue } : { action: "to-tandem", value: jiraValue };
     } else {
-      const desired = toJira(mapping, tandemValue, ctx);
+      // A status is not written as a field (the push walks the workflow below), so it compares in Tandem's terms.
+      const desired = mapping.transform.kind === "status" ? { ok: true as const, value: tandemValue } : toJira(mapping, tandemValue, ctx);
       if (!desired.ok) {
         messages.push(`${mapping.tandemField}: ${desired.warning}`);
         continue;

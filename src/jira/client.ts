@@ -166,6 +166,19 @@ export class JiraClient {
     }
   }
 
+  /** Saved filters the identity can use, with their JQL (Cloud: filter search; Data Center: favourites). */
+  async filters(): Promise<{ id: string; name: string; jql: string }[]> {
+    const shape = (filter: { id: string; name: string; jql?: string }) => ({ id: String(filter.id), name: filter.name, jql: filter.jql ?? "" });
+    if (this.flavour === "dc") return (await this.api<{ id: string; name: string; jql?: string }[]>("GET", "/filter/favourite")).map(shape);
+    const found: { id: string; name: string; jql: string }[] = [];
+    for (let startAt = 0; ; ) {
+      const page = await this.api<{ values: { id: string; name: string; jql?: string }[]; isLast: boolean }>("GET", "/filter/search", { query: { startAt, maxResults: 50, expand: "jql" } });
+      found.push(...page.values.map(shape));
+      if (page.isLast || page.values.length === 0) return found;
+      startAt += page.values.length;
+    }
+  }
+
   project(idOrKey: string): Promise<JiraProject> {
     return this.api("GET", `/project/${encodeURIComponent(idOrKey)}`);
   }

@@ -11,6 +11,10 @@ import { reportsWeb } from "./reports.ts";
 import { mappingPages } from "./mappings.ts";
 import { liveUpdates, realtimePages } from "./realtime.ts";
 import { PRESET_CHOICES } from "./mappings.ts";
+import { createInJiraPages } from "./create-in-jira.ts";
+import { historyPages, liveRuns } from "./history.ts";
+import { importPages } from "./import.ts";
+import { itemPages } from "./items.ts";
 
 interface Fetcher {
   request: (path: string, init?: RequestInit) => Response | Promise<Response>;
@@ -76,6 +80,11 @@ export function webApp(api: Fetcher): Hono<WebEnv> {
   connectorPages(app, api);
   mappingPages(app, api);
   realtimePages(app, api);
+  const items = itemPages(api);
+  app.route("/", items.routes);
+  app.route("/", importPages(api));
+  app.route("/", createInJiraPages(api));
+  app.route("/", historyPages(api));
 
   // ---- projects ----
   app.get("/projects", async (c) => {
@@ -113,23 +122,16 @@ ${canChange(user(c)) ? html`<section><h2>Add a project</h2><form method="post" a
     return back(c, `/projects/${key}`, "notice", "Jira integration saved.");
   });
 
-  app.post("/projects/:key/items", async (c) => {
-    const key = c.req.param("key");
-    const result = await call<any>(c, "POST", `/projects/${key}/items`, { values: { title: (await form(c)).title } });
-    if (result.status !== 201) return back(c, `/projects/${key}`, "error", errorOf(result));
-    return back(c, `/projects/${key}`, "notice", `Added ${result.body.key}.`);
-  });
 
   app.get("/projects/:key", async (c) => {
     const key = c.req.param("key");
     const project = await call<any>(c, "GET", `/projects/${key}`);
     if (project.status !== 200) return back(c, "/projects", "error", errorOf(project));
-    const items = (await call<any[]>(c, "GET", `/projects/${key}/items`)).body;
     const connectors = (await call<any[]>(c, "GET", "/connectors")).body;
     const p = project.body;
     const selected = (value: string, current: string) => (value === current ? "selected" : "");
-    const fieldKeys = (p.fields as { key: string; name: string }[]).slice(0, 5);
     const editable = canChange(user(c));
+    const itemsSection = await items.section(c, p);
     const body = html`<h1>${p.key} · ${p.name}</h1><p><a id="reports-link" href="/projects/${p.key}/reports">Reports</a></p>${messages(c)}
 <section id="jira-panel"><h2>Jira integration</h2><p>Jira projects: ${p.jiraProjects.join(", ") || "none"} · direction ${p.direction} · conflicts: ${p.conflictPolicy} · syncs as ${p.syncIdentity === "user" ? "the person who clicks" : "the connector's service account"}</p>
 <p>Last Pull: ${p.lastPull ? html`<a id="last-pull" href="/runs/${p.lastPull.id}">${when(p.lastPull.startedAt)}</a>` : "never"} · Last Push: ${p.lastPush ? html`<a id="last-push" href="/runs/${p.lastPush.id}">${when(p.lastPush.startedAt)}</a>` : "never"}</p>
@@ -144,12 +146,9 @@ ${editable ? html`<details ${p.connectorId ? "" : "open"}><summary>Change the Ji
 <div><label for="conflictPolicy">Conflicts</label><select id="conflictPolicy" name="conflictPolicy">${["hold", "jira-wins", "tandem-wins", "newest-wins"].map((value) => html`<option ${selected(value, p.conflictPolicy)}>${value}</option>`)}</select></div>
 <div><label for="syncIdentity">Syncs as</label><select id="syncIdentity" name="syncIdentity"><option value="service" ${selected("service", p.syncIdentity)}>the connector's account</option><option value="user" ${selected("user", p.syncIdentity)}>the person who clicks</option></select></div>
 <div><label>&nbsp;</label><button id="save-jira">Save</button></div></form></details>` : ""}</section>
-<section><h2>Items</h2>${editable ? html`<form method="post" action="/projects/${p.key}/items" class="inline"><input name="title" placeholder="A new item" aria-label="New item title" required> <button id="add-item">Add item</button></form>` : ""}<table id="items"><thead><tr><th>Key</th><th>Jira</th><th>Title</th><th>Status</th>${fieldKeys.map((field) => html`<th>${field.name}</th>`)}</tr></thead><tbody>
-${items.map((item) => html`<tr data-item="${item.key}"><td>${item.key}</td><td>${item.link ? item.link.jiraKey : editable ? html`<form method="post" action="/items/${item.key}/link?project=${p.key}" class="inline"><input name="jiraKey" placeholder="ABC-123" size="9" aria-label="Jira key of ${item.key}"><button>Link</button></form>` : ""}</td>
-<td>${item.values.title}</td><td class="status">${item.values.status ?? ""}</td>${fieldKeys.map((field) => html`<td>${item.values[field.key] === undefined || item.values[field.key] === null ? "" : String(item.values[field.key])}</td>`)}</tr>`)}
-</tbody></table></section>
+${itemsSection}
 <section id="mappings-summary"><h2>Mappings</h2><p>${p.mappings.length} field mapping${p.mappings.length === 1 ? "" : "s"}. <a id="open-mappings" href="/projects/${p.key}/mappings">Fields, statuses, value maps and presets</a> · <a id="open-realtime" href="/projects/${p.key}/realtime">Real time: webhook, catch-up, sync now</a></p></section>${liveUpdates(p.key)}`;
-    return c.html(page(p.key, body, user(c)));
+    return c.html(page(p.key, html`${body}${liveRuns(p.key)}`, user(c)));
   });
 
   app.post("/projects/:key/run", async (c) => {
@@ -158,30 +157,6 @@ ${items.map((item) => html`<tr data-item="${item.key}"><td>${item.key}</td><td>$
     const result = await call<any>(c, "POST", `/projects/${key}/${input.kind === "push" ? "push" : input.kind === "sync" ? "sync" : "pull"}`, { dryRun: input.dryRun === "1" });
     if (result.status !== 200) return back(c, `/projects/${key}`, "error", errorOf(result));
     return c.redirect(`/runs/${result.body.run.id}`, 303);
-  });
-
-  app.post("/items/:key/link", async (c) => {
-    const input = await form(c);
-    const project = c.req.query("project") ?? "";
-    const result = await call(c, "PUT", `/items/${c.req.param("key")}/link`, { jiraKey: input.jiraKey });
-    if (result.status !== 200) return back(c, `/projects/${project}`, "error", errorOf(result));
-    return back(c, `/projects/${project}`, "notice", `${c.req.param("key")} linked to ${input.jiraKey?.toUpperCase()}.`);
-  });
-
-  app.get("/runs/:id", async (c) => {
-    const result = await call<any>(c, "GET", `/runs/${c.req.param("id")}`);
-    if (result.status !== 200) return back(c, "/projects", "error", errorOf(result));
-    const { run, items } = result.body;
-    const outcomeClass = (outcome: string) => (outcome === "failed" ? "bad" : outcome === "warning" || outcome === "conflict" ? "warn" : outcome === "changed" ? "ok" : "muted");
-    const body: Html = html`<h1>${run.kind === "pull" ? "Pull" : run.kind === "push" ? "Push" : "Sync"}${run.dryRun ? " (dry run)" : ""}</h1>
-<section><p id="run-status" class="${run.status === "failed" ? "bad" : run.status === "partial" ? "warn" : "ok"}"><strong>${run.status}</strong> · ${when(run.startedAt)} · as ${run.identity}</p>
-${run.error ? html`<div class="error">${run.error}</div>` : ""}
-<p>${Object.entries(run.counts as Record<string, number>).filter(([, count]) => count > 0).map(([outcome, count]) => html`<span class="pill">${count} ${outcome}</span> `)}</p></section>
-<section><table id="run-items"><thead><tr><th>Item</th><th>Jira</th><th>Outcome</th><th>Changes</th><th>Messages</th></tr></thead><tbody>
-${(items as any[]).map((item) => html`<tr><td>${item.itemKey}</td><td>${item.jiraKey ?? ""}</td><td class="${outcomeClass(item.outcome)}">${item.outcome}</td>
-<td>${(item.changes as any[]).map((change) => html`<div>${change.field} (${change.side}): ${JSON.stringify(change.before)} → ${JSON.stringify(change.after)}</div>`)}</td><td>${(item.messages as string[]).map((message) => html`<div>${message}</div>`)}</td></tr>`)}
-</tbody></table></section>`;
-    return c.html(page("Run", body, user(c)));
   });
 
   return app;

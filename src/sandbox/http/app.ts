@@ -13,6 +13,7 @@ import { agileRoutes } from "./routes/agile.ts";
 import { controlRoutes, type RequestStats } from "./routes/controls.ts";
 import { issueRoutes } from "./routes/issues.ts";
 import { metaRoutes } from "./routes/meta.ts";
+import { filterRoutes } from "./routes/filters.ts";
 import { searchRoutes } from "./routes/search.ts";
 import { adminWebhookRoutes, dynamicWebhookRoutes } from "./routes/webhooks.ts";
 import { webPageRoutes } from "./web/page.ts";
@@ -82,6 +83,7 @@ export function createSandboxApp(deps: SandboxAppDeps): SandboxApp {
   for (const version of ["2", "3", "latest"]) {
     const base = `/rest/api/${version}`;
     app.route(base, metaRoutes(state));
+    app.route(base, filterRoutes(state));
     app.route(base, issueRoutes(state));
     app.route(base, searchRoutes(state));
     app.route(base, dynamicWebhookRoutes(state));

@@ -24,6 +24,14 @@ import type {
 } from "./types.ts";
 
 /** Jira behaviours that bite integrations; each can be switched off for unit tests. */
+export interface SavedFilter {
+  id: number;
+  name: string;
+  jql: string;
+  description: string;
+  ownerId: string;
+}
+
 export interface Quirks {
   /** JQL search misses a new or changed issue for this long after the write (ms). 0 = consistent. */
   searchIndexLagMs: number;
@@ -91,6 +99,8 @@ export class SandboxState {
   issueLinkTypes = new Map<string, IssueLinkType>();
   issueLinks = new Map<string, IssueLink>();
   boards = new Map<number, Board>();
+  /** Saved filters (shared with everyone who may browse their projects; no per-filter sharing model). */
+  filters = new Map<number, SavedFilter>();
   sprints = new Map<number, Sprint>();
   webhooks = new Map<number, Webhook>();
   defaultPriorityId = "3";

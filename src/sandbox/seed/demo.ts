@@ -104,6 +104,8 @@ export function seedDemo(state: SandboxState, admin: AdminCredentials, options: 
   state.boards.set(1, { id: 1, name: "ROAD board", type: "scrum", projectId: road.id, filterJql: "project = ROAD ORDER BY Rank ASC" });
   state.boards.set(2, { id: 2, name: "BOARD board", type: "kanban", projectId: board.id, filterJql: "project = BOARD ORDER BY Rank ASC" });
   state.boards.set(3, { id: 3, name: "SCHED board", type: "scrum", projectId: sched.id, filterJql: "project = SCHED ORDER BY Rank ASC" });
+  state.filters.set(10000, { id: 10000, name: "Board bugs", jql: "project = BOARD AND issuetype = Bug ORDER BY created DESC", description: "Every bug on the planning board.", ownerId: users.bob.accountId });
+  state.filters.set(10001, { id: 10001, name: "Q4 team work", jql: "labels = q4 ORDER BY updated DESC", description: "Work labelled for Q4.", ownerId: users.alice.accountId });
   const sprintDates = (startDays: number) => ({ startDate: new Date(end - startDays * DAY).toISOString(), endDate: new Date(end - (startDays - 14) * DAY).toISOString() });
   state.sprints.set(1, { id: 1, boardId: 1, name: "ROAD Sprint 1", state: "closed", ...sprintDates(30), completeDate: new Date(end - 16 * DAY).toISOString(), goal: "Ship 1.0" });
   state.sprints.set(2, { id: 2, boardId: 1, name: "ROAD Sprint 2", state: "active", ...sprintDates(10), completeDate: null, goal: "Mobile polish" });
