@@ -104,8 +104,9 @@ export class WebhookProcessor {
     const changed = new Set(batch.filter((entry) => entry.issueId && !deleted.has(entry.issueId) && !echoes.has(entry.id)).map((entry) => entry.issueId!));
     const projects = (await this.store.projects.list()).filter((project) => project.connectorId === connectorId);
     for (const project of projects) {
-      // Reports' stored changelogs follow the events too; a failure there never holds up the sync.
-      await refreshAfterEvents(this.store, project, [...changed, ...deleted]).catch((error) => console.error(`tandem insights: refresh of ${project.key} after events failed: ${error instanceof Error ? error.message : String(error)}`));
+      // Reports' stored changelogs follow the events too, echoes included (Tandem's own writes are history as
+      // well); a failure there never holds up the sync.
+      await refreshAfterEvents(this.store, project, [...new Set(batch.flatMap((entry) => (entry.issueId ? [entry.issueId] : [])))]).catch((error) => console.error(`tandem insights: refresh of ${project.key} after events failed: ${error instanceof Error ? error.message : String(error)}`));
       const items = (await this.store.projects.items(project.id)).filter((item) => item.link);
       // Deleting an issue in Jira severs the link; the item stays, marked, and the history records it.
       const severed = items.filter((candidate) => deleted.has(candidate.link!.jiraIssueId));
