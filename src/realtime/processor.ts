@@ -139,7 +139,9 @@ export class WebhookProcessor {
       const signals = deliveries.map((entry) => {
         const parsed = parseWebhookPayload(entry.body);
         if (!parsed.ok) return null;
-        if (madeBy(parsed.payload, account)) return "own identity";
+        // Only when the connector's account is Tandem's alone (TANDEM_DEDICATED_SERVICE_ACCOUNT=1): an account people
+        // also edit with by hand would otherwise have their edits taken for echoes.
+        if (process.env.TANDEM_DEDICATED_SERVICE_ACCOUNT === "1" && madeBy(parsed.payload, account)) return "own identity";
         return writeWindows.covers(connector.id, parsed.payload, entry.receivedAt) ? "write window" : null;
       });
       if (signals.every((signal) => signal !== null)) deliveries.forEach((entry, index) => echoes.set(entry.id, signals[index]!));

@@ -1,6 +1,8 @@
 // The echo signals besides the snapshot, with real webhooks from the sandbox: a change made by the connector's own
 // service account (nothing else for that issue) and a delivery within the window of Tandem's write that changed only
 // what the write set are recorded as ignored, without reading the issue again; anyone else's change is applied.
+// The own-identity signal holds for a service account that is Tandem's alone.
+process.env.TANDEM_DEDICATED_SERVICE_ACCOUNT = "1";
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { basic, call, useSandbox } from "../support/sandbox.ts";
