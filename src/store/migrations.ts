@@ -247,25 +247,6 @@ export const MIGRATIONS: { version: number; name: string; statements: string[] }
     ],
   },
   {
-    version: 11,
-    name: "minimal retention (issue cache with expiry), project-level / team-level sync to Jira, hierarchy levels",
-    statements: [
-      "ALTER TABLE projects ADD COLUMN hierarchy TEXT NOT NULL DEFAULT '{}'",
-      "ALTER TABLE projects ADD COLUMN retention TEXT NOT NULL DEFAULT 'full'",
-      "ALTER TABLE projects ADD COLUMN cache_ttl_ms BIGINT NOT NULL DEFAULT 86400000",
-      "ALTER TABLE projects ADD COLUMN jira_sync TEXT NOT NULL DEFAULT '{}'",
-      `CREATE TABLE issue_cache (
-        project_id TEXT NOT NULL REFERENCES projects(id) ON DELETE CASCADE,
-        jira_issue_id TEXT NOT NULL,
-        data TEXT NOT NULL,
-        fetched_at BIGINT NOT NULL,
-        expires_at BIGINT NOT NULL,
-        PRIMARY KEY (project_id, jira_issue_id)
-      )`,
-      "CREATE INDEX issue_cache_expiry ON issue_cache (expires_at)",
-    ],
-  },
-  {
     version: 10,
     name: "insights: report settings, fetched issues with their status/assignee history, sprints",
     statements: [
@@ -289,6 +270,25 @@ export const MIGRATIONS: { version: number; name: string; statements: string[] }
         people TEXT NOT NULL,
         fetched_at BIGINT NOT NULL
       )`,
+    ],
+  },
+  {
+    version: 11,
+    name: "minimal retention (issue cache with expiry), project-level / team-level sync to Jira, hierarchy levels",
+    statements: [
+      "ALTER TABLE projects ADD COLUMN hierarchy TEXT NOT NULL DEFAULT '{}'",
+      "ALTER TABLE projects ADD COLUMN retention TEXT NOT NULL DEFAULT 'full'",
+      "ALTER TABLE projects ADD COLUMN cache_ttl_ms BIGINT NOT NULL DEFAULT 86400000",
+      "ALTER TABLE projects ADD COLUMN jira_sync TEXT NOT NULL DEFAULT '{}'",
+      `CREATE TABLE issue_cache (
+        project_id TEXT NOT NULL REFERENCES projects(id) ON DELETE CASCADE,
+        jira_issue_id TEXT NOT NULL,
+        data TEXT NOT NULL,
+        fetched_at BIGINT NOT NULL,
+        expires_at BIGINT NOT NULL,
+        PRIMARY KEY (project_id, jira_issue_id)
+      )`,
+      "CREATE INDEX issue_cache_expiry ON issue_cache (expires_at)",
     ],
   },
 ];
