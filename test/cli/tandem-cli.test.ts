@@ -3,10 +3,9 @@ import assert from "node:assert/strict";
 import { spawn, spawnSync } from "node:child_process";
 import { once } from "node:events";
 import { describe, it } from "node:test";
-import { fileURLToPath } from "node:url";
+import { runTandemCli, TANDEM_BIN } from "../support/cli.ts";
 
-const BIN = fileURLToPath(new URL("../../bin/tandem.js", import.meta.url));
-const run = (...args: string[]) => spawnSync(process.execPath, [BIN, ...args], { encoding: "utf8", timeout: 60_000 });
+const run = (...args: string[]) => spawnSync(process.execPath, [TANDEM_BIN, ...args], { encoding: "utf8", timeout: 60_000 });
 
 describe("tandem CLI", { timeout: 60_000 }, () => {
   it("prints help for the program and for each command, exit 0", () => {
@@ -33,7 +32,7 @@ describe("tandem CLI", { timeout: 60_000 }, () => {
   });
 
   it("exits 1 when the port is taken", async () => {
-    const first = spawn(process.execPath, [BIN, "sandbox", "--port", "0", "--seed", "empty", "--json"], { stdio: ["ignore", "pipe", "pipe"] });
+    const first = spawn(process.execPath, [TANDEM_BIN, "sandbox", "--port", "0", "--seed", "empty", "--json"], { stdio: ["ignore", "pipe", "pipe"] });
     const [line] = (await once(first.stdout, "data")) as [Buffer];
     const { url } = JSON.parse(line.toString());
     const port = new URL(url).port;
@@ -45,7 +44,7 @@ describe("tandem CLI", { timeout: 60_000 }, () => {
   });
 
   it("runs the sandbox, prints URL and credentials as JSON, serves the API and stops on SIGTERM", async () => {
-    const child = spawn(process.execPath, [BIN, "sandbox", "--port", "0", "--json"], { stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, [TANDEM_BIN, "sandbox", "--port", "0", "--json"], { stdio: ["ignore", "pipe", "pipe"] });
     const [line] = (await once(child.stdout, "data")) as [Buffer];
     const banner = JSON.parse(line.toString());
     assert.match(banner.url, /^http:\/\/127\.0\.0\.1:\d+$/);
@@ -70,12 +69,12 @@ describe("tandem serve, login and connector commands", { timeout: 120_000 }, () 
     const env = { ...process.env, TANDEM_CONFIG: join(dir, "config.json"), TANDEM_URL: "", TANDEM_TOKEN: "" };
     delete (env as Record<string, string | undefined>).TANDEM_URL;
     delete (env as Record<string, string | undefined>).TANDEM_TOKEN;
-    const server = spawn(process.execPath, [BIN, "serve", "--demo", "--port", "0", "--sandbox-port", "0", "--data", join(dir, "data"), "--json"], { stdio: ["ignore", "pipe", "pipe"], env });
+    const server = spawn(process.execPath, [TANDEM_BIN, "serve", "--demo", "--port", "0", "--sandbox-port", "0", "--data", join(dir, "data"), "--json"], { stdio: ["ignore", "pipe", "pipe"], env });
     try {
       const [line] = (await once(server.stdout, "data")) as [Buffer];
       const summary = JSON.parse(line.toString());
       assert.equal(summary.demo.connectTest.ok, true);
-      const cli = (...args: string[]) => spawnAsync(args, env);
+      const cli = (...args: string[]) => runTandemCli(args, env);
       const login = await cli("login", "--url", summary.url, "--email", summary.demo.admin.email, "--password", summary.demo.admin.password, "--json");
       assert.equal(login.status, 0, login.stderr);
       const list = await cli("connector", "list", "--json");
@@ -126,13 +125,3 @@ describe("tandem serve, login and connector commands", { timeout: 120_000 }, () 
   });
 });
 
-/** Runs the CLI without blocking the event loop (the server under test may be in another process, but keep it uniform). */
-async function spawnAsync(args: string[], env: NodeJS.ProcessEnv): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, [BIN, ...args], { env });
-  let stdout = "";
-  let stderr = "";
-  child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-  const [status] = await once(child, "exit");
-  return { status: status as number | null, stdout, stderr };
-}

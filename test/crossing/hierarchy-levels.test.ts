@@ -2,11 +2,9 @@
 // > Sub-task), configurable per issue type (API and `tandem hierarchy`); a re-import applies a changed mapping and
 // otherwise writes nothing.
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
-import { once } from "node:events";
 import { describe, it } from "node:test";
-import { fileURLToPath } from "node:url";
 import { useSandbox } from "../support/sandbox.ts";
+import { cliEnvFor, runTandemCli } from "../support/cli.ts";
 import { api, useTandem } from "../support/tandem.ts";
 
 const t = useTandem();
@@ -50,14 +48,4 @@ describe("hierarchy levels on import", () => {
   });
 });
 
-const BIN = fileURLToPath(new URL("../../bin/tandem.js", import.meta.url));
-async function runCli(args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  const env = { ...process.env, TANDEM_URL: t().tandem.url, TANDEM_TOKEN: t().tokens.member, TANDEM_CONFIG: "/nonexistent/config.json" };
-  const child = spawn(process.execPath, [BIN, ...args], { env });
-  let stdout = "";
-  let stderr = "";
-  child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-  const [status] = await once(child, "exit");
-  return { status: status as number | null, stdout, stderr };
-}
+const runCli = (args: string[]) => runTandemCli(args, cliEnvFor(t()));

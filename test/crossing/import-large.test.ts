@@ -2,11 +2,9 @@
 // call per page), re-importing creates no duplicate, and a dry run (API and CLI) says what would happen and writes
 // nothing.
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
-import { once } from "node:events";
 import { describe, it } from "node:test";
-import { fileURLToPath } from "node:url";
 import { call, useSandbox } from "../support/sandbox.ts";
+import { cliEnvFor, runTandemCli } from "../support/cli.ts";
 import { api, useTandem } from "../support/tandem.ts";
 
 const N = 2000;
@@ -72,15 +70,15 @@ describe("import of 2,000 issues", { timeout: 300_000 }, () => {
     assert.match(plan.body.skip.find((row: { key: string }) => row.key === created[1]).reason, /closed/);
 
     // The same from the CLI, by --keys.
-    const env = { ...process.env, TANDEM_URL: t().tandem.url, TANDEM_TOKEN: t().tokens.member, TANDEM_CONFIG: "/nonexistent/config.json" };
-    const cli = await runCli(["import", "LOADED", "--keys", ...keys, "--include-done", "--dry-run", "--json"], env);
+    const env = cliEnvFor(t());
+    const cli = await runTandemCli(["import", "LOADED", "--keys", ...keys, "--include-done", "--dry-run", "--json"], env);
     assert.equal(cli.status, 0, cli.stderr);
     const cliPlan = JSON.parse(cli.stdout);
     assert.deepEqual(cliPlan.create.map((row: { key: string }) => row.key).sort(), [created[0], created[1]].sort(), "--include-done imports the closed one too");
-    const text = await runCli(["import", "LOADED", "--keys", ...keys, "--dry-run"], env);
+    const text = await runTandemCli(["import", "LOADED", "--keys", ...keys, "--dry-run"], env);
     assert.equal(text.status, 0, text.stderr);
     assert.match(text.stdout, /would import 1 new item\(s\), update 2 linked item\(s\), skip 2/);
-    const both = await runCli(["import", "LOADED", "--all", "--keys", "LOAD-1", "--dry-run"], env);
+    const both = await runTandemCli(["import", "LOADED", "--all", "--keys", "LOAD-1", "--dry-run"], env);
     assert.equal(both.status, 2);
     assert.match(both.stderr, /either --all or --keys/);
 
@@ -93,13 +91,3 @@ describe("import of 2,000 issues", { timeout: 300_000 }, () => {
   });
 });
 
-const BIN = fileURLToPath(new URL("../../bin/tandem.js", import.meta.url));
-async function runCli(args: string[], env: NodeJS.ProcessEnv): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, [BIN, ...args], { env });
-  let stdout = "";
-  let stderr = "";
-  child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-  const [status] = await once(child, "exit");
-  return { status: status as number | null, stdout, stderr };
-}

@@ -1,11 +1,9 @@
 // Project-level sync (the project as an Epic holding all its items, new items following as children, never twice)
 // and team-level sync (each team's items to the team's Jira project), through the CLI and the API, against the sandbox.
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
-import { once } from "node:events";
 import { describe, it } from "node:test";
-import { fileURLToPath } from "node:url";
 import { basic, call, useSandbox } from "../support/sandbox.ts";
+import { cliEnvFor, runTandemCli } from "../support/cli.ts";
 import { api, useTandem } from "../support/tandem.ts";
 
 const t = useTandem();
@@ -124,14 +122,4 @@ describe("team-level sync", () => {
   });
 });
 
-const BIN = fileURLToPath(new URL("../../bin/tandem.js", import.meta.url));
-async function runCli(args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  const env = { ...process.env, TANDEM_URL: t().tandem.url, TANDEM_TOKEN: t().tokens.member, TANDEM_CONFIG: "/nonexistent/config.json" };
-  const child = spawn(process.execPath, [BIN, ...args], { env });
-  let stdout = "";
-  let stderr = "";
-  child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-  const [status] = await once(child, "exit");
-  return { status: status as number | null, stdout, stderr };
-}
+const runCli = (args: string[]) => runTandemCli(args, cliEnvFor(t()));

@@ -2,11 +2,9 @@
 // project is opened or refreshed, shown from a cache that expires (configurable), and really deleted when it does;
 // guests see what is loaded and change nothing. The cache's clock is moved instead of waiting.
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
-import { once } from "node:events";
 import { after, describe, it } from "node:test";
-import { fileURLToPath } from "node:url";
 import { useSandbox } from "../support/sandbox.ts";
+import { cliEnvFor, runTandemCli } from "../support/cli.ts";
 import { api, useTandem } from "../support/tandem.ts";
 
 const t = useTandem();
@@ -124,14 +122,4 @@ describe("minimal retention", () => {
   });
 });
 
-const BIN = fileURLToPath(new URL("../../bin/tandem.js", import.meta.url));
-async function runCli(args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  const env = { ...process.env, TANDEM_URL: t().tandem.url, TANDEM_TOKEN: t().tokens.member, TANDEM_CONFIG: "/nonexistent/config.json" };
-  const child = spawn(process.execPath, [BIN, ...args], { env });
-  let stdout = "";
-  let stderr = "";
-  child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-  const [status] = await once(child, "exit");
-  return { status: status as number | null, stdout, stderr };
-}
+const runCli = (args: string[]) => runTandemCli(args, cliEnvFor(t()));

@@ -1,12 +1,11 @@
 // CapEx split, roll-ups over Initiative > Epic > Story > Sub-task, capacity per sprint and person, the API's CSV
 // and the CLI's, and bad input — each checked against the sandbox's raw JSON read here, not Tandem's helpers.
 import assert from "node:assert/strict";
-import { execFile } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { describe, it } from "node:test";
+import { runTandemCli } from "../support/cli.ts";
 import { useSandbox } from "../support/sandbox.ts";
 import { api, useTandem } from "../support/tandem.ts";
 import { jiraJson, parseJiraTime, rawIssues, reportProject, segments, workingMs, type RawIssue } from "./support.ts";
@@ -20,13 +19,7 @@ const TO = "2026-11-02T12:00:00Z";
 const CAPITALISED = "customfield_10048";
 const POINTS = "customfield_10016";
 const SPRINT = "customfield_10020";
-const BIN = fileURLToPath(new URL("../../bin/tandem.js", import.meta.url));
-/** The CLI as a separate process; asynchronous, so this process's Tandem keeps answering it. */
-function cli(args: string[], env: NodeJS.ProcessEnv): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [BIN, ...args], { encoding: "utf8", env, timeout: 60_000 }, (error, stdout, stderr) => resolve({ status: error ? (typeof error.code === "number" ? error.code : null) : 0, stdout, stderr }));
-  });
-}
+const cli = runTandemCli;
 const near = (actual: number, expected: number, what: string) => assert.ok(Math.abs(actual - expected) < 0.011, `${what}: ${actual} vs ${expected}`);
 
 describe("CapEx, roll-ups and capacity from the demo data", () => {

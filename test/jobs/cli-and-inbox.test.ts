@@ -1,29 +1,18 @@
 // `tandem jobs` and `tandem jobs retry` against a running server, and failed webhook deliveries of the inbox shown
 // and retried in the same job view.
 import assert from "node:assert/strict";
-import { execFile } from "node:child_process";
 import { describe, it } from "node:test";
-import { fileURLToPath } from "node:url";
-import { promisify } from "node:util";
+import { cliEnvFor, runTandemCli } from "../support/cli.ts";
 import { useSandbox } from "../support/sandbox.ts";
 import { api, useTandem } from "../support/tandem.ts";
 import { waitFor } from "../support/wait.ts";
 import { connectedProject } from "./setup.ts";
 
-const BIN = fileURLToPath(new URL("../../bin/tandem.js", import.meta.url));
 const t = useTandem({ jobs: { pollMs: 100 } });
 const jira = useSandbox({ flavour: "cloud" });
 const admin = (method: string, path: string, body?: unknown) => api(t(), method, path, { body });
 
-async function tandem(token: string, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, [BIN, ...args], { env: { ...process.env, TANDEM_URL: t().tandem.url, TANDEM_TOKEN: token, TANDEM_CONFIG: "/nonexistent/tandem.json" }, timeout: 60_000 });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const failed = error as { code: number; stdout: string; stderr: string };
-    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
-  }
-}
+const tandem = (token: string, ...args: string[]) => runTandemCli(args, cliEnvFor(t(), token));
 
 describe("tandem jobs and the inbox in the job view", () => {
   it("lists failed jobs with the reason and retries one", async () => {
@@ -34,7 +23,7 @@ describe("tandem jobs and the inbox in the job view", () => {
     await waitFor("the doomed job to fail", async () => (await t().tandem.jobs.get(doomed.id))?.state === "failed");
 
     const listed = await tandem(t().tokens.guest, "jobs", "--state", "failed", "--project", "CJ", "--json");
-    assert.equal(listed.code, 0, listed.stderr);
+    assert.equal(listed.status, 0, listed.stderr);
     const jobs = JSON.parse(listed.stdout) as { id: string; lastError: string }[];
     assert.deepEqual(jobs.map((job) => job.id), [doomed.id]);
     assert.match(jobs[0]!.lastError, /Project 'gone' no longer exists/);
@@ -42,16 +31,16 @@ describe("tandem jobs and the inbox in the job view", () => {
     assert.match(table.stdout, new RegExp(`${doomed.id}\\s+pull\\s+failed\\s+1/1`));
 
     const refused = await tandem(t().tokens.guest, "jobs", "retry", doomed.id);
-    assert.equal(refused.code, 1);
+    assert.equal(refused.status, 1);
     assert.match(refused.stderr, /needs the member role/);
     const retried = await tandem(t().tokens.member, "jobs", "retry", doomed.id);
-    assert.equal(retried.code, 0, retried.stderr);
+    assert.equal(retried.status, 0, retried.stderr);
     assert.match(retried.stdout, new RegExp(`Job ${doomed.id} \\(pull\\) is pending again`));
     const unknown = await tandem(t().tokens.member, "jobs", "retry", "nope");
-    assert.equal(unknown.code, 1);
+    assert.equal(unknown.status, 1);
     assert.match(unknown.stderr, /Job 'nope' does not exist/);
     const badState = await tandem(t().tokens.member, "jobs", "--state", "stuck");
-    assert.equal(badState.code, 2);
+    assert.equal(badState.status, 2);
     assert.match(badState.stderr, /Allowed choices are pending, running, done, failed/);
   });
 
