@@ -68,30 +68,44 @@ export class WebhookProcessor {
       return this.running;
     }
     this.running = (async () => {
+      let more = false;
       do {
         this.again = false;
-        await this.processBatch();
+        const applied = await this.processBatch();
         // Deliveries that arrived while processing wait one debounce more, so a burst is applied in few batches.
-        if ((await this.store.inbox.pending(1)).length > 0) await new Promise((resolve) => setTimeout(resolve, this.options.debounceMs));
-      } while (this.again || (await this.store.inbox.pending(1)).length > 0);
+        // When another process held every connector with deliveries, it applies them: this one stops asking.
+        more = applied > 0 && (await this.store.inbox.pending(1)).length > 0;
+        if (more) await new Promise((resolve) => setTimeout(resolve, this.options.debounceMs));
+      } while (this.again || more);
     })().finally(() => {
       this.running = null;
     });
     return this.running;
   }
 
-  private async processBatch(): Promise<void> {
-    const entries = await this.store.inbox.pending();
-    const byConnector = new Map<string, typeof entries>();
-    for (const entry of entries) byConnector.set(entry.connectorId, [...(byConnector.get(entry.connectorId) ?? []), entry]);
-    for (const [connectorId, batch] of byConnector) {
-      try {
-        const echoes = await this.apply(connectorId, batch);
-        await this.store.inbox.markDone(batch.filter((entry) => !echoes.has(entry.id)).map((entry) => entry.id), "processed");
-        for (const [signal, ids] of Map.groupBy(echoes.keys(), (id) => echoes.get(id)!)) await this.store.inbox.markDone(ids, "ignored", `The echo of Tandem's own write (${signal}).`);
-      } catch (error) {
-        await this.store.inbox.markDone(batch.map((entry) => entry.id), "failed", error instanceof Error ? error.message : String(error));
-      }
+  /** Applies a batch of each connector whose deliveries no other process is applying; answers how many it applied. */
+  private async processBatch(): Promise<number> {
+    let applied = 0;
+    for (const connectorId of await this.store.inbox.pendingConnectors()) {
+      // Several workers share a PostgreSQL store: one at a time applies a connector's deliveries, the others skip it.
+      const outcome = await this.store.db.whileHolding(`tandem-inbox:${connectorId}`, async () => {
+        // Read under the lock: another process may have applied some of them since the connectors were listed.
+        const batch = await this.store.inbox.pending(500, connectorId);
+        if (batch.length > 0) await this.applyAndRecord(connectorId, batch);
+        return batch.length;
+      });
+      if (outcome.held) applied += outcome.value;
+    }
+    return applied;
+  }
+
+  private async applyAndRecord(connectorId: string, batch: InboxEntry[]): Promise<void> {
+    try {
+      const echoes = await this.apply(connectorId, batch);
+      await this.store.inbox.markDone(batch.filter((entry) => !echoes.has(entry.id)).map((entry) => entry.id), "processed");
+      for (const [signal, ids] of Map.groupBy(echoes.keys(), (id) => echoes.get(id)!)) await this.store.inbox.markDone(ids, "ignored", `The echo of Tandem's own write (${signal}).`);
+    } catch (error) {
+      await this.store.inbox.markDone(batch.map((entry) => entry.id), "failed", error instanceof Error ? error.message : String(error));
     }
   }
 

@@ -146,9 +146,19 @@ export class InboxRepository {
     });
   }
 
-  async pending(limit = 500): Promise<InboxEntry[]> {
-    const rows = await this.db.all<{ id: string; connector_id: string; identifier: string; event: string; issue_id: string | null; body: string; received_at: number }>("SELECT * FROM inbox WHERE status = 'pending' ORDER BY received_at LIMIT ?", [limit]);
+  /** The oldest deliveries waiting, of every connector or of one. */
+  async pending(limit = 500, connectorId?: string): Promise<InboxEntry[]> {
+    const rows = await this.db.all<{ id: string; connector_id: string; identifier: string; event: string; issue_id: string | null; body: string; received_at: number }>(
+      `SELECT * FROM inbox WHERE status = 'pending'${connectorId ? " AND connector_id = ?" : ""} ORDER BY received_at LIMIT ?`,
+      connectorId ? [connectorId, limit] : [limit],
+    );
     return rows.map((row) => ({ id: row.id, connectorId: row.connector_id, identifier: row.identifier, event: row.event, issueId: row.issue_id, body: row.body, receivedAt: Number(row.received_at) }));
+  }
+
+  /** The connectors that have deliveries waiting, the one waiting longest first. */
+  async pendingConnectors(): Promise<string[]> {
+    const rows = await this.db.all<{ connector_id: string }>("SELECT connector_id FROM inbox WHERE status = 'pending' GROUP BY connector_id ORDER BY MIN(received_at)");
+    return rows.map((row) => row.connector_id);
   }
 
   async markDone(ids: string[], status: "processed" | "ignored" | "failed", error: string | null = null): Promise<void> {

@@ -291,6 +291,11 @@ export const MIGRATIONS: { version: number; name: string; statements: string[] }
       "CREATE INDEX issue_cache_expiry ON issue_cache (expires_at)",
     ],
   },
+  {
+    version: 14,
+    name: "the webhook inbox's waiting deliveries found without reading its whole history",
+    statements: ["CREATE INDEX inbox_waiting ON inbox (status, connector_id, received_at)"],
+  },
 ];
 
 export async function migrate(db: SqlDatabase): Promise<number> {

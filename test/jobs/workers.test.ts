@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
 import { serve, type RunningTandem } from "../../src/server/server.ts";
-import { useSandbox } from "../support/sandbox.ts";
+import { call as sandboxCall, useSandbox } from "../support/sandbox.ts";
 import { ADMIN_LOGIN, dropPostgresDatabase, freshPostgresDatabase } from "../support/tandem.ts";
 import { waitFor } from "../support/wait.ts";
 import { connectedProject } from "./setup.ts";
@@ -65,6 +65,33 @@ describe("two worker processes on PostgreSQL", { skip, timeout: 240_000 }, () =>
     const runs = await api!.store.runs.list((await api!.store.projects.byId("SC"))!.id, { kind: "pull" });
     assert.equal(runs.length, 12, "one run per job: none ran twice, none was lost");
     assert.deepEqual(new Set(jobs.map((job) => job.result.runId)), new Set(runs.map((run) => run.id)));
+  });
+
+  it("applies each webhook delivery once, though both workers watch the inbox", async () => {
+    const keys = ["BOARD-3", "BOARD-4", "BOARD-5", "BOARD-6", "BOARD-7", "BOARD-8"];
+    const itemOf = new Map<string, string>();
+    for (const key of keys) {
+      const item = await call("POST", "/projects/SC/items", { values: { title: "before the burst" } });
+      assert.equal((await call("PUT", `/items/${item.body.key}/link`, { jiraKey: key })).status, 200);
+      itemOf.set(key, item.body.key);
+    }
+    // The connector's account is no Jira admin: Tandem answers what to paste, and an admin registers it.
+    const webhook = (await call("POST", "/connectors/scale/webhook")).body;
+    const pasted = await sandboxCall(jira(), "POST", "/rest/webhooks/1.0/webhook", { body: { name: "tandem", url: webhook.url, events: webhook.events, filters: { "issue-related-events-section": webhook.jql }, secret: webhook.secret } });
+    assert.equal(pasted.status, 201);
+    for (const key of keys) {
+      const edited = await fetch(`${jira().url}/rest/api/3/issue/${key}`, { method: "PUT", headers: { Authorization: `Basic ${Buffer.from("bob@sandbox.test:bob-token").toString("base64")}`, "Content-Type": "application/json" }, body: JSON.stringify({ fields: { summary: `Burst ${key}` } }) });
+      assert.equal(edited.status, 204);
+    }
+    await jira().dispatcher.idle();
+    for (const key of keys) await waitFor(`${key} applied by a worker`, async () => (await api!.store.projects.item(itemOf.get(key)!))?.values.title === `Burst ${key}`, { timeoutMs: 60_000 });
+    await waitFor("the inbox drained", async () => (await api!.store.inbox.pending(1)).length === 0, { timeoutMs: 60_000 });
+    for (const key of keys) {
+      const item = await api!.store.projects.item(itemOf.get(key)!);
+      const byWebhook = [];
+      for (const entry of await api!.store.runs.forItem(item!.id)) if ((await api!.store.runs.byId(entry.runId))?.userId === "webhook") byWebhook.push(entry);
+      assert.equal(byWebhook.length, 1, `${key}: one delivery, applied by one worker (${byWebhook.length} webhook runs touched it)`);
+    }
   });
 
   it("fires a scheduled catch-up once, though both workers run the cron pass", async () => {

@@ -37,6 +37,10 @@ class PostgresSession implements SqlDatabase {
     return work(this);
   }
 
+  async whileHolding<T>(_lock: string, _work: () => Promise<T>): Promise<{ held: true; value: T } | { held: false }> {
+    throw new Error("A lock is taken on the database, not inside a transaction: call whileHolding outside transaction().");
+  }
+
   async close(): Promise<void> {}
 }
 
@@ -60,6 +64,20 @@ export class PostgresDatabase extends PostgresSession {
       await client.query("ROLLBACK");
       throw error;
     } finally {
+      client.release();
+    }
+  }
+
+  /** A session advisory lock on a connection of its own, held for the duration of `work` (which uses the pool). */
+  override async whileHolding<T>(lock: string, work: () => Promise<T>): Promise<{ held: true; value: T } | { held: false }> {
+    const client = await this.pool.connect();
+    let held = false;
+    try {
+      held = Boolean((await client.query<{ held: boolean }>("SELECT pg_try_advisory_lock(hashtext($1)) AS held", [lock])).rows[0]?.held);
+      if (!held) return { held: false };
+      return { held: true, value: await work() };
+    } finally {
+      if (held) await client.query("SELECT pg_advisory_unlock(hashtext($1))", [lock]).catch(() => {});
       client.release();
     }
   }

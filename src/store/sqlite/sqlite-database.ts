@@ -45,6 +45,11 @@ export class SqliteDatabase implements SqlDatabase {
     }
   }
 
+  /** One process owns a SQLite file (the server's in-process work is serialised by its callers). */
+  async whileHolding<T>(_lock: string, work: () => Promise<T>): Promise<{ held: true; value: T }> {
+    return { held: true, value: await work() };
+  }
+
   /** Runs a script of several statements (migrations). */
   exec(sql: string): void {
     this.db.exec(sql);
