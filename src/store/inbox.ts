@@ -132,17 +132,18 @@ export class InboxRepository {
     await this.db.run("UPDATE webhook_endpoints SET rejected_count = rejected_count + 1 WHERE connector_id = ?", [connectorId]);
   }
 
-  /** Records a verified delivery; false when the same identifier was recorded before (a retry or duplicate). */
+  /**
+   * Records a verified delivery; false when the same identifier was recorded before (a retry or duplicate). Two
+   * copies arriving at once are told apart by the unique key, not by a read first: the second insert does nothing.
+   */
   async record(entry: Omit<InboxEntry, "id" | "receivedAt">): Promise<boolean> {
     return this.db.transaction(async (tx) => {
-      const seen = await tx.get("SELECT 1 AS seen FROM inbox WHERE connector_id = ? AND identifier = ?", [entry.connectorId, entry.identifier]);
       await tx.run("UPDATE webhook_endpoints SET verified_count = verified_count + 1, last_delivery_at = ? WHERE connector_id = ?", [Date.now(), entry.connectorId]);
-      if (seen) return false;
       this.lastReceivedAt = Math.max(Date.now(), this.lastReceivedAt + 1);
-      await tx.run("INSERT INTO inbox (id, connector_id, identifier, event, issue_id, body, status, error, received_at, processed_at) VALUES (?, ?, ?, ?, ?, ?, 'pending', NULL, ?, NULL)", [
+      const inserted = await tx.run("INSERT INTO inbox (id, connector_id, identifier, event, issue_id, body, status, error, received_at, processed_at) VALUES (?, ?, ?, ?, ?, ?, 'pending', NULL, ?, NULL) ON CONFLICT (connector_id, identifier) DO NOTHING", [
         randomUUID(), entry.connectorId, entry.identifier, entry.event, entry.issueId, entry.body, this.lastReceivedAt,
       ]);
-      return true;
+      return inserted.changes === 1;
     });
   }
 

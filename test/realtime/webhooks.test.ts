@@ -67,6 +67,9 @@ describe("webhooks into Tandem", () => {
     assert.equal(after.verified - before.verified, 2, "both copies were verified");
     const recorded = Object.values(after.inbox as Record<string, number>).reduce((sum, n) => sum + n, 0) - Object.values(before.inbox as Record<string, number>).reduce((sum, n) => sum + n, 0);
     assert.equal(recorded, 1, "but recorded once");
+    // The two copies arrive at once: the second is answered as a duplicate, not refused by the store's unique key.
+    const twice = jira().dispatcher.deliveries.at(-1)!;
+    assert.deepEqual(twice.attempts.map((attempt) => attempt.status), [202, 202], JSON.stringify(twice.attempts));
   });
 
   it("refuses unsigned and wrongly signed deliveries and counts them", async () => {

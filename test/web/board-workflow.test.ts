@@ -152,8 +152,13 @@ describe("workflow 2: a team board in the browser", { skip: browserSkip, timeout
     await b.page.fill(`input[aria-label='Title of ${item.key}']`, "Renamed in the table");
     const newStatus = item.values.status === "Started" ? "Not Started" : "Started";
     await b.page.selectOption(`select[aria-label='Status of ${item.key}']`, newStatus);
+    await b.page.evaluate(() => { (window as any).sameLoad = true; });
     await b.page.press(`input[aria-label='Title of ${item.key}']`, "Enter");
     await until(async () => /pushed to/.test((await b.page.textContent("#inline-status")) ?? ""));
+    // The push is this person's own run: when its live event reaches the page, the page keeps its answer.
+    const push = (await b.tandem.store.runs.list((await b.tandem.store.projects.byId("BRD"))!.id))[0]!;
+    await until(async () => (await b.page.getAttribute("body", "data-last-run")) === push.id);
+    assert.equal(await b.page.evaluate(() => (window as any).sameLoad), true, "the page was not reloaded under the person");
     assert.match(await b.page.textContent("#inline-status") ?? "", new RegExp(`Saved title, status of ${item.key} and pushed to ${item.link!.jiraKey}`));
     assert.equal((await b.page.textContent(`tr[data-item='${item.key}'] td.title`))?.trim(), "Renamed in the table");
     const fields = (await issue(item.link!.jiraKey)).body.fields;
