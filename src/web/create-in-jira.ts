@@ -39,9 +39,12 @@ ${linked.length ? html`<p class="warn">Left out, already linked: ${linked.map((i
       if (listed.status === 200) types = listed.body.issueTypes;
       else typeError = errorOf(listed);
     }
+    // Until one is chosen, the everyday type (Task, else the first that is not an Epic) rather than Jira's first.
+    const creatable = types.filter((type) => !type.subtask);
+    const proposed = issueType || (creatable.find((type) => type.name === "Task") ?? creatable.find((type) => type.name !== "Epic") ?? creatable[0])?.id || "";
     const chooser = html`<section><h2>1. Where</h2><form method="get" class="grid"><input type="hidden" name="items" value="${itemsParam}">
 <div><label for="jiraProject">Jira project</label><select id="jiraProject" name="jiraProject">${p.jiraProjects.map((candidate: string) => html`<option ${candidate === jiraProject ? "selected" : ""}>${candidate}</option>`)}</select></div>
-${types.length ? html`<div><label for="issueType">Issue type</label><select id="issueType" name="issueType">${types.filter((type) => !type.subtask).map((type) => html`<option value="${type.id}" ${type.id === issueType ? "selected" : ""}>${type.name}</option>`)}</select></div>` : ""}
+${types.length ? html`<div><label for="issueType">Issue type</label><select id="issueType" name="issueType">${creatable.map((type) => html`<option value="${type.id}" ${type.id === proposed ? "selected" : ""}>${type.name}</option>`)}</select></div>` : ""}
 <div><label>&nbsp;</label><button id="choose-type">${types.length ? "Show its fields" : "Show issue types"}</button></div></form>
 ${typeError ? html`<div class="error" role="alert">${typeError}</div>` : ""}</section>`;
     if (!jiraProject || !issueType || typeError) return c.html(page("Create in Jira", html`${heading}${chooser}`, signedIn(c)));
@@ -53,7 +56,7 @@ ${typeError ? html`<div class="error" role="alert">${typeError}</div>` : ""}</se
     const required = fields.filter((field) => field.required);
     const optional = fields.filter((field) => !field.required);
     const body = html`${heading}${chooser}<section><h2>2. ${form.body.issueType.name} fields</h2>
-<p>Summary and description come from each item. Fields marked <abbr title="required">*</abbr> are required by Jira.</p>
+<p>Summary and description come from each item. ${required.length ? html`Fields marked <abbr title="required">*</abbr> are required by Jira.` : html`<span id="nothing-required">Jira requires no other field for a ${form.body.issueType.name}: press Create, or fill optional fields first.</span>`}</p>
 <form method="post" action="/projects/${key}/create" id="create-form"><input type="hidden" name="items" value="${itemsParam}"><input type="hidden" name="jiraProject" value="${jiraProject}"><input type="hidden" name="issueType" value="${form.body.issueType.id}">
 <div class="grid">${required.map((field) => control(field))}</div>
 ${optional.length ? html`<details><summary>Optional fields (${optional.length})</summary><div class="grid">${optional.map((field) => control(field))}</div></details>` : ""}

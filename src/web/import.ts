@@ -91,6 +91,8 @@ export function importPages(api: Fetcher): Hono<WebEnv> {
     if (!canChange(signedIn(c))) return back(c, `/projects/${key}`, "error", "Importing changes the project: ask a member or an admin to do it.");
     const p = project.body;
     const state = stateOf((name) => c.req.query(name), p);
+    // A project already syncing with a Jira project starts there: choosing another one is a deliberate change.
+    if (!state.jiraProject && state.connector === p.connectorId && p.jiraProjects.length) state.jiraProject = p.jiraProjects[0];
     const connectors = (await call<any[]>(c, "GET", "/connectors")).body ?? [];
     const ready = state.jiraProject && state.connector === p.connectorId && p.jiraProjects.includes(state.jiraProject);
 
@@ -105,7 +107,8 @@ export function importPages(api: Fetcher): Hono<WebEnv> {
         ? html`<section><h2>2. Jira project</h2><div class="error" role="alert">The connector's Jira projects could not be read: ${errorOf(listed)} Check the connector with Connect &amp; Test.</div></section>`
         : html`<section><h2>2. Jira project</h2>${listed.body.length === 0 ? html`<p>The connector's account may not browse any Jira project. Give it the Browse Projects permission in Jira.</p>` : html`<form method="post" action="/projects/${key}/import/source" class="grid"><input type="hidden" name="connector" value="${state.connector}">
 <div><label for="jiraProject">Jira project</label><select id="jiraProject" name="jiraProject">${listed.body.map((entry) => html`<option value="${entry.key}" ${entry.key === state.jiraProject ? "selected" : ""}>${entry.key} · ${entry.name}</option>`)}</select></div>
-<div><label>&nbsp;</label><button id="choose-project">Next</button></div></form>`}</section>`;
+<div><label>&nbsp;</label><button id="choose-project">Next</button></div></form>
+<p class="muted" id="jira-project-note">${state.connector === p.connectorId && p.jiraProjects.length ? `${key} syncs with ${p.jiraProjects.join(", ")}; choosing another Jira project adds it to those.` : `Choosing a Jira project connects ${key} to it (through this connector).`}</p>`}</section>`;
     }
 
     let step3: Html | string = "";
@@ -205,7 +208,7 @@ ${rows.length ? html`<p><button id="import-selected" formmethod="post" formactio
     const body = html`<p><a href="/projects/${key}">← ${key}</a></p><h1>Import finished</h1>
 <section id="import-result" role="status"><p><strong id="imported-count">${created.length}</strong> imported · <strong id="updated-count">${existing.length}</strong> updated · <strong id="skipped-count">${skipped}</strong> skipped</p>
 ${skipped ? html`<p class="warn">Skipped issues no longer match the filter (or are Done while Done issues are left out).</p>` : ""}
-${created.length ? html`<p>New items: ${created.join(", ")}</p>` : ""}
+${created.length ? html`<p>New items: ${created.map((item, index) => html`${index ? ", " : ""}<a href="/items/${item}">${item}</a>`)}</p>` : ""}
 ${run ? html`<p>Their fields were filled by <a href="/runs/${run.id}">a Pull</a>${problems ? html` <span class="warn">with ${problems} warnings or errors to read</span>` : ""}.</p>` : ""}
 <p><a id="to-items" href="/projects/${key}">See the items</a> · <a href="${wizard}">Import more</a></p></section>`;
     return c.html(page("Import finished", body, signedIn(c)));

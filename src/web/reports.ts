@@ -98,7 +98,7 @@ export function reportsWeb(api: Fetcher): Hono<WebEnv> {
 <div><label for="epic">Burn-up epic</label><select id="epic" name="epic">${epics.map((epic) => html`<option ${epic === reports.rollup.burnup?.epic ? "selected" : ""}>${epic}</option>`)}</select></div>
 <div><label>&nbsp;</label><button>Show</button></div></form>
 <p class="muted">Effort: ${reports.effort.totalHours} working hours (${reports.effort.timeZone}). ${reports.effort.unmatched.length ? html`<span class="warn">Jira users without an email or override: ${reports.effort.unmatched.map((person: any) => person.name).join(", ")}.</span>` : ""}
-${reports.capex.configured === false ? html`<span class="warn">${reports.capex.hint}</span>` : html`CapEx (${reports.capex.costCentre}): ${reports.capex.totals.capex} h, OpEx: ${reports.capex.totals.opex} h.`}</p></section>
+${reports.capex.configured === false ? html`<span class="warn" id="capex-hint">No CapEx rule is set${c.get("me").role === "guest" ? "." : html`: open <a href="#report-settings-form">Report settings</a> below and name the CapEx field (for example 'Is Capitalised') to attribute effort to a cost centre.`}</span>` : html`CapEx (${reports.capex.costCentre}): ${reports.capex.totals.capex} h, OpEx: ${reports.capex.totals.opex} h.`}</p></section>
 ${CHARTS.map((chart) => html`<section id="${chart.kind}-report"><h2>${chart.title}${chart.kind === "rollup" && reports.rollup.burnup ? ` of ${reports.rollup.burnup.epic}` : ""}</h2>
 <div style="position:relative;height:280px"><canvas id="chart-${chart.kind}" role="img" aria-label="${chart.title} chart; the same data is in the table below"></canvas></div>
 <p><a href="${csv(chart.kind)}" download>CSV</a></p>
@@ -153,7 +153,7 @@ function settingsFromForm(form: Record<string, string>) {
 function settingsForm(key: string, settings: any): Html {
   const capexValue = settings.capex?.rule?.kind === "equals" ? settings.capex.rule.value : "";
   const field = (id: string, label: string, value: string | number, hint = "") => html`<div><label for="${id}">${label}</label><input id="${id}" name="${id}" value="${String(value)}" placeholder="${hint}"></div>`;
-  return html`<section id="report-settings"><details><summary>Report settings</summary><form method="post" action="/projects/${key}/reports/settings" class="grid">
+  return html`<section id="report-settings"><details><summary>Report settings</summary><form method="post" action="/projects/${key}/reports/settings" class="grid" id="report-settings-form">
 ${field("timeZone", "Time zone", settings.calendar.timeZone, "Europe/London")}
 ${field("workingDays", "Working days (1 = Mon … 7 = Sun)", settings.calendar.workingDays.join(","))}
 ${field("hoursPerDay", "Hours per day", settings.calendar.hoursPerDay)}
