@@ -14,6 +14,28 @@ const ITEM_OUTCOMES = ["changed", "unchanged", "warning", "failed", "conflict"] 
 const outcomeClass = (outcome: string) => (outcome === "failed" ? "bad" : outcome === "warning" || outcome === "conflict" ? "warn" : outcome === "changed" ? "ok" : "muted");
 const statusClass = (status: string) => (status === "failed" ? "bad" : status === "partial" ? "warn" : "ok");
 const show = (value: unknown) => (value === null || value === undefined || value === "" ? "(empty)" : typeof value === "string" ? value : JSON.stringify(value));
+/** What started a run when it was not a person's button: a webhook delivery or a catch-up. */
+function triggerOf(run: { userId?: string; identity?: string }): string | null {
+  if (run.userId === "webhook" || /^webhook\b/.test(run.identity ?? "")) return "webhook";
+  if (run.userId === "catch-up" || run.userId === "scheduler" || /^catch-up\b/.test(run.identity ?? "")) return "catch-up";
+  return null;
+}
+
+/** "Pull", "Sync (webhook)", "Push (dry run)": what kind of run, and what started it when no one clicked. */
+export function runTitle(run: { kind: string; dryRun?: boolean; userId?: string; identity?: string }): string {
+  const trigger = triggerOf(run);
+  return `${KINDS[run.kind] ?? run.kind}${trigger ? ` (${trigger})` : ""}${run.dryRun ? " (dry run)" : ""}`;
+}
+
+/** A field's name as the project shows it ("Last sync date"), from its key ("lastSyncDate"). */
+function fieldNames(project: any): (key: string) => string {
+  const names = new Map<string, string>([["title", "Title"], ["description", "Description"], ["status", "Status"], ["assignee", "Assignee"], ["link", "Jira link"]]);
+  for (const field of project?.fields ?? []) names.set(field.key, field.name);
+  return (key) => names.get(key) ?? key;
+}
+
+const DRY_RUN_NOTE = /^dry run: nothing was written$/i;
+
 /** "service account x@y" reads as "the service account x@y" inside a sentence. */
 const identityLabel = (identity: string) => (identity.startsWith("service account") ? `the ${identity}` : identity);
 
@@ -37,7 +59,7 @@ export function historyPages(api: Fetcher): Hono<WebEnv> {
 <section>${runs.length === 0
       ? html`<p id="no-runs">No runs ${kind || status ? "match these filters" : "yet"}. ${kind || status ? html`<a href="/projects/${key}/runs">Show all runs</a>.` : html`Start one with Pull or Push on the <a href="/projects/${key}">project page</a>.`}</p>`
       : html`<table id="runs"><thead><tr><th>Started</th><th>Kind</th><th>Outcome</th><th>Items</th><th>As</th></tr></thead><tbody>
-${runs.map((run) => html`<tr data-run="${run.id}"><td><a href="/runs/${run.id}">${when(run.startedAt)}</a></td><td>${KINDS[run.kind] ?? run.kind}${run.dryRun ? " (dry run)" : ""}</td>
+${runs.map((run) => html`<tr data-run="${run.id}"><td><a href="/runs/${run.id}">${when(run.startedAt)}</a></td><td>${runTitle(run)}</td>
 <td class="${statusClass(run.status)}">${RUN_STATUSES[run.status] ?? run.status}</td><td>${counts(run.counts)}</td><td>${run.identity}</td></tr>`)}</tbody></table>`}</section>`;
     return c.html(page(`${key} history`, body, signedIn(c)));
   });
@@ -52,17 +74,26 @@ ${runs.map((run) => html`<tr data-run="${run.id}"><td><a href="/runs/${run.id}">
     const project = projects.find((candidate) => candidate.id === run.projectId);
     const conflicts = project ? await conflictsOf(c, project.key, new Set(items.filter((item) => item.outcome === "conflict").map((item) => item.itemId))) : "";
     const who = identityLabel(run.identity);
+    const nameOf = fieldNames(project);
+    const editable = canChange(signedIn(c));
+    // A dry run's note is the same for every item: said once at the top, with the way to run it for real.
+    const messagesOf = (item: any) => (item.messages as string[]).filter((message) => !(run.dryRun && DRY_RUN_NOTE.test(message)));
+    const dryRunNote = run.dryRun
+      ? html`<p id="dry-run-note" class="notice" role="note">Dry run: nothing was written to Jira or Tandem. The changes below are what a real ${KINDS[run.kind] ?? run.kind} would make.
+${project && editable && KINDS[run.kind] ? html` <form method="post" action="/projects/${project.key}/run" class="inline"><input type="hidden" name="kind" value="${run.kind}"><button id="run-for-real">${KINDS[run.kind]} for real</button></form>` : ""}</p>`
+      : "";
     const body: Html = html`${project ? html`<p><a href="/projects/${project.key}">← ${project.key}</a> · <a href="/projects/${project.key}/runs">all runs</a></p>` : ""}
-<h1>${KINDS[run.kind] ?? run.kind}${run.dryRun ? " (dry run)" : ""}</h1>${messages(c)}
+<h1>${runTitle(run)}</h1>${messages(c)}
 <section><p id="run-status" class="${statusClass(run.status)}"><strong>${run.status}</strong> · ${when(run.startedAt)} · as ${run.identity}</p>
+${dryRunNote}
 ${run.error ? html`<div class="error" role="alert">${run.error}</div>` : ""}
 <p>${counts(run.counts)}</p>
 <form method="get" class="inline" aria-label="Filter items"><label for="outcome" style="display:inline">Show items</label> <select id="outcome" name="outcome"><option value="">all</option>${ITEM_OUTCOMES.map((value) => html`<option ${value === wanted ? "selected" : ""}>${value}</option>`)}</select> <button class="secondary">Show</button></form></section>
 ${conflicts}
 <section>${items.length === 0 ? html`<p class="muted">No items ${wanted ? html`with outcome ${wanted} in this run. <a href="/runs/${run.id}">Show all items</a>.` : "in this run."}</p>` : html`<table id="run-items"><thead><tr><th>Item</th><th>Jira</th><th>Outcome</th><th>Changes (before → after)</th><th>Warnings and errors</th></tr></thead><tbody>
 ${items.map((item) => html`<tr data-item="${item.itemKey}"><td>${item.itemKey}</td><td>${item.jiraKey ?? ""}</td><td class="${outcomeClass(item.outcome)}">${item.outcome}</td>
-<td>${(item.changes as any[]).map((change) => html`<div class="change"><strong>${change.field}</strong> ${change.side === "jira" ? "in Jira" : "in Tandem"}: <del>${show(change.before)}</del> → <ins>${show(change.after)}</ins></div>`)}</td>
-<td>${(item.messages as string[]).map((message) => {
+<td>${(item.changes as any[]).map((change) => html`<div class="change"><strong>${nameOf(change.field)}</strong> ${change.side === "jira" ? "in Jira" : "in Tandem"}: <del>${show(change.before)}</del> → <ins>${show(change.after)}</ins></div>`)}</td>
+<td>${messagesOf(item).map((message) => {
         const plain = plainMessage(message, { identity: who, jiraKey: item.jiraKey });
         return html`<div class="message"><p class="plain">${plain.text}</p>${plain.fix ? html`<p class="fix"><strong>What to do:</strong> ${plain.fix}</p>` : ""}${plain.detail !== plain.text ? html`<details><summary>Details</summary><code>${plain.detail}</code></details>` : ""}</div>`;
       })}</td></tr>`)}
@@ -124,7 +155,8 @@ function counts(byOutcome: Record<string, number>): Html {
  * The project page's live activity: runs of this project appear as they finish (Pull, Push, Sync, webhooks,
  * catch-up — from anyone), and a Pull or Push button shows that it is working while its run goes on.
  */
-export function liveRuns(projectKey: string): Html {
+export function liveRuns(projectKey: string, options: { recent?: any[]; watch?: { jiraKey: string; url: string } | null } = {}): Html {
+  const recent = options.recent ?? [];
   const script = `(() => {
   const project = ${JSON.stringify(projectKey)};
   const list = document.getElementById("live-list");
@@ -148,7 +180,8 @@ export function liveRuns(projectKey: string): Html {
     const item = document.createElement("li");
     const link = document.createElement("a");
     link.href = "/runs/" + event.lastEventId;
-    link.textContent = (names[run.kind] || run.kind) + (run.dryRun ? " (dry run)" : "") + " " + run.status;
+    const trigger = /^webhook\b/.test(run.identity || "") ? " (webhook)" : /^catch-up\b/.test(run.identity || "") ? " (catch-up)" : "";
+    link.textContent = (names[run.kind] || run.kind) + trigger + (run.dryRun ? " (dry run)" : "") + " " + run.status;
     item.className = run.status === "failed" ? "bad" : run.status === "partial" ? "warn" : "ok";
     item.dataset.run = event.lastEventId;
     const counts = Object.entries(run.counts || {}).filter((entry) => entry[1] > 0).map((entry) => entry[1] + " " + entry[0]).join(", ");
@@ -160,6 +193,8 @@ export function liveRuns(projectKey: string): Html {
 })();`;
   return html`<section id="live-runs" aria-labelledby="live-title"><h2 id="live-title">Activity</h2>
 <p id="live-state" class="muted">Runs of ${projectKey} appear here as they finish.</p><ul id="live-list" aria-live="polite"></ul>
+${options.watch ? html`<p id="watch-hint">Changes made in Jira arrive by themselves: change <a href="${options.watch.url}" target="_blank" rel="noopener">${options.watch.jiraKey} in Jira</a> (edit or transition it) and keep this page open; it shows the change when the webhook brings it.</p>` : ""}
+${recent.length ? html`<h3 id="recent-title" style="margin-bottom:4px">Latest runs</h3><ul id="recent-runs" aria-labelledby="recent-title">${recent.map((run) => html`<li data-run="${run.id}"><a href="/runs/${run.id}">${runTitle(run)}</a> <span class="${statusClass(run.status)}">${RUN_STATUSES[run.status]?.toLowerCase() ?? run.status}</span> · ${counts(run.counts)} · <span class="muted">${when(run.startedAt)} · as ${run.identity}</span></li>`)}</ul>` : ""}
 <p><a href="/projects/${projectKey}/runs">Run history</a> · <a href="/projects/${projectKey}/conflicts">Conflicts</a></p>
 <script>${raw(script)}</script></section>`;
 }
