@@ -3,7 +3,7 @@
 // linked item in a push or two-way project are sent to Jira straight away with a Push of that one item.
 import { Hono, type Context } from "hono";
 import { html, raw } from "hono/html";
-import { page, when, type Html } from "./layout.ts";
+import { jiraIssueUrl, page, when, type Html } from "./layout.ts";
 import { CORE, changedValues, display, fieldControl, parseField, statusesOf, type FieldDef } from "./item-fields.ts";
 import { plainMessage } from "./plain-words.ts";
 import { apiCaller, back, canChange, errorOf, messages, readForm, signedIn, type Call, type WebEnv, type Fetcher } from "./session-api.ts";
@@ -11,8 +11,10 @@ import { apiCaller, back, canChange, errorOf, messages, readForm, signedIn, type
 export interface ItemPages {
   routes: Hono<WebEnv>;
   /** The items section of a project's page. */
-  section: (c: Context<WebEnv>, project: any) => Promise<Html>;
+  section: (c: Context<WebEnv>, project: any, jiraSite?: string | null) => Promise<Html>;
 }
+
+const RUN_KINDS: Record<string, string> = { pull: "Pull", push: "Push", sync: "Sync" };
 
 const SELECT_SCRIPT = `(() => {
   const all = document.getElementById("select-all");
@@ -119,7 +121,8 @@ export function itemPages(api: Fetcher): ItemPages {
   const app = new Hono<WebEnv>();
   const call = apiCaller(api);
 
-  async function section(c: Context<WebEnv>, p: any): Promise<Html> {
+  /** `jiraSite` (the connector's site URL) makes each Jira key a link to its issue in Jira. */
+  async function section(c: Context<WebEnv>, p: any, jiraSite: string | null = null): Promise<Html> {
     const items = (await call<any[]>(c, "GET", `/projects/${p.key}/items`)).body ?? [];
     const editable = canChange(signedIn(c));
     const extra = (p.fields as FieldDef[]).slice(0, 4);
@@ -133,8 +136,8 @@ ${items.length === 0 ? html`<p id="no-items">No items yet. ${editable ? html`Add
 <table id="items" data-statuses="${JSON.stringify(statusesOf(p.mappings ?? []))}"><caption class="muted" style="text-align:left">${items.length} items${editable ? html` · <span id="selected-count" aria-live="polite">0 selected</span>` : ""}</caption>
 <thead><tr>${editable ? html`<th><input type="checkbox" id="select-all" aria-label="Select all items"></th>` : ""}<th>Key</th><th>Jira</th><th>Title</th><th>Status</th><th>Assignee</th>${extra.map((field) => html`<th>${field.name}</th>`)}<th>Actions</th></tr></thead><tbody>
 ${items.map((item) => html`<tr data-item="${item.key}">${editable ? html`<td><input type="checkbox" form="bulk" name="items" value="${item.key}" aria-label="Select ${item.key}"></td>` : ""}
-<td><a href="/items/${item.key}" aria-label="Open ${item.key}">${item.key}</a></td>
-<td class="jira">${item.link ? html`<span class="jira-key">${item.link.jiraKey}</span>` : editable && connected ? html`<form method="post" action="/items/${item.key}/link?project=${p.key}" class="inline"><input name="jiraKey" placeholder="ABC-123" size="12" aria-label="Jira key of ${item.key}" list="suggest-${item.key}" autocomplete="off" data-suggest="${p.key}"><datalist id="suggest-${item.key}"></datalist><button>Link</button></form> <a href="/items/${item.key}/find" aria-label="Search Jira for the issue of ${item.key}">Search</a>` : html`<span class="muted">not linked</span>`}</td>
+<td class="nowrap"><a href="/items/${item.key}" aria-label="Open ${item.key}">${item.key}</a></td>
+<td class="jira">${item.link ? (jiraSite ? html`<a class="jira-key nowrap" href="${jiraIssueUrl(jiraSite, item.link.jiraKey)}" target="_blank" rel="noopener" aria-label="${item.link.jiraKey} in Jira (opens a new tab)">${item.link.jiraKey} ↗</a>` : html`<span class="jira-key">${item.link.jiraKey}</span>`) : editable && connected ? html`<form method="post" action="/items/${item.key}/link?project=${p.key}" class="inline"><input name="jiraKey" placeholder="ABC-123" size="12" aria-label="Jira key of ${item.key}" list="suggest-${item.key}" autocomplete="off" data-suggest="${p.key}"><datalist id="suggest-${item.key}"></datalist><button>Link</button></form> <a href="/items/${item.key}/find" aria-label="Search Jira for the issue of ${item.key}">Search</a> · <a class="create-one" href="/projects/${p.key}/create?items=${item.key}" aria-label="Create a Jira issue from ${item.key}">Create in Jira</a>` : html`<span class="muted">not linked</span>`}</td>
 <td class="title">${item.values.title}</td><td class="status">${item.values.status ?? ""}</td><td class="assignee">${display(item.values.assignee)}</td>${extra.map((field) => html`<td>${display(item.values[field.key])}</td>`)}
 <td class="actions">${editable ? html`<button type="button" class="quick-edit secondary" hidden aria-label="Quick edit ${item.key}">Quick edit</button> <a href="/items/${item.key}" aria-label="Edit every field of ${item.key}">Edit</a>` : html`<a href="/items/${item.key}" aria-label="View ${item.key}">View</a>`}</td></tr>`)}
 </tbody></table>
@@ -195,9 +198,11 @@ ${found.body.map((issue) => html`<tr><td>${issue.key}</td><td>${issue.summary}</
     const pushes = item.link && project.direction !== "pull";
     const comments = item.link ? await call<any[]>(c, "GET", `/items/${key}/comments`) : null;
     const history = await call<any[]>(c, "GET", `/items/${key}/history`);
+    const site = item.link && project.connectorId ? ((await call<any[]>(c, "GET", "/connectors")).body ?? []).find((connector) => connector.id === project.connectorId)?.siteUrl ?? null : null;
+    const nameOf = new Map<string, string>([...CORE, ...(project.fields as FieldDef[])].map((field) => [field.key, field.name]));
     const body = html`<p><a href="/projects/${project.key}">← ${project.key}</a></p><h1>${item.key} · ${item.values.title}</h1>${messages(c)}
 <section id="jira-link"><h2>Jira</h2>${item.link
-      ? html`<p>Linked to <strong id="linked-key">${item.link.jiraKey}</strong>.${pushes ? " Saving sends your changes to it." : " This project only pulls: changes here stay in Tandem."}</p>${editable ? html`<form method="post" action="/items/${key}/unlink" class="inline"><button class="secondary" id="unlink">Unlink</button></form>` : ""}`
+      ? html`<p>Linked to <strong id="linked-key">${item.link.jiraKey}</strong>${site ? html` (<a id="open-in-jira" href="${jiraIssueUrl(site, item.link.jiraKey)}" target="_blank" rel="noopener">open it in Jira ↗</a>)` : ""}.${pushes ? " Saving sends your changes to it." : " This project only pulls: changes here stay in Tandem."}</p>${editable ? html`<form method="post" action="/items/${key}/unlink" class="inline"><button class="secondary" id="unlink">Unlink</button></form>` : ""}`
       : html`<p>Not linked to a Jira issue.</p>${editable && project.connectorId ? html`<form method="post" action="/items/${key}/link" class="inline"><label for="link-key" style="display:inline">Jira key</label> <input id="link-key" name="jiraKey" placeholder="ABC-123" size="10"> <button>Link</button></form>
  · <a href="/items/${key}/find">Search Jira</a> · <a id="create-in-jira" href="/projects/${project.key}/create?items=${key}">Create a Jira issue from it</a>` : ""}`}</section>
 <section id="edit"><h2>Fields</h2>${editable
@@ -208,7 +213,7 @@ ${found.body.map((issue) => html`<tr><td>${issue.key}</td><td>${issue.summary}</
       : comments.status !== 200 ? html`<div class="error" role="alert">The comments could not be read from Jira: ${errorOf(comments)}</div>`
       : html`${comments.body.length === 0 ? html`<p class="muted" id="no-comments">No comments on ${item.link.jiraKey} yet.</p>` : html`<ol id="comment-list" style="list-style:none;padding:0">${comments.body.map((comment) => html`<li class="comment" style="border-bottom:1px solid #eceff3;padding:6px 0"><strong class="author">${comment.author ?? "Someone"}</strong> <span class="muted">${when(comment.created)}</span><div class="body" style="white-space:pre-wrap">${comment.body}</div></li>`)}</ol>`}
 ${editable && pushes ? html`<form method="post" action="/items/${key}/comments"><label for="comment">Add a comment to ${item.link.jiraKey}</label><textarea id="comment" name="body" rows="3" style="width:100%" required></textarea><p><button id="add-comment">Add comment</button></p></form>` : ""}`}</section>
-<section><h2>History</h2>${history.status === 200 && history.body.length ? html`<ul>${history.body.map((run) => html`<li><a href="/runs/${run.id}">${run.kind} ${when(run.startedAt)}</a> · ${run.status}</li>`)}</ul>` : html`<p class="muted">No run has touched this item yet.</p>`}</section>
+<section><h2>History</h2>${history.status === 200 && history.body.length ? html`<ul id="item-history">${history.body.map((entry) => html`<li data-run="${entry.runId}"><a href="/runs/${entry.runId}">${RUN_KINDS[entry.kind] ?? entry.kind} ${when(entry.startedAt)}</a> · ${entry.outcome}${(entry.changes as any[]).length ? html`: ${(entry.changes as any[]).map((change, index) => html`${index ? "; " : ""}${nameOf.get(change.field) ?? change.field} ${change.side === "jira" ? "in Jira" : "in Tandem"} ${display(change.before) || "(empty)"} → ${display(change.after) || "(empty)"}`)}` : ""}</li>`)}</ul>` : html`<p class="muted">No run has touched this item yet.</p>`}</section>
 ${editable ? html`<section><h2>Delete</h2><p>Deleting removes ${item.key} from Tandem${item.link ? html`; the Jira issue ${item.link.jiraKey} is untouched` : ""}.</p><a id="delete" href="/items/${key}/delete">Delete ${item.key}…</a></section>` : ""}`;
     return c.html(page(item.key, body, signedIn(c)));
   });

@@ -17,7 +17,7 @@ input,select{padding:5px 8px;border:1px solid #c5cad3;border-radius:4px;max-widt
 textarea{padding:5px 8px;border:1px solid #c5cad3;border-radius:4px;font:inherit}.label{display:block;margin:6px 0 2px}[hidden]{display:none!important}
 button.danger,a.danger{background:#c62828;color:#fff;border-radius:4px;padding:6px 12px;text-decoration:none}button:disabled{opacity:.5;cursor:not-allowed}
 :focus-visible{outline:3px solid #2457d6;outline-offset:2px}.visually-hidden{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
-.grid input,.grid select{width:100%;min-width:0}.copy-row{margin-bottom:8px}.copy-row input,.copy-row textarea{width:70%;font-family:ui-monospace,monospace}`;
+.grid input,.grid select{width:100%;min-width:0}.grid input[type=checkbox],.grid input[type=radio]{width:auto}.nowrap{white-space:nowrap}.copy-row{margin-bottom:8px}.copy-row input,.copy-row textarea{width:70%;font-family:ui-monospace,monospace}`;
 
 export function page(title: string, body: Html, user: { email: string; role: string } | null): Html {
   return html`<!doctype html>
@@ -25,6 +25,11 @@ export function page(title: string, body: Html, user: { email: string; role: str
 <body><header><strong><a href="/">Tandem</a></strong>${user ? html`<a href="/connectors">Connectors</a><a href="/projects">Projects</a>` : ""}<span class="grow"></span>
 ${user ? html`<span>${user.email} <span class="pill">${user.role}</span></span><form method="post" action="/logout" class="inline"><button class="secondary">Sign out</button></form>` : ""}</header>
 <main>${body}</main></body></html>`;
+}
+
+/** The address of a Jira issue on its site (Cloud and Data Center both serve /browse/KEY). */
+export function jiraIssueUrl(siteUrl: string, key: string): string {
+  return `${siteUrl.replace(/\/+$/, "")}/browse/${encodeURIComponent(key)}`;
 }
 
 export function when(date: number | string | null | undefined): string {
