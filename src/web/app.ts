@@ -6,7 +6,7 @@ import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import { html } from "hono/html";
 import { SESSION_COOKIE } from "../api/auth.ts";
 import { connectorPages } from "./connectors.ts";
-import { flash, page, when, type Html } from "./layout.ts";
+import { flash, jiraIssueUrl, page, when, type Html } from "./layout.ts";
 import { reportsWeb } from "./reports.ts";
 import { mappingPages } from "./mappings.ts";
 import { liveUpdates, realtimePages } from "./realtime.ts";
@@ -15,6 +15,7 @@ import { createInJiraPages } from "./create-in-jira.ts";
 import { historyPages, liveRuns } from "./history.ts";
 import { importPages } from "./import.ts";
 import { itemPages } from "./items.ts";
+import { startHere } from "./start-here.ts";
 
 interface Fetcher {
   request: (path: string, init?: RequestInit) => Response | Promise<Response>;
@@ -89,9 +90,18 @@ export function webApp(api: Fetcher): Hono<WebEnv> {
   // ---- projects ----
   app.get("/projects", async (c) => {
     const list = (await call<any[]>(c, "GET", "/projects")).body;
-    const body = html`<h1>Projects</h1>${messages(c)}<section><table><thead><tr><th>Key</th><th>Name</th><th>Jira</th><th>Direction</th></tr></thead><tbody>
+    let start: Html | string = "";
+    if (canChange(user(c))) {
+      const connectors = (await call<any[]>(c, "GET", "/connectors")).body ?? [];
+      const project = list.find((candidate) => candidate.connectorId) ?? null;
+      const linked = project ? ((await call<any[]>(c, "GET", `/projects/${project.key}/items`)).body ?? []).find((item) => item.link) : null;
+      start = startHere({ connectors, projects: list, project, linkedKey: linked?.link?.jiraKey ?? null, admin: user(c).role === "admin" });
+    }
+    const body = html`<h1>Projects</h1>${messages(c)}${start}<section>${list.length === 0
+      ? html`<p id="no-projects">No project yet. ${canChange(user(c)) ? "Add one below: give it a key and a name, and pick a preset for its fields and mappings." : "A member or an admin can add one."}</p>`
+      : html`<table id="projects"><thead><tr><th>Key</th><th>Name</th><th>Jira</th><th>Direction</th></tr></thead><tbody>
 ${list.map((project) => html`<tr><td><a href="/projects/${project.key}">${project.key}</a></td><td>${project.name}</td><td>${project.jiraProjects.join(", ") || html`<span class="muted">not connected</span>`}</td><td>${project.direction}</td></tr>`)}
-</tbody></table></section>
+</tbody></table>`}</section>
 ${canChange(user(c)) ? html`<section><h2>Add a project</h2><form method="post" action="/projects" class="grid">
 <div><label for="key">Key</label><input id="key" name="key" required pattern="[A-Za-z][A-Za-z0-9]{1,9}"></div>
 <div><label for="pname">Name</label><input id="pname" name="name" required></div>
@@ -131,7 +141,11 @@ ${canChange(user(c)) ? html`<section><h2>Add a project</h2><form method="post" a
     const p = project.body;
     const selected = (value: string, current: string) => (value === current ? "selected" : "");
     const editable = canChange(user(c));
-    const itemsSection = await items.section(c, p);
+    const connector = connectors.find((candidate) => candidate.id === p.connectorId) ?? null;
+    const itemsSection = await items.section(c, p, connector?.siteUrl ?? null);
+    const runs = (await call<any[]>(c, "GET", `/projects/${key}/runs`)).body ?? [];
+    const linked = connector ? ((await call<any[]>(c, "GET", `/projects/${key}/items`)).body ?? []).find((item) => item.link) : null;
+    const watch = connector && linked ? { jiraKey: String(linked.link.jiraKey), url: jiraIssueUrl(connector.siteUrl, linked.link.jiraKey) } : null;
     const body = html`<h1>${p.key} · ${p.name}</h1><p><a id="reports-link" href="/projects/${p.key}/reports">Reports</a></p>${messages(c)}
 <section id="jira-panel"><h2>Jira integration</h2><p>Jira projects: ${p.jiraProjects.join(", ") || "none"} · direction ${p.direction} · conflicts: ${p.conflictPolicy} · syncs as ${p.syncIdentity === "user" ? "the person who clicks" : "the connector's service account"}</p>
 <p>Last Pull: ${p.lastPull ? html`<a id="last-pull" href="/runs/${p.lastPull.id}">${when(p.lastPull.startedAt)}</a>` : "never"} · Last Push: ${p.lastPush ? html`<a id="last-push" href="/runs/${p.lastPush.id}">${when(p.lastPush.startedAt)}</a>` : "never"}</p>
@@ -148,7 +162,7 @@ ${editable ? html`<details ${p.connectorId ? "" : "open"}><summary>Change the Ji
 <div><label>&nbsp;</label><button id="save-jira">Save</button></div></form></details>` : ""}</section>
 ${itemsSection}
 <section id="mappings-summary"><h2>Mappings</h2><p>${p.mappings.length} field mapping${p.mappings.length === 1 ? "" : "s"}. <a id="open-mappings" href="/projects/${p.key}/mappings">Fields, statuses, value maps and presets</a> · <a id="open-realtime" href="/projects/${p.key}/realtime">Real time: webhook, catch-up, sync now</a></p></section>${liveUpdates(p.key)}`;
-    return c.html(page(p.key, html`${body}${liveRuns(p.key)}`, user(c)));
+    return c.html(page(p.key, html`${body}${liveRuns(p.key, { recent: runs.slice(0, 5), watch })}`, user(c)));
   });
 
   app.post("/projects/:key/run", async (c) => {

@@ -140,7 +140,10 @@ ${credentialFields("", "cloud:api-token")}
 ${kit.canChange(c) ? html`<form method="post" action="/connectors/${connector.id}/test" class="inline"><button id="connect-test-button">Connect &amp; Test</button></form>` : ""}
 ${admin && connector.authMode === "oauth" ? html` <form method="post" action="/connectors/${connector.id}/oauth" class="inline"><input type="hidden" name="purpose" value="connector"><button class="secondary" id="authorize-connector">Authorize with Atlassian</button></form>` : ""}</section>
 ${sites ? sitePicker(connector.id, sites.status === 200 ? sites.body : null, sites.status === 200 ? null : kit.errorOf(sites)) : ""}
-<section id="connect-test"><h2>Connect &amp; Test</h2>${testReport(connector.lastTest)}</section>
+<section id="connect-test"><h2>Connect &amp; Test</h2>${testReport(connector.lastTest)}
+${connector.lastTest?.ok ? html`<p id="next-step"><strong>Next:</strong> ${used.length
+      ? html`open ${used.map((project, index) => html`${index ? ", " : ""}<a href="/projects/${project.key}">${project.key}</a>`)} and press Pull to bring Jira's changes in, or Push to send Tandem's.`
+      : html`on the <a href="/projects">Projects</a> page, add a project (or open one) and connect it to ${connector.name} and its Jira projects.`}</p>` : ""}</section>
 ${identitySection(kit, c, connector, identity.body)}
 ${realtimePanel(connector, webhook.body, details && details.status === 200 ? details.body : null, admin)}
 ${admin ? html`<section id="settings"><h2>Settings</h2>

@@ -17,7 +17,9 @@ export function realtimePanel(connector: { id: string; authMode: string }, statu
   const failures = (status?.rejected ?? 0) + (status?.inbox?.failed ?? 0);
   const indicator = status?.connected
     ? html`<p id="webhook-state" class="ok"><strong>● Connected</strong> · last verified delivery ${when(status.lastVerifiedDelivery)}</p>`
-    : html`<p id="webhook-state" class="muted"><strong>○ Not connected yet</strong> · no verified delivery. ${admin ? "Register the webhook in Jira (or paste the details below into Jira's webhook settings), then send a test ping." : "Ask an admin to register the webhook."}</p>`;
+    : status?.registeredInJira
+      ? html`<p id="webhook-state" class="muted"><strong>○ Not connected yet</strong> · registered in Jira, no delivery received so far. Send a test ping, or change an issue in Jira, to see the first one arrive.</p>`
+      : html`<p id="webhook-state" class="muted"><strong>○ Not connected yet</strong> · no verified delivery. ${admin ? "Register the webhook in Jira (or paste the details below into Jira's webhook settings), then send a test ping." : "Ask an admin to register the webhook."}</p>`;
   return html`<section id="realtime"><h2>Real time (webhook)</h2>${indicator}
 <p>Verified deliveries: <span id="webhook-verified">${status?.verified ?? 0}</span> · refused (bad signature): <span id="webhook-rejected" class="${status?.rejected ? "bad" : ""}">${status?.rejected ?? 0}</span> · failed to apply: <span class="${status?.inbox?.failed ? "bad" : ""}">${status?.inbox?.failed ?? 0}</span>${failures ? html` <span class="warn">— a refused delivery usually means the secret in Jira differs from this one: paste it again.</span>` : ""}
 ${status ? html` · ${status.registeredInJira ? "registered in Jira" : "not registered in Jira by Tandem"}` : ""}</p>
