@@ -79,8 +79,8 @@ ${runs.map((run) => html`<tr data-run="${run.id}"><td><a href="/runs/${run.id}">
     // A dry run's note is the same for every item: said once at the top, with the way to run it for real.
     const messagesOf = (item: any) => (item.messages as string[]).filter((message) => !(run.dryRun && DRY_RUN_NOTE.test(message)));
     const dryRunNote = run.dryRun
-      ? html`<p id="dry-run-note" class="notice" role="note">Dry run: nothing was written to Jira or Tandem. The changes below are what a real ${KINDS[run.kind] ?? run.kind} would make.
-${project && editable && KINDS[run.kind] ? html` <form method="post" action="/projects/${project.key}/run" class="inline"><input type="hidden" name="kind" value="${run.kind}"><button id="run-for-real">${KINDS[run.kind]} for real</button></form>` : ""}</p>`
+      ? html`<div id="dry-run-note" class="notice" role="note">Dry run: nothing was written to Jira or Tandem. The changes below are what a real ${KINDS[run.kind] ?? run.kind} would make.
+${project && editable && KINDS[run.kind] ? html` <form method="post" action="/projects/${project.key}/run" class="inline"><input type="hidden" name="kind" value="${run.kind}"><button id="run-for-real">${KINDS[run.kind]} for real</button></form>` : ""}</div>`
       : "";
     const body: Html = html`${project ? html`<p><a href="/projects/${project.key}">← ${project.key}</a> · <a href="/projects/${project.key}/runs">all runs</a></p>` : ""}
 <h1>${runTitle(run)}</h1>${messages(c)}

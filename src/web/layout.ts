@@ -6,8 +6,8 @@ import type { HtmlEscapedString } from "hono/utils/html";
 export type Html = HtmlEscapedString | Promise<HtmlEscapedString>;
 
 const STYLE = `*{box-sizing:border-box}body{font:14px/1.45 system-ui,sans-serif;margin:0;color:#1d2433;background:#f6f7f9}
-header{background:#1d2433;color:#fff;padding:10px 24px;display:flex;gap:24px;align-items:center}header a{color:#fff;text-decoration:none}
-header .grow{flex:1}main{padding:24px;max-width:1200px;margin:auto}section{background:#fff;border:1px solid #dde1e7;border-radius:6px;padding:16px 20px;margin-bottom:18px}
+header{background:#1d2433;color:#fff;padding:10px 24px;display:flex;flex-wrap:wrap;gap:8px 24px;align-items:center}header a{color:#fff;text-decoration:none}
+header .grow{flex:1}main{padding:24px;max-width:1200px;margin:auto}section{background:#fff;border:1px solid #dde1e7;border-radius:6px;padding:16px 20px;margin-bottom:18px;overflow-x:auto}
 table{border-collapse:collapse;width:100%}th,td{text-align:left;padding:6px 8px;border-bottom:1px solid #eceff3;vertical-align:top}th{font-size:12px;color:#5b6475;text-transform:uppercase}
 .ok{color:#1a7f37}.bad{color:#c62828}.warn{color:#9a6700}.muted{color:#5b6475}.pill{display:inline-block;padding:1px 8px;border-radius:10px;background:#eceff3;color:#1d2433;font-size:12px}
 form.inline{display:inline}button{background:#2457d6;color:#fff;border:0;border-radius:4px;padding:6px 12px;cursor:pointer}button.secondary{background:#5b6475}

@@ -149,6 +149,22 @@ describe("a newcomer's walk through the demo in the browser", { skip: browserSki
     assert.ok(await page.isVisible("#capexField"), "the link opens the settings");
   });
 
+  it("fits a narrow window: wide tables scroll inside their section, the header wraps", async () => {
+    const { page, tandem } = web;
+    const size = page.viewportSize();
+    await page.setViewportSize({ width: 420, height: 900 });
+    try {
+      for (const path of ["/projects", "/projects/SCHED"]) {
+        await page.goto(`${tandem.url}${path}`);
+        const [scrollWidth, width] = await page.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth]);
+        assert.ok(scrollWidth <= width, `${path} is ${scrollWidth}px wide in a ${width}px window`);
+      }
+      await web.shot("narrow-project");
+    } finally {
+      if (size) await page.setViewportSize(size);
+    }
+  });
+
   it("offers a guest no getting-started steps they could not take", async () => {
     const { page, tandem } = web;
     await web.signOut();
