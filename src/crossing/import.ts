@@ -4,7 +4,7 @@ import type { JiraClient } from "../jira/client.ts";
 import { JiraInvalidJqlError } from "../jira/errors.ts";
 import type { JiraIssue } from "../jira/types.ts";
 import type { IssueCacheRepository } from "../store/issue-cache.ts";
-import type { Project, ProjectRepository } from "../store/projects.ts";
+import type { Item, Project, ProjectRepository } from "../store/projects.ts";
 import { cachedData } from "./retention.ts";
 
 /** Tandem levels by Jira's hierarchy level (Initiative 2+, Epic 1, standard 0, sub-task -1), when not configured. */
@@ -122,43 +122,61 @@ const isDone = (issue: JiraIssue) => (issue.fields?.status as { statusCategory?:
  * Imports every match: new items linked to their issues, existing links kept. One search call per page and one
  * store lookup per page for the links already there, so calls grow with pages, not with issues.
  */
-export async function importIssues(jira: JiraClient, projects: ProjectRepository, project: Project, scope: ImportScope, options: { cache?: IssueCacheRepository } = {}): Promise<ImportResult & { missing: string[] }> {
+export interface ImportOptions {
+  /** Where a minimal-retention project's issue data goes. */
+  cache?: IssueCacheRepository;
+  /** More fields for the search (the mapped ones), so what follows each page needs no second read. */
+  fields?: string[];
+  /** Called after each page is stored, with the page's items and its issues as searched (a Pull applies them). */
+  onPage?: (items: Item[], issues: Map<string, JiraIssue>) => Promise<void>;
+}
+
+export async function importIssues(jira: JiraClient, projects: ProjectRepository, project: Project, scope: ImportScope, options: ImportOptions = {}): Promise<ImportResult & { missing: string[] }> {
   if (project.retention === "minimal" && !options.cache) throw new Error("A minimal-retention import needs the issue cache.");
   // A refused key fails on the first page, before anything is written, so retrying without it is safe.
-  const { result, missing } = await withExistingKeys(scope, (current) => importMatches(jira, projects, project, current, options.cache));
+  const { result, missing } = await withExistingKeys(scope, (current) => importMatches(jira, projects, project, current, options));
   return { ...result, missing };
 }
 
-async function importMatches(jira: JiraClient, projects: ProjectRepository, project: Project, scope: ImportScope, cache: IssueCacheRepository | undefined): Promise<ImportResult> {
+async function importMatches(jira: JiraClient, projects: ProjectRepository, project: Project, scope: ImportScope, options: ImportOptions): Promise<ImportResult> {
   // Minimal retention: the item holds nothing of the issue and the link only its id; the data goes to the cache.
   const minimal = project.retention === "minimal";
   const created: string[] = [];
   const existing: string[] = [];
   const itemByIssue = new Map<string, string>();
   const parents = new Map<string, string>();
-  for await (const page of jira.searchPages(importJql(project, scope), { fields: PREVIEW_FIELDS })) {
+  const fields = [...new Set([...PREVIEW_FIELDS, ...(options.fields ?? [])])];
+  for await (const page of jira.searchPages(importJql(project, scope), { fields })) {
     const linked = await projects.itemsByIssueIds(project.id, page.map((issue) => issue.id));
     // One transaction per page: a page is stored whole or not at all, and quickly.
-    await projects.inTransaction(async () => {
+    const pageItems = await projects.inTransaction(async () => {
+      const kept: Item[] = [];
+      const fresh: { values: Record<string, unknown>; jiraIssueId: string; jiraKey: string }[] = [];
       for (const issue of page) {
         const parentId = (issue.fields?.parent as { id?: string } | undefined)?.id;
         if (parentId) parents.set(issue.id, parentId);
         const already = linked.get(issue.id);
         const level = minimal ? null : levelOf(project, issue);
-        if (already) {
-          existing.push(already.key);
-          itemByIssue.set(issue.id, already.id);
-          // The level follows the hierarchy mapping (written only when it changed, so a re-import writes nothing).
-          if (level && already.values.level !== level) await projects.updateItem(already.id, { ...already.values, level }, already.version);
+        if (!already) {
+          fresh.push({ values: minimal ? {} : { title: String(issue.fields?.summary ?? issue.key), status: "Not Started", type: (issue.fields?.issuetype as { name?: string } | undefined)?.name ?? null, ...(level ? { level } : {}) }, jiraIssueId: issue.id, jiraKey: minimal ? issue.id : issue.key });
           continue;
         }
-        const item = await projects.addItem(project.id, minimal ? {} : { title: String(issue.fields?.summary ?? issue.key), status: "Not Started", type: (issue.fields?.issuetype as { name?: string } | undefined)?.name ?? null, ...(level ? { level } : {}) });
-        await projects.link(item.id, issue.id, minimal ? issue.id : issue.key);
-        created.push(item.key);
-        itemByIssue.set(issue.id, item.id);
+        existing.push(already.key);
+        itemByIssue.set(issue.id, already.id);
+        // The level follows the hierarchy mapping (written only when it changed, so a re-import writes nothing).
+        if (level && already.values.level !== level && (await projects.updateItem(already.id, { ...already.values, level }, already.version))) {
+          kept.push({ ...already, values: { ...already.values, level }, version: already.version + 1 });
+        } else kept.push(already);
       }
+      const added = await projects.addLinkedItems(project.id, fresh);
+      for (const item of added) {
+        created.push(item.key);
+        itemByIssue.set(item.link!.jiraIssueId, item.id);
+      }
+      return [...kept, ...added];
     });
-    if (minimal) await cache!.put(project.id, page.map((issue) => ({ jiraIssueId: issue.id, data: cachedData(issue) })), project.cacheTtlMs);
+    if (minimal) await options.cache!.put(project.id, page.map((issue) => ({ jiraIssueId: issue.id, data: cachedData(issue) })), project.cacheTtlMs);
+    else if (options.onPage) await options.onPage(pageItems, new Map(page.map((issue) => [issue.id, issue])));
   }
   // Hierarchy: a parent imported (or linked before) becomes the item's parent.
   const outside = [...new Set(parents.values())].filter((id) => !itemByIssue.has(id));

@@ -57,40 +57,89 @@ export function mappedJiraFields(mappings: Mapping[]): string[] {
   return [...new Set(["status", "updated", ...mappings.map((mapping) => mapping.jiraField)])];
 }
 
-export async function runSync(deps: SyncDeps, request: SyncRequest): Promise<Run> {
+/** A Jira user a push writes into a people field; null for an email Jira does not know. */
+type JiraUserRef = { accountId: string } | { name: string };
+
+/** Items a run reads and writes at a time: Jira's bulk read maximum, so one call per page. */
+export const RUN_PAGE_SIZE = 100;
+
+/**
+ * One run over pages of items: `openSync` starts it (the run's history row, the mappings), `syncItems` syncs one
+ * page (one bulk read of what was not prefetched, that page's snapshots, then each item), `finish` closes it.
+ * Memory holds one page, so a run over 100,000 items is as flat as one over 100; an import feeds it the pages
+ * it has just searched (with the mapped fields) so nothing is read twice.
+ */
+export interface SyncSession {
+  readonly run: Run;
+  syncItems(items: Item[], prefetched?: Map<string, JiraIssue>): Promise<void>;
+  finish(error?: unknown): Promise<Run>;
+}
+
+export async function openSync(deps: SyncDeps, request: SyncRequest): Promise<SyncSession> {
   const { project } = request;
   const run = await deps.runs.start({ projectId: project.id, kind: request.kind, dryRun: request.dryRun, userId: request.userId, identity: request.identity });
   const counts = { ...EMPTY_COUNTS };
-  // Minimal retention copies no issue data into items: its data is fetched into the expiring cache instead.
-  if (project.retention === "minimal") return deps.runs.finish(run.id, counts, `Project ${project.key} keeps only issue ids (minimal retention): refresh it to see Jira's data; Pull, Push and sync do not apply.`);
-  try {
-    const mappings = await deps.projects.mappings(project.id);
-    let items = (await deps.projects.items(project.id)).filter((item) => item.link);
-    if (request.itemRefs) {
-      const wanted = new Set(request.itemRefs.map((ref) => ref.toUpperCase()));
-      items = items.filter((item) => wanted.has(item.id.toUpperCase()) || wanted.has(item.key));
+  const mappings = await deps.projects.mappings(project.id);
+  const jiraFields = mappedJiraFields(mappings);
+  const users = new Map<string, JiraUserRef | null>();
+  const finish = (error?: unknown) => {
+    const message = error === undefined || error === null ? null : error instanceof JiraAuthorizationExpiredError ? `${error.message}` : error instanceof Error ? error.message : String(error);
+    return deps.runs.finish(run.id, counts, message);
+  };
+  const syncItems = async (page: Item[], prefetched?: Map<string, JiraIssue>) => {
+    const items = page.filter((item) => item.link);
+    if (items.length === 0) return;
+    // One bulk read for the page's issues (Jira's maximum per call), not one call per item.
+    const issues = new Map<string, JiraIssue>();
+    for (const item of items) {
+      const known = prefetched?.get(item.link!.jiraIssueId);
+      if (known) issues.set(known.id, known);
     }
-    const jiraFields = mappedJiraFields(mappings);
-    // One bulk read for all linked issues (batches of Jira's maximum), not one call per item.
-    const missing = items.map((item) => item.link!.jiraIssueId).filter((id) => !request.prefetched?.has(id));
-    const issues = new Map([...(request.prefetched ?? new Map<string, JiraIssue>())]);
+    const missing = items.map((item) => item.link!.jiraIssueId).filter((id) => !issues.has(id));
     if (missing.length) for (const issue of await deps.jira.bulkFetch(missing, { fields: jiraFields })) issues.set(issue.id, issue);
     const { gone, stillThere } = await checkUnreadable(deps, items.map((item) => item.link!.jiraIssueId).filter((id) => !issues.has(id)));
-    // Every item's snapshots in one query, not one per item.
-    const snapshots = await deps.projects.snapshotsOf(project.id);
-    const users = await userResolver(deps.jira, items, mappings, request.kind, deps.personOverrides);
+    // The page's snapshots in one query, not one per item.
+    const snapshots = await deps.projects.snapshotsOfItems(items.map((item) => item.id));
+    await resolveUsers(deps.jira, users, items, mappings, request.kind, deps.personOverrides);
+    const settled: ItemResult[] = [];
     for (const item of items) {
       if (gone.has(item.link!.jiraIssueId)) {
         counts[(await severDeletedLink(deps, run.id, item, `not even for the connector's own identity`, { dryRun: request.dryRun })).outcome] += 1;
         continue;
       }
-      const result = await syncItem(deps, request, run.id, item, issues.get(item.link!.jiraIssueId), mappings, users, snapshots.get(item.id) ?? new Map(), stillThere.has(item.link!.jiraIssueId));
-      counts[result.outcome] += 1;
+      settled.push(await syncItem(deps, request, item, issues.get(item.link!.jiraIssueId), mappings, users, snapshots.get(item.id) ?? new Map(), stillThere.has(item.link!.jiraIssueId)));
     }
-    return await deps.runs.finish(run.id, counts, null);
+    // The page's store writes in one transaction once its Jira writes are done: each item's values, snapshots and
+    // key (skipped when someone edited the item meanwhile), and its line in the history.
+    await deps.projects.inTransaction(async () => {
+      for (const result of settled) {
+        const entry = !result.commit || (await deps.projects.updateItemAtomically(result.commit.item, result.commit.values, result.commit.snapshots, result.commit.jiraKey)) ? result.entry : result.stale!;
+        await deps.runs.addItem(run.id, entry);
+        counts[entry.outcome] += 1;
+      }
+    });
+  };
+  return { run, syncItems, finish };
+}
+
+export async function runSync(deps: SyncDeps, request: SyncRequest): Promise<Run> {
+  const { project } = request;
+  // Minimal retention copies no issue data into items: its data is fetched into the expiring cache instead.
+  if (project.retention === "minimal") {
+    const run = await deps.runs.start({ projectId: project.id, kind: request.kind, dryRun: request.dryRun, userId: request.userId, identity: request.identity });
+    return deps.runs.finish(run.id, { ...EMPTY_COUNTS }, `Project ${project.key} keeps only issue ids (minimal retention): refresh it to see Jira's data; Pull, Push and sync do not apply.`);
+  }
+  const session = await openSync(deps, request);
+  try {
+    if (request.itemRefs) {
+      const items = (await deps.projects.itemsByRefs(project.id, request.itemRefs)).filter((item) => item.link);
+      for (let index = 0; index < items.length; index += RUN_PAGE_SIZE) await session.syncItems(items.slice(index, index + RUN_PAGE_SIZE), request.prefetched);
+    } else {
+      for await (const page of deps.projects.linkedItemPages(project.id, RUN_PAGE_SIZE)) await session.syncItems(page, request.prefetched);
+    }
+    return await session.finish();
   } catch (error) {
-    const message = error instanceof JiraAuthorizationExpiredError ? `${error.message}` : error instanceof Error ? error.message : String(error);
-    return deps.runs.finish(run.id, counts, message);
+    return session.finish(error);
   }
 }
 
@@ -109,12 +158,19 @@ async function checkUnreadable(deps: SyncDeps, unreadable: string[]): Promise<{ 
   }
 }
 
-async function syncItem(deps: SyncDeps, request: SyncRequest, runId: string, item: Item, issue: JiraIssue | undefined, mappings: Mapping[], users: Map<string, { accountId: string } | { name: string }>, snapshots: Map<string, unknown>, lostAccess = false): Promise<RunItem> {
-  const record = async (outcome: ItemOutcome, changes: FieldChange[], messages: string[]) => {
-    const entry: RunItem = { itemId: item.id, itemKey: item.key, jiraKey: issue?.key ?? item.link!.jiraKey, outcome, changes, messages };
-    await deps.runs.addItem(runId, entry);
-    return entry;
-  };
+/**
+ * What syncing one item came to once its Jira writes are done: the history line, and the store write still to make
+ * (with the line to record instead if someone edited the item meanwhile).
+ */
+interface ItemResult {
+  entry: RunItem;
+  commit?: { item: Item; values: Record<string, unknown>; snapshots: Map<string, unknown>; jiraKey: string };
+  stale?: RunItem;
+}
+
+async function syncItem(deps: SyncDeps, request: SyncRequest, item: Item, issue: JiraIssue | undefined, mappings: Mapping[], users: Map<string, JiraUserRef | null>, snapshots: Map<string, unknown>, lostAccess = false): Promise<ItemResult> {
+  const line = (outcome: ItemOutcome, changes: FieldChange[], messages: string[]): RunItem => ({ itemId: item.id, itemKey: item.key, jiraKey: issue?.key ?? item.link!.jiraKey, outcome, changes, messages });
+  const record = (outcome: ItemOutcome, changes: FieldChange[], messages: string[]): ItemResult => ({ entry: line(outcome, changes, messages) });
   if (!issue) {
     const why = lostAccess ? " It still exists for the connector's own identity: this is lost access, not a deletion, and the link is kept." : "";
     return record("failed", [], [`${item.link!.jiraKey}: Issue does not exist or you do not have permission to see it (as ${request.identity}).${why} Ask a Jira admin to give this identity access, or re-link the item.`]);
@@ -238,19 +294,20 @@ async function syncItem(deps: SyncDeps, request: SyncRequest, runId: string, ite
   }
 
   // Then the store, atomically: values, snapshots and key together, or nothing (a concurrent edit wins and the
-  // next run picks it up).
-  const committed = await deps.projects.updateItemAtomically(item, newValues, newSnapshots, issue.key);
-  if (!committed) return record("warning", [], [`${item.key} changed in Tandem while syncing; its Jira writes are done, and the next run will settle the rest.`, ...messages]);
+  // next run picks it up). The caller commits a page of these at once.
   const effective = changes.filter((change) => !(change.side === "jira" && failedFields.some((field) => writeMappings.get(field)?.tandemField === change.field)));
   // A warning outranks a change: the person must see that something was not done.
   const outcome: ItemOutcome = conflicts ? "conflict" : failedFields.length || messages.length ? "warning" : effective.length ? "changed" : "unchanged";
-  return record(outcome, effective, messages);
+  return {
+    entry: line(outcome, effective, messages),
+    commit: { item, values: newValues, snapshots: newSnapshots, jiraKey: issue.key },
+    stale: line("warning", [], [`${item.key} changed in Tandem while syncing; its Jira writes are done, and the next run will settle the rest.`, ...messages]),
+  };
 }
 
-/** Jira users for the people a push writes, looked up once per run by email. */
-async function userResolver(jira: JiraClient, items: Item[], mappings: Mapping[], kind: RunKind, overrides?: Map<string, string>) {
-  const users = new Map<string, { accountId: string } | { name: string }>();
-  if (kind === "pull") return users;
+/** Jira users for the people a push writes, looked up by email once per run (each page adds the emails it brings). */
+async function resolveUsers(jira: JiraClient, users: Map<string, JiraUserRef | null>, items: Item[], mappings: Mapping[], kind: RunKind, overrides?: Map<string, string>): Promise<void> {
+  if (kind === "pull") return;
   // A manual override names the Jira user outright.
   for (const [jiraUser, email] of overrides ?? []) users.set(email, jira.flavour === "cloud" ? { accountId: jiraUser } : { name: jiraUser });
   const emails = new Set<string>();
@@ -264,6 +321,7 @@ async function userResolver(jira: JiraClient, items: Item[], mappings: Mapping[]
     const found = await jira.request<{ accountId?: string; name?: string; emailAddress?: string }[]>("GET", `/rest/api/${jira.apiVersion}/user/search`, { query: jira.flavour === "cloud" ? { query: email } : { username: email } });
     const match = found.data.find((user) => user.emailAddress?.toLowerCase() === email) ?? found.data[0];
     if (match) users.set(email, jira.flavour === "cloud" ? { accountId: match.accountId! } : { name: match.name! });
+    // An email Jira does not know is asked once per run, not once per page.
+    else users.set(email, null);
   }
-  return users;
 }

@@ -17,7 +17,9 @@ export async function listen(fetch: (request: Request) => Response | Promise<Res
   server.headersTimeout = 66_000;
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
-    server.listen(options.port, options.host, () => resolve());
+    // A webhook burst opens hundreds of connections at once: Node's default backlog (511) drops the rest of the
+    // SYNs, and the kernel retries them only after a second or more. The kernel caps this at somaxconn.
+    server.listen({ port: options.port, host: options.host, backlog: 4096 }, () => resolve());
   });
   const port = (server.address() as AddressInfo).port;
   return {

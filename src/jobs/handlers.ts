@@ -4,7 +4,8 @@
 import { MissingIdentityError } from "../connectors/jira-for.ts";
 import { NotConnectedError, syncContextFor, type SyncActor } from "../connectors/sync-context.ts";
 import { runSync } from "../engine/sync-run.ts";
-import { importIssues, type ImportScope } from "../crossing/import.ts";
+import type { ImportScope } from "../crossing/import.ts";
+import { importAndPull } from "../crossing/import-and-pull.ts";
 import { runCatchUp } from "../realtime/catch-up-service.ts";
 import type { Project } from "../store/projects.ts";
 import type { Run } from "../store/runs.ts";
@@ -80,12 +81,9 @@ export function jobHandlers(store: TandemStore, publicUrl: () => string): JobHan
     },
     import: async (payload: ImportPayload) => {
       const project = await projectOf(payload.projectId);
-      const { jira, identity, deps } = await contextFor(project, await actorOf(payload.userId));
-      const imported = await importIssues(jira, store.projects, project, payload.scope);
-      // As in the foreground: a Pull of exactly what came in fills the mapped fields.
-      const run = imported.itemIds.length
-        ? await runSync(deps, { project: { ...project, direction: project.direction === "push" ? "two-way" : project.direction }, kind: "pull", dryRun: false, userId: payload.userId, identity, itemRefs: imported.itemIds })
-        : null;
+      // As in the foreground: each page stored and its mapped fields pulled at once.
+      const imported = await importAndPull(await contextFor(project, await actorOf(payload.userId)), project, payload.scope, { userId: payload.userId, cache: store.issueCache });
+      const run = imported.run;
       requireRunOk(run);
       return { created: imported.created, existing: imported.existing, run: runSummary(run) };
     },

@@ -44,7 +44,7 @@ export async function catchUp(deps: Omit<SyncDeps, "jira"> & { jira: JiraClient;
   let run: Run | null = null;
   if (newer.length) {
     const newerById = new Map(newer.map((issue) => [issue.id, issue]));
-    const items = (await deps.projects.items(project.id)).filter((item) => item.link && newerById.has(item.link.jiraIssueId));
+    const items = [...(await deps.projects.itemsByIssueIds(project.id, [...newerById.keys()])).values()];
     const relevant = items.map((item) => newerById.get(item.link!.jiraIssueId)!);
     if (relevant.length && project.direction !== "push") {
       run = await runSync(deps, { project, kind: project.direction === "two-way" ? "sync" : "pull", dryRun: false, userId: who.userId, identity: who.identity, itemRefs: items.map((item) => item.id), prefetched: new Map(relevant.map((issue) => [issue.id, issue])) });

@@ -14,7 +14,10 @@ import type { TandemStore } from "../store/store.ts";
 import { madeBy, writeWindows, type JiraAccount } from "./echo.ts";
 
 export interface ProcessorOptions {
-  /** Wait this long after a delivery for others of the same burst (ms). */
+  /**
+   * The batching window (ms): a delivery waits at most this long for others of its burst, and a connector's batches
+   * start at most once per window, so Jira is read at most once per window however many events arrive.
+   */
   debounceMs: number;
   publicUrl: () => string;
   /** Record only: deliveries wait in the inbox for a worker process (`tandem serve --no-worker`). */
@@ -32,7 +35,12 @@ export class WebhookProcessor {
 
   constructor(store: TandemStore, options: Partial<ProcessorOptions> & Pick<ProcessorOptions, "publicUrl">) {
     this.store = store;
-    this.options = { debounceMs: 150, paused: false, ...options };
+    this.options = { debounceMs: Number(process.env.TANDEM_WEBHOOK_WINDOW_MS ?? 50), paused: false, ...options };
+  }
+
+  /** The batching window (ms). */
+  get windowMs(): number {
+    return this.options.debounceMs;
   }
 
   /** Called after each recorded delivery. */
@@ -71,11 +79,14 @@ export class WebhookProcessor {
       let more = false;
       do {
         this.again = false;
+        const started = performance.now();
         const applied = await this.processBatch();
-        // Deliveries that arrived while processing wait one debounce more, so a burst is applied in few batches.
-        // When another process held every connector with deliveries, it applies them: this one stops asking.
+        // Deliveries that arrived meanwhile are the next batch, which starts one window after this one started
+        // (at once when applying took longer). When another process held every connector with deliveries, it
+        // applies them: this one stops asking.
         more = applied > 0 && (await this.store.inbox.pending(1)).length > 0;
-        if (more) await new Promise((resolve) => setTimeout(resolve, this.options.debounceMs));
+        const rest = this.options.debounceMs - (performance.now() - started);
+        if (more && rest > 0) await new Promise((resolve) => setTimeout(resolve, rest));
       } while (this.again || more);
     })().finally(() => {
       this.running = null;
@@ -121,7 +132,8 @@ export class WebhookProcessor {
       // Reports' stored changelogs follow the events too, echoes included (Tandem's own writes are history as
       // well); a failure there never holds up the sync.
       await refreshAfterEvents(this.store, project, [...new Set(batch.flatMap((entry) => (entry.issueId ? [entry.issueId] : [])))]).catch((error) => console.error(`tandem insights: refresh of ${project.key} after events failed: ${error instanceof Error ? error.message : String(error)}`));
-      const items = (await this.store.projects.items(project.id)).filter((item) => item.link);
+      // Only the items of the issues in this batch are read, not the project's.
+      const items = [...(await this.store.projects.itemsByIssueIds(project.id, [...deleted, ...changed])).values()];
       // Deleting an issue in Jira severs the link; the item stays, marked, and the history records it.
       const severed = items.filter((candidate) => deleted.has(candidate.link!.jiraIssueId));
       if (severed.length) {

@@ -11,15 +11,17 @@ export async function reconcileLinks(deps: { projects: ProjectRepository; runs: 
   const run = await deps.runs.start({ projectId: project.id, kind: "sync", dryRun: false, userId: who.userId, identity: `reconciliation, as ${who.identity}` });
   const counts = { ...EMPTY_COUNTS };
   try {
-    const linked = (await deps.projects.items(project.id)).filter((item) => item.link);
-    const found = new Set((await deps.serviceJira.bulkFetch(linked.map((item) => item.link!.jiraIssueId), { fields: ["id"] })).map((issue) => issue.id));
-    for (const item of linked) {
-      if (found.has(item.link!.jiraIssueId)) {
-        counts.unchanged += 1;
-        continue;
+    // A page of links at a time, each checked with one bulk read.
+    for await (const linked of deps.projects.linkedItemPages(project.id, 100)) {
+      const found = new Set((await deps.serviceJira.bulkFetch(linked.map((item) => item.link!.jiraIssueId), { fields: ["id"] })).map((issue) => issue.id));
+      for (const item of linked) {
+        if (found.has(item.link!.jiraIssueId)) {
+          counts.unchanged += 1;
+          continue;
+        }
+        await severDeletedLink(deps, run.id, item, "not even for the connector's own identity");
+        counts.changed += 1;
       }
-      await severDeletedLink(deps, run.id, item, "not even for the connector's own identity");
-      counts.changed += 1;
     }
     return await deps.runs.finish(run.id, counts, null);
   } catch (error) {

@@ -9,8 +9,7 @@ import { resolveMappings } from "../engine/resolve-mappings.ts";
 import { startSandbox, type RunningSandbox } from "../sandbox/server.ts";
 import { syncContextFor } from "../connectors/sync-context.ts";
 import { createInJira, recordCreation } from "../crossing/create-in-jira.ts";
-import { importIssues } from "../crossing/import.ts";
-import { runSync } from "../engine/sync-run.ts";
+import { importAndPull } from "../crossing/import-and-pull.ts";
 import type { TandemStore } from "../store/store.ts";
 
 export const DEMO_CONNECTOR = "Sandbox Jira (demo)";
@@ -30,8 +29,7 @@ async function ensureDemoProject(store: TandemStore, connectorId: string, jira: 
   // plain Tandem item into a new Jira issue. Both are in the project's history.
   const context = await syncContextFor(store, (await store.projects.byId(project.id))!, { system: "scheduler" }, publicUrl);
   const who = { userId: "demo", identity: `demo start, as the service account of '${DEMO_CONNECTOR}'` };
-  const imported = await importIssues(jira, store.projects, (await store.projects.byId(project.id))!, { jql: "issuetype != Epic", includeDone: true });
-  await runSync(context.deps, { project: (await store.projects.byId(project.id))!, kind: "pull", dryRun: false, ...who, itemRefs: imported.itemIds });
+  await importAndPull(context, (await store.projects.byId(project.id))!, { jql: "issuetype != Epic", includeDone: true }, who);
   const note = await store.projects.addItem(project.id, { title: "Rehearse the release review (created in Jira by the demo)", status: "Not Started" });
   const task = (await context.metadata.createMetaIssueTypes("SCHED")).find((type) => type.name === "Task")!;
   const created = await createInJira(jira, store.projects, note, { jiraProject: "SCHED", issueTypeId: task.id });

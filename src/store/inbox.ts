@@ -116,7 +116,19 @@ export class InboxRepository {
 
   async byToken(pathToken: string): Promise<(WebhookEndpoint & { secret: string }) | undefined> {
     const row = await this.db.get<EndpointRow>("SELECT * FROM webhook_endpoints WHERE path_token = ?", [pathToken]);
-    return row ? { ...toEndpoint(row), secret: this.box.open(row.secret_sealed) } : undefined;
+    return row ? { ...toEndpoint(row), secret: this.openSecret(row.secret_sealed) } : undefined;
+  }
+
+  /** Opened secrets by their sealed form: every delivery needs its endpoint's secret, and opening costs a cipher. */
+  private opened = new Map<string, string>();
+  private openSecret(sealed: string): string {
+    let secret = this.opened.get(sealed);
+    if (secret === undefined) {
+      secret = this.box.open(sealed);
+      if (this.opened.size > 1000) this.opened.clear();
+      this.opened.set(sealed, secret);
+    }
+    return secret;
   }
 
   async setJiraWebhookId(connectorId: string, id: string | null, kind: "admin" | "dynamic" = "admin", expiresAt: number | null = null): Promise<void> {
@@ -135,16 +147,39 @@ export class InboxRepository {
   /**
    * Records a verified delivery; false when the same identifier was recorded before (a retry or duplicate). Two
    * copies arriving at once are told apart by the unique key, not by a read first: the second insert does nothing.
+   * Deliveries arriving together are written in one transaction (group commit), each answered once it is durable:
+   * under a burst, one commit serves many deliveries instead of one each.
    */
-  async record(entry: Omit<InboxEntry, "id" | "receivedAt">): Promise<boolean> {
-    return this.db.transaction(async (tx) => {
-      await tx.run("UPDATE webhook_endpoints SET verified_count = verified_count + 1, last_delivery_at = ? WHERE connector_id = ?", [Date.now(), entry.connectorId]);
-      this.lastReceivedAt = Math.max(Date.now(), this.lastReceivedAt + 1);
-      const inserted = await tx.run("INSERT INTO inbox (id, connector_id, identifier, event, issue_id, body, status, error, received_at, processed_at) VALUES (?, ?, ?, ?, ?, ?, 'pending', NULL, ?, NULL) ON CONFLICT (connector_id, identifier) DO NOTHING", [
-        randomUUID(), entry.connectorId, entry.identifier, entry.event, entry.issueId, entry.body, this.lastReceivedAt,
-      ]);
-      return inserted.changes === 1;
+  record(entry: Omit<InboxEntry, "id" | "receivedAt">): Promise<boolean> {
+    return new Promise((resolve, reject) => {
+      this.waiting.push({ entry, resolve, reject });
+      if (this.waiting.length === 1) setImmediate(() => void this.writeWaiting());
     });
+  }
+
+  private waiting: { entry: Omit<InboxEntry, "id" | "receivedAt">; resolve: (fresh: boolean) => void; reject: (error: unknown) => void }[] = [];
+
+  private async writeWaiting(): Promise<void> {
+    const batch = this.waiting.splice(0);
+    try {
+      const fresh = await this.db.transaction(async (tx) => {
+        const results: boolean[] = [];
+        for (const { entry } of batch) {
+          this.lastReceivedAt = Math.max(Date.now(), this.lastReceivedAt + 1);
+          const inserted = await tx.run("INSERT INTO inbox (id, connector_id, identifier, event, issue_id, body, status, error, received_at, processed_at) VALUES (?, ?, ?, ?, ?, ?, 'pending', NULL, ?, NULL) ON CONFLICT (connector_id, identifier) DO NOTHING", [
+            randomUUID(), entry.connectorId, entry.identifier, entry.event, entry.issueId, entry.body, this.lastReceivedAt,
+          ]);
+          results.push(inserted.changes === 1);
+        }
+        for (const [connectorId, verified] of Map.groupBy(batch, (waiting) => waiting.entry.connectorId)) {
+          await tx.run("UPDATE webhook_endpoints SET verified_count = verified_count + ?, last_delivery_at = ? WHERE connector_id = ?", [verified.length, Date.now(), connectorId]);
+        }
+        return results;
+      });
+      batch.forEach((waiting, index) => waiting.resolve(fresh[index]!));
+    } catch (error) {
+      for (const waiting of batch) waiting.reject(error);
+    }
   }
 
   /** The oldest deliveries waiting, of every connector or of one. */
@@ -163,7 +198,11 @@ export class InboxRepository {
   }
 
   async markDone(ids: string[], status: "processed" | "ignored" | "failed", error: string | null = null): Promise<void> {
-    for (const id of ids) await this.db.run("UPDATE inbox SET status = ?, error = ?, processed_at = ? WHERE id = ?", [status, error, Date.now(), id]);
+    // One statement per few hundred deliveries, not one per delivery.
+    for (let index = 0; index < ids.length; index += 500) {
+      const chunk = ids.slice(index, index + 500);
+      await this.db.run(`UPDATE inbox SET status = ?, error = ?, processed_at = ? WHERE id IN (${chunk.map(() => "?").join(", ")})`, [status, error, Date.now(), ...chunk]);
+    }
   }
 
   /** One delivery with its processing state (the job view shows failed ones). */

@@ -296,6 +296,18 @@ export const MIGRATIONS: { version: number; name: string; statements: string[] }
     name: "the webhook inbox's waiting deliveries found without reading its whole history",
     statements: ["CREATE INDEX inbox_waiting ON inbox (status, connector_id, received_at)"],
   },
+  {
+    version: 15,
+    name: "indexes for projects of 100,000 items: links by Jira issue, items and runs by project, run items and conflicts by item",
+    statements: [
+      "CREATE INDEX links_jira_issue ON links (jira_issue_id)",
+      "CREATE INDEX items_project ON items (project_id, created_at)",
+      "CREATE INDEX runs_project ON runs (project_id, started_at)",
+      "CREATE INDEX run_items_item ON run_items (item_id)",
+      "CREATE INDEX conflicts_project ON conflicts (project_id, status)",
+      "CREATE INDEX conflicts_item ON conflicts (item_id)",
+    ],
+  },
 ];
 
 export async function migrate(db: SqlDatabase): Promise<number> {

@@ -117,6 +117,11 @@ const toItem = (row: ItemRow): Item => ({
 });
 
 const ITEM_SELECT = "SELECT items.*, links.jira_issue_id, links.jira_key FROM items LEFT JOIN links ON links.item_id = items.id";
+/**
+ * Linked items found from their Jira issue ids: the links come first (CROSS JOIN fixes that order in SQLite, whose
+ * planner would otherwise walk the project's every item; PostgreSQL plans it freely).
+ */
+const LINKED_BY_ISSUE = "SELECT items.*, links.jira_issue_id, links.jira_key FROM links CROSS JOIN items";
 
 export class ProjectRepository {
   private base: SqlDatabase;
@@ -218,6 +223,68 @@ export class ProjectRepository {
     return (await this.db.all<ItemRow>(`${ITEM_SELECT} WHERE items.project_id = ? ORDER BY items.created_at`, [projectId])).map(toItem);
   }
 
+  /**
+   * The project's linked items, a page at a time in creation order (keyset paging), so a run over 100,000 items
+   * holds one page in memory, not the project.
+   */
+  async *linkedItemPages(projectId: string, pageSize = 100): AsyncGenerator<Item[]> {
+    let after: { createdAt: number; id: string } | null = null;
+    for (;;) {
+      const rows: (ItemRow & { created_at: number })[] = await this.db.all<ItemRow & { created_at: number }>(
+        `SELECT items.*, links.jira_issue_id, links.jira_key FROM items JOIN links ON links.item_id = items.id WHERE items.project_id = ?${after ? " AND (items.created_at > ? OR (items.created_at = ? AND items.id > ?))" : ""} ORDER BY items.created_at, items.id LIMIT ?`,
+        after ? [projectId, after.createdAt, after.createdAt, after.id, pageSize] : [projectId, pageSize],
+      );
+      if (rows.length === 0) return;
+      yield rows.map(toItem);
+      if (rows.length < pageSize) return;
+      const last = rows.at(-1)!;
+      after = { createdAt: Number(last.created_at), id: last.id };
+    }
+  }
+
+  /** Items of a project by id or key, in creation order, whatever their number (chunked under parameter limits). */
+  async itemsByRefs(projectId: string, refs: string[]): Promise<Item[]> {
+    const found = new Map<string, ItemRow & { created_at: number }>();
+    const wanted = [...new Set(refs)];
+    for (let index = 0; index < wanted.length; index += 400) {
+      const chunk = wanted.slice(index, index + 400);
+      const marks = chunk.map(() => "?").join(", ");
+      // Ids are lower-case UUIDs and keys upper-case; one index lookup each.
+      for (const [column, values] of [["id", chunk.map((ref) => ref.toLowerCase())], ["key", chunk.map((ref) => ref.toUpperCase())]] as const) {
+        const rows = await this.db.all<ItemRow & { created_at: number }>(`${ITEM_SELECT} WHERE items.${column} IN (${marks}) AND items.project_id = ?`, [...values, projectId]);
+        for (const row of rows) found.set(row.id, row);
+      }
+    }
+    return [...found.values()].sort((a, b) => Number(a.created_at) - Number(b.created_at) || a.id.localeCompare(b.id)).map(toItem);
+  }
+
+  /**
+   * New items linked to their Jira issues, a page at a time: one numbering update and one multi-row insert each
+   * for items and links, instead of four statements per item.
+   */
+  async addLinkedItems(projectId: string, entries: { values: Record<string, unknown>; jiraIssueId: string; jiraKey: string }[]): Promise<Item[]> {
+    if (entries.length === 0) return [];
+    return this.db.transaction(async (tx) => {
+      const project = (await tx.get<{ key: string; next_item_number: number }>("SELECT key, next_item_number FROM projects WHERE id = ?", [projectId]))!;
+      await tx.run("UPDATE projects SET next_item_number = next_item_number + ? WHERE id = ?", [entries.length, projectId]);
+      const now = Date.now();
+      const first = Number(project.next_item_number);
+      const made: Item[] = entries.map((entry, index) => ({
+        id: randomUUID(), projectId, key: `${project.key}-${first + index}`, values: entry.values, version: 1, updatedAt: now,
+        link: { jiraIssueId: entry.jiraIssueId, jiraKey: entry.jiraKey },
+      }));
+      for (let index = 0; index < made.length; index += 100) {
+        const chunk = made.slice(index, index + 100);
+        // created_at keeps the page's order (creation order is the order runs and lists follow).
+        await tx.run(`INSERT INTO items (id, project_id, key, values_json, version, created_at, updated_at) VALUES ${chunk.map(() => "(?, ?, ?, ?, 1, ?, ?)").join(", ")}`,
+          chunk.flatMap((item) => [item.id, projectId, item.key, JSON.stringify(item.values), now, now]));
+        await tx.run(`INSERT INTO links (item_id, jira_issue_id, jira_key, linked_at) VALUES ${chunk.map(() => "(?, ?, ?, ?)").join(", ")}`,
+          chunk.flatMap((item) => [item.id, item.link!.jiraIssueId, item.link!.jiraKey, now]));
+      }
+      return made;
+    });
+  }
+
   /** Optimistic update: fails (returns false) when someone changed the item since `version`. */
   async updateItem(id: string, values: Record<string, unknown>, version: number, db: SqlDatabase = this.db): Promise<boolean> {
     return (await db.run("UPDATE items SET values_json = ?, version = version + 1, updated_at = ? WHERE id = ? AND version = ?", [JSON.stringify(values), Date.now(), id, version])).changes === 1;
@@ -291,7 +358,7 @@ export class ProjectRepository {
 
   /** The item linked to a Jira issue in this project, if any (re-import updates it instead of duplicating). */
   async itemByIssueId(projectId: string, jiraIssueId: string): Promise<Item | undefined> {
-    const row = await this.db.get<ItemRow>(`${ITEM_SELECT} WHERE items.project_id = ? AND links.jira_issue_id = ?`, [projectId, jiraIssueId]);
+    const row = await this.db.get<ItemRow>(`${LINKED_BY_ISSUE} WHERE links.jira_issue_id = ? AND items.id = links.item_id AND items.project_id = ?`, [jiraIssueId, projectId]);
     return row ? toItem(row) : undefined;
   }
 
@@ -302,7 +369,7 @@ export class ProjectRepository {
     for (let index = 0; index < jiraIssueIds.length; index += 500) {
       const chunk = jiraIssueIds.slice(index, index + 500);
       if (chunk.length === 0) continue;
-      const rows = await this.db.all<ItemRow>(`${ITEM_SELECT} WHERE items.project_id = ? AND links.jira_issue_id IN (${chunk.map(() => "?").join(", ")})`, [projectId, ...chunk]);
+      const rows = await this.db.all<ItemRow>(`${LINKED_BY_ISSUE} WHERE links.jira_issue_id IN (${chunk.map(() => "?").join(", ")}) AND items.id = links.item_id AND items.project_id = ?`, [...chunk, projectId]);
       for (const row of rows) found.set(row.jira_issue_id!, toItem(row));
     }
     return found;
@@ -335,6 +402,21 @@ export class ProjectRepository {
     for (const row of rows) {
       if (!byItem.has(row.item_id)) byItem.set(row.item_id, new Map());
       byItem.get(row.item_id)!.set(row.mapping_id, JSON.parse(row.value_json));
+    }
+    return byItem;
+  }
+
+  /** The last synced value of each mapping for these items only (a page of a run). */
+  async snapshotsOfItems(itemIds: string[]): Promise<Map<string, Map<string, unknown>>> {
+    const byItem = new Map<string, Map<string, unknown>>();
+    for (let index = 0; index < itemIds.length; index += 500) {
+      const chunk = itemIds.slice(index, index + 500);
+      if (chunk.length === 0) continue;
+      const rows = await this.db.all<{ item_id: string; mapping_id: string; value_json: string }>(`SELECT item_id, mapping_id, value_json FROM snapshots WHERE item_id IN (${chunk.map(() => "?").join(", ")})`, chunk);
+      for (const row of rows) {
+        if (!byItem.has(row.item_id)) byItem.set(row.item_id, new Map());
+        byItem.get(row.item_id)!.set(row.mapping_id, JSON.parse(row.value_json));
+      }
     }
     return byItem;
   }

@@ -14,7 +14,8 @@ import { validateSchedule } from "../../realtime/scheduler.ts";
 import { JiraError, JiraInvalidJqlError, JiraNotFoundError, JiraValidationError, ReadOnlyViolationError } from "../../jira/errors.ts";
 import { createInJira, recordCreation } from "../../crossing/create-in-jira.ts";
 import { describeCreateForm } from "../../crossing/create-form.ts";
-import { importIssues, planImport, previewImport } from "../../crossing/import.ts";
+import { planImport, previewImport } from "../../crossing/import.ts";
+import { importAndPull } from "../../crossing/import-and-pull.ts";
 import { parseItemsCsv } from "../../crossing/csv-import.ts";
 import { itemsView, refreshIssueCache } from "../../crossing/retention.ts";
 import { sendNewItems } from "../../crossing/jira-sync.ts";
@@ -295,15 +296,12 @@ export function projectRoutes(store: TandemStore, publicUrl: () => string, onSch
   app.openapi(createRoute({ method: "post", path: "/projects/{id}/import", middleware: [role("member")] as const, tags: ["import"], security, request: { params: IdParam, ...body(ImportScopeSchema.extend({ dryRun: z.boolean().default(false), background: z.boolean().default(false) })) }, responses: { 200: json(Any, "Imported, or (dryRun) what would be created, updated and skipped"), 202: accepted, ...errors } }), async (c) => {
     const target = await project(c.req.valid("param").id);
     const { dryRun, background, ...scope } = c.req.valid("json");
-    const { jira, identity, deps } = await contextFor(target, c.get("user"));
-    if (dryRun) return c.json(await jqlChecked(() => planImport(jira, store.projects, target, scope)), 200);
+    const context = await contextFor(target, c.get("user"));
+    if (dryRun) return c.json(await jqlChecked(() => planImport(context.jira, store.projects, target, scope)), 200);
     if (background) return acceptedJob(c, await jobs.enqueue<ImportPayload>("import", { projectId: target.id, userId: c.get("user").id, scope }, projectJobOptions(target)));
-    const imported = await jqlChecked(() => importIssues(jira, store.projects, target, scope, { cache: store.issueCache }));
-    // Fill the mapped fields of what came in with a Pull of exactly those items (minimal retention keeps no fields).
-    const run = imported.itemIds.length && target.retention !== "minimal"
-      ? await runSync(deps, { project: { ...target, direction: target.direction === "push" ? "two-way" : target.direction }, kind: "pull", dryRun: false, userId: c.get("user").id, identity, itemRefs: imported.itemIds })
-      : null;
-    return c.json({ created: imported.created, existing: imported.existing, missing: imported.missing, run }, 200);
+    // Each page is stored and its mapped fields pulled at once (minimal retention keeps no fields).
+    const imported = await jqlChecked(() => importAndPull(context, target, scope, { userId: c.get("user").id, cache: store.issueCache }));
+    return c.json({ created: imported.created, existing: imported.existing, missing: imported.missing, run: imported.run }, 200);
   });
 
   app.openapi(createRoute({ method: "get", path: "/projects/{id}/create-form", tags: ["import"], security, request: { params: IdParam, query: z.object({ jiraProject: z.string(), issueType: z.string().optional() }) }, responses: { 200: json(Any, "Issue types, or the fields of one (required marked)"), ...errors } }), async (c) => {

@@ -49,6 +49,9 @@ export class PostgresDatabase extends PostgresSession {
 
   constructor(connectionString: string) {
     const pool = new pg.Pool({ connectionString, max: 10 });
+    // An idle connection the server ends (a restart, a dropped database) is an event on the pool: without a
+    // listener it would take the process down. The pool replaces it; the next query reports a real failure.
+    pool.on("error", (error) => console.error(`tandem store (PostgreSQL): an idle connection failed: ${error.message}`));
     super(pool as unknown as Queryable);
     this.pool = pool;
   }
