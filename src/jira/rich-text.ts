@@ -1,5 +1,6 @@
 // Rich text between Tandem (Markdown) and Jira: ADF on Cloud (REST v3), wiki markup on Data Center (REST v2).
 import type { AdfDoc } from "../content/adf.ts";
+import { splitAttribution, withAttribution } from "../content/attribution.ts";
 import { adfToMdast } from "../content/adf-to-mdast.ts";
 import { adfToWiki } from "../content/adf-to-wiki.ts";
 import { parseMarkdown, stringifyMarkdown } from "../content/markdown.ts";
@@ -28,6 +29,25 @@ export function fromJiraRichText(value: unknown): string | null {
   if (typeof value === "string") return value.trim() === "" ? null : adfToMarkdown(wikiToAdf(value));
   if (typeof value === "object" && (value as { type?: unknown }).type === "doc") return adfToMarkdown(value as AdfDoc);
   return null;
+}
+
+/**
+ * A comment's body for Jira; with `attribution` (the Tandem person's name, when the comment is written through an
+ * account that is not theirs) it opens with a bold "NAME (via Tandem):" paragraph.
+ */
+export function toJiraComment(markdown: string, flavour: JiraFlavour, attribution: string | null = null): AdfDoc | string {
+  const body = markdownToAdf(markdown);
+  const doc = attribution ? withAttribution(body, attribution) : body;
+  return flavour === "cloud" ? doc : adfToWiki(doc, { mentions: "username" });
+}
+
+/** A comment's body as Jira returns it: the person named by a Tandem attribution (or null) and the rest as Markdown. */
+export function fromJiraComment(value: unknown): { attribution: string | null; markdown: string | null } {
+  const doc = typeof value === "string" ? (value.trim() === "" ? null : wikiToAdf(value)) : typeof value === "object" && value !== null && (value as { type?: unknown }).type === "doc" ? (value as AdfDoc) : null;
+  if (!doc) return { attribution: null, markdown: null };
+  const { name, doc: rest } = splitAttribution(doc);
+  const markdown = adfToMarkdown(rest);
+  return { attribution: name, markdown: markdown.trim() === "" ? null : markdown };
 }
 
 /** Markdown in the form Tandem stores and compares (two spellings of the same text compare equal). */

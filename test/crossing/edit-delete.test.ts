@@ -13,7 +13,7 @@ describe("edit and delete across the boundary", () => {
   const keys = ["SCHED-2", "SCHED-3", "ROAD-2", "ROAD-3"];
   const itemFor = async (jiraKey: string) => ((await api(t(), "GET", "/projects/ED/items")).body as { key: string; link: { jiraKey: string } | null }[]).find((item) => item.link?.jiraKey === jiraKey)!;
 
-  it("shows Jira's comments as Markdown with their authors, and adds one as the project's identity", async () => {
+  it("shows Jira's comments as Markdown with their authors, and adds one as the project's identity, naming the person", async () => {
     await api(t(), "POST", "/connectors", { body: { name: "ed", flavour: "cloud", siteUrl: jira().url, credentials: { authMode: "api-token", email: "dave@sandbox.test", apiToken: "dave-token" } } });
     await api(t(), "POST", "/projects", { body: { key: "ED", name: "Edits", fields: [] } });
     await api(t(), "PUT", "/projects/ED/jira", { body: { connector: "ed", jiraProjects: ["SCHED", "ROAD"], direction: "two-way" } });
@@ -28,10 +28,12 @@ describe("edit and delete across the boundary", () => {
     const issue = jira().state.issueByIdOrKey("SCHED-2")!;
     const last = issue.comments.at(-1)!;
     assert.equal(last.authorId, dave().accountId, "written as the project's identity");
-    const listed = (await api(t(), "GET", `/items/${item.key}/comments`)).body as { author: string; body: string }[];
+    const listed = (await api(t(), "GET", `/items/${item.key}/comments`)).body as { author: string; body: string; jiraAuthor: { displayName: string } }[];
     assert.equal(listed.length, issue.comments.length);
     assert.equal(listed.at(-1)!.body, "Looks **good** to me");
-    assert.equal(listed.at(-1)!.author, dave().displayName);
+    // Dave's account is the connector's, not the Tandem person's: the comment names them and they are its author.
+    assert.equal(listed.at(-1)!.author, "Administrator");
+    assert.equal(listed.at(-1)!.jiraAuthor.displayName, dave().displayName);
   });
 
   it("bulk-edits many items, names the issues Jira refused and why, and does the others", async () => {

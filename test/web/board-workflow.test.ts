@@ -197,11 +197,12 @@ describe("workflow 2: a team board in the browser", { skip: browserSkip, timeout
     await b.page.click("#add-comment");
     assert.match(await status(), new RegExp(`Comment added to ${item.link!.jiraKey}`));
     const comments = (await call(jira(), "GET", `/rest/api/3/issue/${item.link!.jiraKey}/comment`)).body.comments as any[];
-    assert.match(adfText(comments.at(-1).body), /Reviewed in Tandem/);
+    assert.match(adfText(comments.at(-1).body), /Member \(via Tandem\):\s*Reviewed in Tandem/);
     const sync = [...jira().state.users.values()].find((user) => user.email === "tandem-sync@sandbox.test")!;
     assert.equal(comments.at(-1).author.accountId, sync.accountId, "written as the connector's account");
     const last = b.page.locator("#comment-list li").last();
-    assert.match(await last.locator(".author").textContent() ?? "", /Tandem Sync/);
+    assert.match(await last.locator(".author").textContent() ?? "", /^Member$/, "the person who wrote it, not the account");
+    assert.match(await last.locator(".via").textContent() ?? "", /via Tandem, as Tandem Sync/);
     assert.match(await last.locator(".body").textContent() ?? "", /Reviewed in \*\*Tandem\*\*/);
     await b.shot("item-comments");
   });

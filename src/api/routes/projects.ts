@@ -7,7 +7,8 @@ import { resolveMappings } from "../../engine/resolve-mappings.ts";
 import { CORE_FIELDS, type Mapping, type TandemField } from "../../engine/model.ts";
 import { PRESET_NAMES, PRESETS } from "../../engine/presets.ts";
 import { runSync } from "../../engine/sync-run.ts";
-import { fromJiraRichText, toJiraRichText } from "../../jira/rich-text.ts";
+import { fromJiraComment, fromJiraRichText, toJiraComment } from "../../jira/rich-text.ts";
+import { isAccount, isPersonsOwn, serviceAccountOf } from "../../connectors/service-account.ts";
 import { runCatchUp } from "../../realtime/catch-up-service.ts";
 import { reconcileLinks } from "../../realtime/reconcile.ts";
 import { validateSchedule } from "../../realtime/scheduler.ts";
@@ -190,23 +191,43 @@ export function projectRoutes(store: TandemStore, publicUrl: () => string, onSch
     return c.json({ deleted: current.key, jiraIssueUntouched: current.link?.jiraKey ?? null }, 200);
   });
 
-  app.openapi(createRoute({ method: "get", path: "/items/{id}/comments", tags: ["items"], security, request: { params: IdParam }, responses: { 200: json(z.array(Any), "The linked issue's comments, as Markdown, with their authors"), ...errors } }), async (c) => {
+  app.openapi(createRoute({ method: "get", path: "/items/{id}/comments", tags: ["items"], security, request: { params: IdParam }, responses: { 200: json(z.array(Any), "The linked issue's comments, as Markdown, with their authors: for a comment Tandem wrote for a person through the connector's account, that person (viaTandem, and jiraAuthor the account it was written as)"), ...errors } }), async (c) => {
     const current = await item(c.req.valid("param").id);
     if (!current.link) throw new ApiError(400, "not_linked", `${current.key} is not linked to a Jira issue.`);
     const target = (await store.projects.byId(current.projectId))!;
     const { jira } = await contextFor(target, c.get("user"));
     const comments = await jira.comments(current.link.jiraIssueId);
-    return c.json(comments.map((comment) => ({ id: comment.id, author: comment.author?.displayName ?? null, authorEmail: comment.author?.emailAddress ?? null, created: comment.created, body: fromJiraRichText(comment.body) })), 200);
+    // What Tandem wrote for a person through the connector's account names them first: they are its author. Only
+    // the connector's account counts, so anyone typing the same words in Jira stays the author of their comment.
+    const account = await serviceAccountOf(store, (await store.connectors.byId(target.connectorId!))!);
+    const people = await store.users.list();
+    return c.json(comments.map((comment) => {
+      const { attribution, markdown } = fromJiraComment(comment.body);
+      const jiraAuthor = comment.author ? { displayName: comment.author.displayName ?? null, email: comment.author.emailAddress ?? null, accountId: comment.author.accountId ?? null, username: comment.author.name ?? null } : null;
+      const common = { id: comment.id, created: comment.created, jiraAuthor };
+      if (attribution === null || !isAccount(comment.author, account)) return { ...common, author: jiraAuthor?.displayName ?? null, authorEmail: jiraAuthor?.email ?? null, viaTandem: false, body: fromJiraRichText(comment.body) };
+      const named = people.filter((person) => person.name.trim() === attribution);
+      const person = named.length === 1 ? named[0] : people.find((candidate) => candidate.email === attribution.toLowerCase());
+      return { ...common, author: attribution, authorEmail: person?.email ?? null, viaTandem: true, body: markdown };
+    }), 200);
   });
 
-  app.openapi(createRoute({ method: "post", path: "/items/{id}/comments", middleware: [role("member")] as const, tags: ["items"], security, request: { params: IdParam, ...body(z.strictObject({ body: z.string().min(1, "A comment needs text.") })) }, responses: { 201: json(Any, "Added to the Jira issue, as the project's identity"), ...errors } }), async (c) => {
+  app.openapi(createRoute({ method: "post", path: "/items/{id}/comments", middleware: [role("member")] as const, tags: ["items"], security, request: { params: IdParam, ...body(z.strictObject({ body: z.string().trim().min(1, "A comment needs text.") })) }, responses: { 201: json(Any, "Added to the Jira issue, as the project's identity; through an account that is not the person's own it opens with \"NAME (via Tandem):\""), ...errors } }), async (c) => {
     const current = await item(c.req.valid("param").id);
     if (!current.link) throw new ApiError(400, "not_linked", `${current.key} is not linked to a Jira issue.`);
     const target = (await store.projects.byId(current.projectId))!;
-    const { jira, identity } = await contextFor(target, c.get("user"));
+    const person = c.get("user");
+    const { jira, identity } = await contextFor(target, person);
+    // With the person's own Jira identity (syncIdentity "user") Jira shows them as the author. Through the connector's
+    // account it would show that account, so the comment names the person first — unless that account is theirs.
+    let attribution: string | null = null;
+    if (target.syncIdentity !== "user") {
+      const connector = (await store.connectors.byId(target.connectorId!))!;
+      if (!isPersonsOwn(await serviceAccountOf(store, connector), person, await store.connectors.personOverrideMap(connector.id))) attribution = person.name.trim() || person.email;
+    }
     try {
-      const added = await jira.addComment(current.link.jiraIssueId, toJiraRichText(c.req.valid("json").body, jira.flavour));
-      return c.json({ id: added.id, jiraKey: current.link.jiraKey, writtenAs: identity }, 201);
+      const added = await jira.addComment(current.link.jiraIssueId, toJiraComment(c.req.valid("json").body, jira.flavour, attribution));
+      return c.json({ id: added.id, jiraKey: current.link.jiraKey, writtenAs: identity, attributedTo: attribution }, 201);
     } catch (error) {
       if (error instanceof ReadOnlyViolationError) throw new ApiError(409, "read_only", `Project ${target.key} is pull-only: it never writes to Jira.`);
       throw error;
