@@ -23,18 +23,12 @@ export async function importAndPull(
   const pullProject: Project = { ...project, direction: project.direction === "push" ? "two-way" : project.direction };
   // Opened with the first page, so an import that matches nothing (or fails at once) leaves no empty run.
   let session: SyncSession | null = null;
-  // A Pull that fails (an expired authorization, say) fails its run; the import itself goes on and is kept.
-  let pullError: unknown = null;
   const imported = await importIssues(context.jira, deps.projects, project, scope, {
     fields: mappedJiraFields(mappings),
-    onPage: async (items, issues) => {
-      if (items.length === 0 || pullError) return;
-      session ??= await openSync(deps, { project: pullProject, kind: "pull", dryRun: false, userId: options.userId, identity });
-      await session.syncItems(items, issues).catch((error: unknown) => (pullError = error ?? "the Pull failed"));
-    },
+    pull: async () => (session = await openSync(deps, { project: pullProject, kind: "pull", dryRun: false, userId: options.userId, identity })),
   }).catch(async (error: unknown) => {
     if (session) await (session as SyncSession).finish(error);
     throw error;
   });
-  return { ...imported, run: session ? await (session as SyncSession).finish(pullError ?? undefined) : null };
+  return { ...imported, run: session ? await (session as SyncSession).finish() : null };
 }

@@ -4,6 +4,7 @@ import type { JiraClient } from "../jira/client.ts";
 import { JiraInvalidJqlError } from "../jira/errors.ts";
 import type { JiraIssue } from "../jira/types.ts";
 import type { IssueCacheRepository } from "../store/issue-cache.ts";
+import type { SyncSession } from "../engine/sync-run.ts";
 import type { Item, Project, ProjectRepository } from "../store/projects.ts";
 import { cachedData } from "./retention.ts";
 
@@ -127,8 +128,11 @@ export interface ImportOptions {
   cache?: IssueCacheRepository;
   /** More fields for the search (the mapped ones), so what follows each page needs no second read. */
   fields?: string[];
-  /** Called after each page is stored, with the page's items and its issues as searched (a Pull applies them). */
-  onPage?: (items: Item[], issues: Map<string, JiraIssue>) => Promise<void>;
+  /**
+   * The Pull that fills the mapped fields, page by page: each page is synced from the issues as searched, then
+   * stored with its new items in one transaction. Asked for with the first page that has issues.
+   */
+  pull?: () => Promise<Pick<SyncSession, "prepare" | "commit">>;
 }
 
 export async function importIssues(jira: JiraClient, projects: ProjectRepository, project: Project, scope: ImportScope, options: ImportOptions = {}): Promise<ImportResult & { missing: string[] }> {
@@ -146,37 +150,61 @@ async function importMatches(jira: JiraClient, projects: ProjectRepository, proj
   const itemByIssue = new Map<string, string>();
   const parents = new Map<string, string>();
   const fields = [...new Set([...PREVIEW_FIELDS, ...(options.fields ?? [])])];
+  let pull: Pick<SyncSession, "prepare" | "commit"> | null = null;
   for await (const page of jira.searchPages(importJql(project, scope), { fields })) {
+    if (page.length === 0) continue;
     const linked = await projects.itemsByIssueIds(project.id, page.map((issue) => issue.id));
-    // One transaction per page: a page is stored whole or not at all, and quickly.
-    const pageItems = await projects.inTransaction(async () => {
-      const kept: Item[] = [];
-      const fresh: { values: Record<string, unknown>; jiraIssueId: string; jiraKey: string }[] = [];
-      for (const issue of page) {
-        const parentId = (issue.fields?.parent as { id?: string } | undefined)?.id;
-        if (parentId) parents.set(issue.id, parentId);
-        const already = linked.get(issue.id);
-        const level = minimal ? null : levelOf(project, issue);
-        if (!already) {
-          fresh.push({ values: minimal ? {} : { title: String(issue.fields?.summary ?? issue.key), status: "Not Started", type: (issue.fields?.issuetype as { name?: string } | undefined)?.name ?? null, ...(level ? { level } : {}) }, jiraIssueId: issue.id, jiraKey: minimal ? issue.id : issue.key });
-          continue;
-        }
-        existing.push(already.key);
-        itemByIssue.set(issue.id, already.id);
-        // The level follows the hierarchy mapping (written only when it changed, so a re-import writes nothing).
-        if (level && already.values.level !== level && (await projects.updateItem(already.id, { ...already.values, level }, already.version))) {
-          kept.push({ ...already, values: { ...already.values, level }, version: already.version + 1 });
-        } else kept.push(already);
+    const kept: Item[] = [];
+    // Existing items whose level changes with the hierarchy mapping, and to what.
+    const newLevels = new Map<string, string>();
+    const freshIssues: JiraIssue[] = [];
+    for (const issue of page) {
+      const parentId = (issue.fields?.parent as { id?: string } | undefined)?.id;
+      if (parentId) parents.set(issue.id, parentId);
+      const already = linked.get(issue.id);
+      if (!already) {
+        freshIssues.push(issue);
+        continue;
       }
-      const added = await projects.addLinkedItems(project.id, fresh);
-      for (const item of added) {
-        created.push(item.key);
-        itemByIssue.set(item.link!.jiraIssueId, item.id);
-      }
-      return [...kept, ...added];
+      existing.push(already.key);
+      itemByIssue.set(issue.id, already.id);
+      // The level follows the hierarchy mapping (written only when it changed, so a re-import writes nothing).
+      const level = minimal ? null : levelOf(project, issue);
+      if (level && already.values.level !== level) newLevels.set(already.id, level);
+      kept.push(already);
+    }
+    const keys = await projects.reserveItemKeys(project.id, freshIssues.length);
+    const fresh = freshIssues.map((issue, index) => {
+      const level = minimal ? null : levelOf(project, issue);
+      const values = minimal ? {} : { title: String(issue.fields?.summary ?? issue.key), status: "Not Started", type: (issue.fields?.issuetype as { name?: string } | undefined)?.name ?? null, ...(level ? { level } : {}) };
+      return projects.newLinkedItem(project.id, keys[index]!, values, { jiraIssueId: issue.id, jiraKey: minimal ? issue.id : issue.key });
     });
+    // Synced before anything is stored (a Pull writes nothing to Jira), so the page is one transaction below.
+    if (!minimal && options.pull) pull ??= await options.pull();
+    const prepared = pull ? await pull.prepare([...kept, ...fresh], new Map(page.map((issue) => [issue.id, issue]))) : null;
+    // A new level is written with whatever the Pull writes to the item, in the same update.
+    const levelPending = new Map(newLevels);
+    for (const result of prepared?.results ?? []) {
+      const level = newLevels.get(result.item.id);
+      if (level && result.commit) {
+        result.commit.values = { ...result.commit.values, level };
+        levelPending.delete(result.item.id);
+      }
+    }
+    // One transaction per page: a page is stored whole or not at all, and quickly.
+    await projects.inTransaction(async () => {
+      if (prepared) await pull!.commit(prepared, { inserted: new Set(fresh.map((item) => item.id)) });
+      else await projects.insertLinkedItems(fresh.map((item) => ({ item })));
+      for (const item of kept) {
+        const level = levelPending.get(item.id);
+        if (level) await projects.updateItem(item.id, { ...item.values, level }, item.version);
+      }
+    });
+    for (const item of fresh) {
+      created.push(item.key);
+      itemByIssue.set(item.link!.jiraIssueId, item.id);
+    }
     if (minimal) await options.cache!.put(project.id, page.map((issue) => ({ jiraIssueId: issue.id, data: cachedData(issue) })), project.cacheTtlMs);
-    else if (options.onPage) await options.onPage(pageItems, new Map(page.map((issue) => [issue.id, issue])));
   }
   // Hierarchy: a parent imported (or linked before) becomes the item's parent.
   const outside = [...new Set(parents.values())].filter((id) => !itemByIssue.has(id));

@@ -64,15 +64,26 @@ type JiraUserRef = { accountId: string } | { name: string };
 export const RUN_PAGE_SIZE = 100;
 
 /**
- * One run over pages of items: `openSync` starts it (the run's history row, the mappings), `syncItems` syncs one
- * page (one bulk read of what was not prefetched, that page's snapshots, then each item), `finish` closes it.
- * Memory holds one page, so a run over 100,000 items is as flat as one over 100; an import feeds it the pages
- * it has just searched (with the mapped fields) so nothing is read twice.
+ * One run over pages of items: `openSync` starts it (the run's history row, the mappings); `prepare` does a page's
+ * reading and Jira writes (one bulk read of what was not prefetched, that page's snapshots, then each item) and
+ * stores nothing of it yet; `commit` stores the page (each item's values, snapshots and key, and its history line),
+ * joining the caller's transaction; `syncItems` is both, in a transaction of its own; `finish` closes the run.
+ * Memory holds one page, so a run over 100,000 items is as flat as one over 100; an import feeds it the pages it
+ * has just searched (with the mapped fields), so nothing is read twice, and stores new items with their synced
+ * values in the same transaction that creates them.
  */
 export interface SyncSession {
   readonly run: Run;
+  prepare(items: Item[], prefetched?: Map<string, JiraIssue>): Promise<PreparedPage>;
+  /** `inserted`: items not stored yet, written whole (with their synced values) instead of updated. */
+  commit(page: PreparedPage, options?: { inserted?: Set<string> }): Promise<void>;
   syncItems(items: Item[], prefetched?: Map<string, JiraIssue>): Promise<void>;
   finish(error?: unknown): Promise<Run>;
+}
+
+/** A page synced but not yet stored. */
+export interface PreparedPage {
+  readonly results: ItemResult[];
 }
 
 export async function openSync(deps: SyncDeps, request: SyncRequest): Promise<SyncSession> {
@@ -86,9 +97,9 @@ export async function openSync(deps: SyncDeps, request: SyncRequest): Promise<Sy
     const message = error === undefined || error === null ? null : error instanceof JiraAuthorizationExpiredError ? `${error.message}` : error instanceof Error ? error.message : String(error);
     return deps.runs.finish(run.id, counts, message);
   };
-  const syncItems = async (page: Item[], prefetched?: Map<string, JiraIssue>) => {
+  const prepare = async (page: Item[], prefetched?: Map<string, JiraIssue>): Promise<PreparedPage> => {
     const items = page.filter((item) => item.link);
-    if (items.length === 0) return;
+    if (items.length === 0) return { results: [] };
     // One bulk read for the page's issues (Jira's maximum per call), not one call per item.
     const issues = new Map<string, JiraIssue>();
     for (const item of items) {
@@ -101,25 +112,34 @@ export async function openSync(deps: SyncDeps, request: SyncRequest): Promise<Sy
     // The page's snapshots in one query, not one per item.
     const snapshots = await deps.projects.snapshotsOfItems(items.map((item) => item.id));
     await resolveUsers(deps.jira, users, items, mappings, request.kind, deps.personOverrides);
-    const settled: ItemResult[] = [];
+    const results: ItemResult[] = [];
     for (const item of items) {
       if (gone.has(item.link!.jiraIssueId)) {
         counts[(await severDeletedLink(deps, run.id, item, `not even for the connector's own identity`, { dryRun: request.dryRun })).outcome] += 1;
         continue;
       }
-      settled.push(await syncItem(deps, request, item, issues.get(item.link!.jiraIssueId), mappings, users, snapshots.get(item.id) ?? new Map(), stillThere.has(item.link!.jiraIssueId)));
+      results.push(await syncItem(deps, request, item, issues.get(item.link!.jiraIssueId), mappings, users, snapshots.get(item.id) ?? new Map(), stillThere.has(item.link!.jiraIssueId)));
     }
-    // The page's store writes in one transaction once its Jira writes are done: each item's values, snapshots and
-    // key (skipped when someone edited the item meanwhile), and its line in the history.
-    await deps.projects.inTransaction(async () => {
-      for (const result of settled) {
-        const entry = !result.commit || (await deps.projects.updateItemAtomically(result.commit.item, result.commit.values, result.commit.snapshots, result.commit.jiraKey)) ? result.entry : result.stale!;
-        await deps.runs.addItem(run.id, entry);
-        counts[entry.outcome] += 1;
-      }
-    });
+    return { results };
   };
-  return { run, syncItems, finish };
+  const commit = async (page: PreparedPage, options: { inserted?: Set<string> } = {}) => {
+    const inserted = page.results.filter((result) => options.inserted?.has(result.entry.itemId));
+    await deps.projects.insertLinkedItems(inserted.map((result) => ({ item: { ...(result.commit?.item ?? result.item), values: result.commit?.values ?? result.item.values }, snapshots: result.commit?.snapshots })));
+    const entries: RunItem[] = inserted.map((result) => result.entry);
+    for (const result of page.results) {
+      if (options.inserted?.has(result.entry.itemId)) continue;
+      // Skipped when someone edited the item meanwhile (the next run settles it).
+      entries.push(!result.commit || (await deps.projects.updateItemAtomically(result.commit.item, result.commit.values, result.commit.snapshots, result.commit.jiraKey)) ? result.entry : result.stale!);
+    }
+    await deps.runs.addItems(run.id, entries);
+    for (const entry of entries) counts[entry.outcome] += 1;
+  };
+  const syncItems = async (page: Item[], prefetched?: Map<string, JiraIssue>) => {
+    const prepared = await prepare(page, prefetched);
+    // The page's store writes in one transaction, once its Jira writes are done.
+    await deps.projects.inTransaction(() => commit(prepared));
+  };
+  return { run, prepare, commit, syncItems, finish };
 }
 
 export async function runSync(deps: SyncDeps, request: SyncRequest): Promise<Run> {
@@ -162,7 +182,8 @@ async function checkUnreadable(deps: SyncDeps, unreadable: string[]): Promise<{ 
  * What syncing one item came to once its Jira writes are done: the history line, and the store write still to make
  * (with the line to record instead if someone edited the item meanwhile).
  */
-interface ItemResult {
+export interface ItemResult {
+  item: Item;
   entry: RunItem;
   commit?: { item: Item; values: Record<string, unknown>; snapshots: Map<string, unknown>; jiraKey: string };
   stale?: RunItem;
@@ -170,7 +191,7 @@ interface ItemResult {
 
 async function syncItem(deps: SyncDeps, request: SyncRequest, item: Item, issue: JiraIssue | undefined, mappings: Mapping[], users: Map<string, JiraUserRef | null>, snapshots: Map<string, unknown>, lostAccess = false): Promise<ItemResult> {
   const line = (outcome: ItemOutcome, changes: FieldChange[], messages: string[]): RunItem => ({ itemId: item.id, itemKey: item.key, jiraKey: issue?.key ?? item.link!.jiraKey, outcome, changes, messages });
-  const record = (outcome: ItemOutcome, changes: FieldChange[], messages: string[]): ItemResult => ({ entry: line(outcome, changes, messages) });
+  const record = (outcome: ItemOutcome, changes: FieldChange[], messages: string[]): ItemResult => ({ item, entry: line(outcome, changes, messages) });
   if (!issue) {
     const why = lostAccess ? " It still exists for the connector's own identity: this is lost access, not a deletion, and the link is kept." : "";
     return record("failed", [], [`${item.link!.jiraKey}: Issue does not exist or you do not have permission to see it (as ${request.identity}).${why} Ask a Jira admin to give this identity access, or re-link the item.`]);
@@ -299,6 +320,7 @@ async function syncItem(deps: SyncDeps, request: SyncRequest, item: Item, issue:
   // A warning outranks a change: the person must see that something was not done.
   const outcome: ItemOutcome = conflicts ? "conflict" : failedFields.length || messages.length ? "warning" : effective.length ? "changed" : "unchanged";
   return {
+    item,
     entry: line(outcome, effective, messages),
     commit: { item, values: newValues, snapshots: newSnapshots, jiraKey: issue.key },
     stale: line("warning", [], [`${item.key} changed in Tandem while syncing; its Jira writes are done, and the next run will settle the rest.`, ...messages]),

@@ -249,40 +249,52 @@ export class ProjectRepository {
     for (let index = 0; index < wanted.length; index += 400) {
       const chunk = wanted.slice(index, index + 400);
       const marks = chunk.map(() => "?").join(", ");
-      // Ids are lower-case UUIDs and keys upper-case; one index lookup each.
+      // Ids are lower-case UUIDs and keys upper-case; one index lookup each. The project is checked here, not in
+      // SQL: next to a long IN list, SQLite would rather walk the project's every item.
       for (const [column, values] of [["id", chunk.map((ref) => ref.toLowerCase())], ["key", chunk.map((ref) => ref.toUpperCase())]] as const) {
-        const rows = await this.db.all<ItemRow & { created_at: number }>(`${ITEM_SELECT} WHERE items.${column} IN (${marks}) AND items.project_id = ?`, [...values, projectId]);
-        for (const row of rows) found.set(row.id, row);
+        const rows = await this.db.all<ItemRow & { created_at: number }>(`${ITEM_SELECT} WHERE items.${column} IN (${marks})`, values);
+        for (const row of rows) if (row.project_id === projectId) found.set(row.id, row);
       }
     }
     return [...found.values()].sort((a, b) => Number(a.created_at) - Number(b.created_at) || a.id.localeCompare(b.id)).map(toItem);
   }
 
   /**
-   * New items linked to their Jira issues, a page at a time: one numbering update and one multi-row insert each
-   * for items and links, instead of four statements per item.
+   * Reserves the next item numbers of a project (an import names a page's new items before storing them). A
+   * reservation whose items are never stored leaves a gap in the numbers, nothing else.
    */
-  async addLinkedItems(projectId: string, entries: { values: Record<string, unknown>; jiraIssueId: string; jiraKey: string }[]): Promise<Item[]> {
-    if (entries.length === 0) return [];
+  async reserveItemKeys(projectId: string, count: number): Promise<string[]> {
+    if (count === 0) return [];
     return this.db.transaction(async (tx) => {
       const project = (await tx.get<{ key: string; next_item_number: number }>("SELECT key, next_item_number FROM projects WHERE id = ?", [projectId]))!;
-      await tx.run("UPDATE projects SET next_item_number = next_item_number + ? WHERE id = ?", [entries.length, projectId]);
-      const now = Date.now();
-      const first = Number(project.next_item_number);
-      const made: Item[] = entries.map((entry, index) => ({
-        id: randomUUID(), projectId, key: `${project.key}-${first + index}`, values: entry.values, version: 1, updatedAt: now,
-        link: { jiraIssueId: entry.jiraIssueId, jiraKey: entry.jiraKey },
-      }));
-      for (let index = 0; index < made.length; index += 100) {
-        const chunk = made.slice(index, index + 100);
-        // created_at keeps the page's order (creation order is the order runs and lists follow).
-        await tx.run(`INSERT INTO items (id, project_id, key, values_json, version, created_at, updated_at) VALUES ${chunk.map(() => "(?, ?, ?, ?, 1, ?, ?)").join(", ")}`,
-          chunk.flatMap((item) => [item.id, projectId, item.key, JSON.stringify(item.values), now, now]));
-        await tx.run(`INSERT INTO links (item_id, jira_issue_id, jira_key, linked_at) VALUES ${chunk.map(() => "(?, ?, ?, ?)").join(", ")}`,
-          chunk.flatMap((item) => [item.id, item.link!.jiraIssueId, item.link!.jiraKey, now]));
-      }
-      return made;
+      await tx.run("UPDATE projects SET next_item_number = next_item_number + ? WHERE id = ?", [count, projectId]);
+      return Array.from({ length: count }, (_, index) => `${project.key}-${Number(project.next_item_number) + index}`);
     });
+  }
+
+  /**
+   * New linked items (ids and keys chosen by the caller) with their values and snapshots: one multi-row insert per
+   * hundred for items, links and snapshots, instead of several statements per item.
+   */
+  async insertLinkedItems(entries: { item: Item; snapshots?: Map<string, unknown> }[]): Promise<void> {
+    const now = Date.now();
+    for (let index = 0; index < entries.length; index += 100) {
+      const chunk = entries.slice(index, index + 100);
+      await this.db.run(`INSERT INTO items (id, project_id, key, values_json, version, created_at, updated_at) VALUES ${chunk.map(() => "(?, ?, ?, ?, ?, ?, ?)").join(", ")}`,
+        chunk.flatMap(({ item }) => [item.id, item.projectId, item.key, JSON.stringify(item.values), item.version, now, now]));
+      await this.db.run(`INSERT INTO links (item_id, jira_issue_id, jira_key, linked_at) VALUES ${chunk.map(() => "(?, ?, ?, ?)").join(", ")}`,
+        chunk.flatMap(({ item }) => [item.id, item.link!.jiraIssueId, item.link!.jiraKey, now]));
+      const snapshots = chunk.flatMap(({ item, snapshots: values }) => [...(values ?? [])].map(([mappingId, value]) => [item.id, mappingId, JSON.stringify(value ?? null), now]));
+      for (let at = 0; at < snapshots.length; at += 200) {
+        const rows = snapshots.slice(at, at + 200);
+        await this.db.run(`INSERT INTO snapshots (item_id, mapping_id, value_json, synced_at) VALUES ${rows.map(() => "(?, ?, ?, ?)").join(", ")}`, rows.flat() as (string | number)[]);
+      }
+    }
+  }
+
+  /** A new linked item as it will be stored (not yet stored): the import's page is synced before it is written. */
+  newLinkedItem(projectId: string, key: string, values: Record<string, unknown>, link: { jiraIssueId: string; jiraKey: string }): Item {
+    return { id: randomUUID(), projectId, key, values, version: 1, updatedAt: Date.now(), link };
   }
 
   /** Optimistic update: fails (returns false) when someone changed the item since `version`. */

@@ -96,6 +96,17 @@ export class RunRepository {
     ]);
   }
 
+  /** A page of a run's item lines in one statement per hundred (each item appears once in a page). */
+  async addItems(runId: string, items: RunItem[]): Promise<void> {
+    for (let index = 0; index < items.length; index += 100) {
+      const chunk = items.slice(index, index + 100);
+      await this.db.run(
+        `INSERT INTO run_items (run_id, item_id, item_key, jira_key, outcome, changes, messages) VALUES ${chunk.map(() => "(?, ?, ?, ?, ?, ?, ?)").join(", ")} ON CONFLICT (run_id, item_id) DO UPDATE SET outcome = excluded.outcome, changes = excluded.changes, messages = excluded.messages`,
+        chunk.flatMap((item) => [runId, item.itemId, item.itemKey, item.jiraKey, item.outcome, JSON.stringify(item.changes), JSON.stringify(item.messages)]),
+      );
+    }
+  }
+
   async finish(runId: string, counts: Record<ItemOutcome, number>, error: string | null): Promise<Run> {
     const status: Run["status"] = error ? "failed" : counts.failed > 0 || counts.warning > 0 || counts.conflict > 0 ? "partial" : "succeeded";
     await this.db.run("UPDATE runs SET status = ?, counts = ?, error = ?, finished_at = ? WHERE id = ?", [status, JSON.stringify(counts), error, Date.now(), runId]);

@@ -405,6 +405,7 @@ export function systemFieldDefs(): FieldDef[] {
         if (issue.parentId === value) return [];
         const before = issue.parentId ? ctx.state.issues.get(issue.parentId) : undefined;
         issue.parentId = value as string | null;
+        ctx.state.hierarchyChanged();
         const after = issue.parentId ? ctx.state.issues.get(issue.parentId) : undefined;
         return [change("IssueParentAssociation", "parent", before?.id ?? null, before?.key ?? null, after?.id ?? null, after?.key ?? null)];
       },

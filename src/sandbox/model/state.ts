@@ -217,10 +217,25 @@ export class SandboxState {
     return this.hasPermission(accountId, this.projectOf(issue), "BROWSE_PROJECTS");
   }
 
+  /** Children by parent id, built when first asked after a change (a render asks for each issue's sub-tasks). */
+  private children: { size: number; byParent: Map<string, Issue[]> } | null = null;
+
+  /** An issue's parent changed: the children index is rebuilt when next asked (creations and deletions are seen by the count). */
+  hierarchyChanged(): void {
+    this.children = null;
+  }
+
   childrenOf(issueId: string): Issue[] {
-    const children: Issue[] = [];
-    for (const issue of this.issues.values()) if (issue.parentId === issueId) children.push(issue);
-    return children;
+    if (!this.children || this.children.size !== this.issues.size) {
+      const byParent = new Map<string, Issue[]>();
+      for (const issue of this.issues.values()) {
+        if (!issue.parentId) continue;
+        if (!byParent.has(issue.parentId)) byParent.set(issue.parentId, []);
+        byParent.get(issue.parentId)!.push(issue);
+      }
+      this.children = { size: this.issues.size, byParent };
+    }
+    return [...(this.children.byParent.get(issueId) ?? [])];
   }
 
   linksOf(issueId: string): IssueLink[] {

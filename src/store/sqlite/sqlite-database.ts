@@ -15,7 +15,7 @@ export class SqliteDatabase implements SqlDatabase {
     if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
     this.db = new DatabaseSync(path);
     // WAL with synchronous NORMAL: a killed process loses nothing committed (only a power cut may lose the last commits).
-    this.db.exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;");
+    this.db.exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA cache_size = -65536; PRAGMA wal_autocheckpoint = 20000; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;");
   }
 
   private statement(sql: string): StatementSync {
