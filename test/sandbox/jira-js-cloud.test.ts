@@ -163,6 +163,32 @@ describe("jira.js v6 against the Cloud sandbox", () => {
     assert.equal(got, expected);
   });
 
+  it("bulk edits issues and follows the task: submitBulkEdit, getBulkOperationProgress, getBulkEditableFields", async () => {
+    const jira = client("bob@sandbox.test", "bob-token");
+    const editable = await jira.issueBulkOperations.getBulkEditableFields({ issueIdsOrKeys: "ROAD-5,ROAD-6" });
+    assert.ok(editable.fields?.some((field) => (field as { id?: string }).id === "labels"));
+    // Bob may edit ROAD but not see OPS.
+    const submitted = await jira.issueBulkOperations.submitBulkEdit({
+      selectedIssueIdsOrKeys: ["ROAD-5", "ROAD-6", "OPS-1"],
+      selectedActions: ["labels", "priority"],
+      editedFieldsInput: { labelsFields: [{ fieldId: "labels", bulkEditMultiSelectFieldOption: "ADD", labels: [{ name: "jira-js-bulk" }] }], priority: { priorityId: "4" } },
+      sendBulkNotification: false,
+    });
+    assert.ok(submitted.taskId);
+    let progress = await jira.issueBulkOperations.getBulkOperationProgress({ taskId: submitted.taskId });
+    for (let attempt = 0; attempt < 100 && progress.status !== "COMPLETE"; attempt++) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      progress = await jira.issueBulkOperations.getBulkOperationProgress({ taskId: submitted.taskId });
+    }
+    assert.equal(progress.status, "COMPLETE");
+    assert.ok(progress.created instanceof Date && progress.updated instanceof Date);
+    assert.deepEqual(progress.processedAccessibleIssues, [10025, 10026]);
+    assert.equal(progress.invalidOrInaccessibleIssueCount, 1);
+    const issue = await jira.issues.getIssue({ issueIdOrKey: "ROAD-6", fields: ["labels", "priority"] });
+    assert.ok(issue.fields!.labels.includes("jira-js-bulk"));
+    assert.equal(issue.fields!.priority?.id, "4");
+  });
+
   it("serves the agile API: boards, sprints and sprint issues", async () => {
     const jira = agile();
     const boards = await jira.board.getAllBoards();

@@ -5,7 +5,7 @@ import { readFileSync } from "node:fs";
 import { describe, it } from "node:test";
 import { Ajv, type ValidateFunction } from "ajv";
 import addFormatsModule from "ajv-formats";
-import { ADMIN, basic, useSandbox } from "../support/sandbox.ts";
+import { ADMIN, basic, call, useSandbox } from "../support/sandbox.ts";
 
 const SPEC_PATH = new URL("../fixtures/openapi/jira-cloud-platform.openapi.json", import.meta.url);
 const spec = JSON.parse(readFileSync(SPEC_PATH, "utf8")) as {
@@ -18,12 +18,26 @@ const spec = JSON.parse(readFileSync(SPEC_PATH, "utf8")) as {
  * - ChangeDetails from/fromString/to/toString are null when a value was empty: the real webhook captures in
  *   ../shared/fixtures show null, and jira.js (whose schemas follow real responses) types them nullish.
  * - GET /issue/{key}/remotelink answers an array: the document's own example for it is an array.
+ * - BulkOperationProgress created/started/updated are epoch milliseconds, not date-time strings: both of Atlassian's
+ *   examples for GET /bulk/queue/{taskId} (in its description and as its 200 example) show numbers, and jira.js
+ *   coerces either into a Date.
+ * - The 400 of GET /bulk/queue/{taskId} is an ErrorCollection with `httpStatusCode`, as its own example shows, not
+ *   the BulkOperationErrorResponse it declares (whose `errors` is a list).
+ * - IssueBulkOperationsFieldOption is declared with no properties at all; Atlassian's examples of GET
+ *   /bulk/issues/fields give priority options {id, priority, description} and select options {optionId, value, isDisabled}.
  */
 function applyErrata() {
-  const schemas = (spec.components as { schemas: Record<string, { properties: Record<string, Record<string, unknown>> }> }).schemas;
+  const schemas = (spec.components as { schemas: Record<string, { properties: Record<string, Record<string, unknown>>; additionalProperties?: unknown }> }).schemas;
   for (const key of ["from", "fromString", "to", "toString"]) schemas.ChangeDetails!.properties[key]!.nullable = true;
   const remote = spec.paths["/rest/api/3/issue/{issueIdOrKey}/remotelink"]!.get!.responses!["200"]!.content!["application/json"]!;
   remote.schema = { type: "array", items: remote.schema };
+  for (const key of ["created", "started", "updated"]) schemas.BulkOperationProgress!.properties[key] = { type: "integer", format: "int64", description: "epoch ms" };
+  spec.paths["/rest/api/3/bulk/queue/{taskId}"]!.get!.responses!["400"]!.content!["application/json"]!.schema = {
+    type: "object",
+    additionalProperties: false,
+    properties: { errorMessages: { type: "array", items: { type: "string" } }, errors: { type: "object", additionalProperties: { type: "string" } }, httpStatusCode: { type: "object" } },
+  };
+  delete schemas.IssueBulkOperationsFieldOption!.additionalProperties;
 }
 applyErrata();
 
@@ -129,6 +143,26 @@ const REQUESTS: { method: string; path: string; body?: unknown; auth?: [string, 
   { method: "PUT", path: "/rest/api/3/issue/ROAD-2", body: { fields: { customfield_10016: "many" } } },
 ];
 
+/** One request validated against its operation's response schema; returns the status and parsed body. */
+async function checked(method: string, path: string, body: unknown, failures: string[], auth: string = basic(ADMIN.email, ADMIN.token)) {
+  const found = operationFor(method, path.split("?")[0]!);
+  assert.ok(found, `${method} ${path} is in the OpenAPI document`);
+  const response = await fetch(`${sandbox().url}${path}`, {
+    method,
+    headers: { Authorization: auth, Accept: "application/json", ...(body ? { "Content-Type": "application/json" } : {}) },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  const text = await response.text();
+  const status = String(response.status);
+  const schema = found.operation.responses?.[status]?.content?.["application/json"]?.schema;
+  if (!found.operation.responses?.[status]) failures.push(`${method} ${path}: status ${status} is not declared for ${found.template} (body ${text.slice(0, 200)})`);
+  else if (schema && text !== "") {
+    const validate = validatorFor(`${method} ${found.template} ${status}`, schema);
+    if (!validate(JSON.parse(text))) failures.push(`${method} ${path} → ${status}: ${ajv.errorsText(validate.errors, { separator: "\n    " })}`);
+  }
+  return { status: response.status, body: text ? JSON.parse(text) : null };
+}
+
 describe("OpenAPI contract of the Cloud sandbox", () => {
   it("validates every response against its operation's schema in Atlassian's OpenAPI document", async () => {
     const failures: string[] = [];
@@ -158,5 +192,35 @@ describe("OpenAPI contract of the Cloud sandbox", () => {
     }
     assert.deepEqual(failures, [], `responses that break the contract:\n${failures.join("\n")}`);
     assert.ok(checked.size >= 40, `checked ${checked.size} operations`);
+  });
+
+  it("validates the bulk edit API's answers: submitted, refused, queued, finished with failures, unknown task, editable fields", async () => {
+    const failures: string[] = [];
+    const progress = async (taskId: string, auth?: string) => (await checked("GET", `/rest/api/3/bulk/queue/${taskId}`, undefined, failures, auth)).body;
+    const edit = {
+      selectedIssueIdsOrKeys: ["ROAD-5", "OPS-2", "NOPE-7"],
+      selectedActions: ["labels", "customfield_10016"],
+      editedFieldsInput: { labelsFields: [{ fieldId: "labels", bulkEditMultiSelectFieldOption: "ADD", labels: [{ name: "contract" }] }], clearableNumberFields: [{ fieldId: "customfield_10016", value: 8 }] },
+      sendBulkNotification: false,
+    };
+    // Bob: ROAD-5 edited, OPS-2 and NOPE-7 invisible. Carol: both visible, neither editable (failedAccessibleIssues).
+    for (const auth of [basic("bob@sandbox.test", "bob-token"), basic("carol@sandbox.test", "carol-token")]) {
+      await call(sandbox(), "POST", "/_sandbox/bulk", { auth: "", body: { startDelayMs: 30 } });
+      const submitted = await checked("POST", "/rest/api/3/bulk/issues/fields", edit, failures, auth);
+      assert.equal(submitted.status, 201);
+      assert.equal((await progress(submitted.body.taskId, auth)).status, "ENQUEUED");
+      await call(sandbox(), "POST", "/_sandbox/bulk", { auth: "", body: { startDelayMs: 0 } });
+      let last;
+      for (let attempt = 0; attempt < 100 && last?.status !== "COMPLETE"; attempt++) {
+        await new Promise((resolve) => setTimeout(resolve, 10));
+        last = await progress(submitted.body.taskId, auth);
+      }
+      assert.equal(last.status, "COMPLETE");
+    }
+    const refused = await checked("POST", "/rest/api/3/bulk/issues/fields", { ...edit, selectedActions: ["labels"] }, failures);
+    assert.equal(refused.status, 400);
+    assert.equal((await checked("GET", "/rest/api/3/bulk/queue/31337", undefined, failures)).status, 400);
+    assert.equal((await checked("GET", "/rest/api/3/bulk/issues/fields?issueIdsOrKeys=ROAD-5", undefined, failures)).status, 200);
+    assert.deepEqual(failures, [], `responses that break the contract:\n${failures.join("\n")}`);
   });
 });

@@ -10,6 +10,7 @@ import { authMiddleware, GATEWAY_HEADER } from "./auth.ts";
 import { oauthRoutes, type OAuthAuthority } from "./oauth.ts";
 import type { SandboxEnv } from "./request.ts";
 import { agileRoutes } from "./routes/agile.ts";
+import { bulkRoutes } from "./routes/bulk.ts";
 import { controlRoutes, type RequestStats } from "./routes/controls.ts";
 import { issueRoutes } from "./routes/issues.ts";
 import { metaRoutes } from "./routes/meta.ts";
@@ -87,6 +88,8 @@ export function createSandboxApp(deps: SandboxAppDeps): SandboxApp {
     app.route(base, issueRoutes(state));
     app.route(base, searchRoutes(state));
     app.route(base, dynamicWebhookRoutes(state));
+    // Issue bulk operations are Cloud's alone: on Data Center these paths stay unknown (404 like any other).
+    if (state.flavour === "cloud") app.route(base, bulkRoutes(state));
   }
   // jira.js v6 calls the agile API under /rest/software/1.0; Jira serves it under /rest/agile/1.0 too.
   app.route("/rest/agile/1.0", agileRoutes(state));

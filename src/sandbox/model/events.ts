@@ -16,6 +16,8 @@ export type SandboxEvent =
       changelog: ChangelogEntry | null;
       /** Jira's issue_event_type_name: issue_updated, issue_generic, issue_assigned, issue_resolved, ... */
       eventTypeName: string;
+      /** Present when a bulk operation made the change (its notification setting). */
+      bulkOperation?: { sendMail: boolean };
     })
   | (Base & { type: "issue_deleted"; issue: Issue })
   | (Base & { type: "comment_created" | "comment_updated" | "comment_deleted"; issue: Issue; comment: Comment })

@@ -165,6 +165,7 @@ export function emitUpdate(ctx: RenderContext, issue: Issue, items: ChangeItem[]
     issue,
     changelog: entry,
     eventTypeName: eventTypeName ?? eventTypeFor(items),
+    ...(ctx.bulkOperation ? { bulkOperation: ctx.bulkOperation } : {}),
     actorId: ctx.viewerId,
     at: entry.created,
   });

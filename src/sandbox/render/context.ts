@@ -11,6 +11,8 @@ export interface RenderContext {
   apiVersion: ApiVersion;
   /** Account id of the caller. */
   viewerId: string;
+  /** Set while a bulk operation edits the issue: its webhooks carry `bulkOperationMetaData`. */
+  bulkOperation?: { sendMail: boolean };
 }
 
 export function apiUrl(ctx: RenderContext, path: string): string {

@@ -55,6 +55,8 @@ export function messagesFor(state: SandboxState, baseUrl: string, event: Sandbox
           user,
           issue: issueBody(event.issue),
           ...(event.changelog ? { changelog: { id: event.changelog.id, items: (renderHistory(ctx, event.changelog) as { items: unknown[] }).items } } : {}),
+          // "Bulk operations add bulkOperationMetaData" to the body (Atlassian's webhooks page).
+          ...(event.bulkOperation ? { bulkOperationMetaData: { sendMail: event.bulkOperation.sendMail } } : {}),
         },
       }];
     case "issue_deleted":

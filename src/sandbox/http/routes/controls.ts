@@ -1,8 +1,9 @@
 // Test controls under /_sandbox: request counts, webhook delivery faults and log, rate limits and faults,
-// the clock, OAuth consent and revocation, quirks. Not part of Jira; tests and the bench drive the sandbox here.
+// the clock, OAuth consent and revocation, quirks, the pace of bulk operation tasks. Not part of Jira; tests and the bench drive the sandbox here.
 import { Hono } from "hono";
 import { z } from "zod";
 import type { SandboxState } from "../../model/state.ts";
+import { bulkTaskSettings, configureBulkTasks } from "../../ops/bulk-edit.ts";
 import type { OAuthAuthority } from "../oauth.ts";
 import type { WebhookDispatcher } from "../../webhooks/dispatcher.ts";
 import { reconfigureLimits, type LimitsRuntime } from "../limits.ts";
@@ -30,6 +31,11 @@ const oauthControl = z.strictObject({
   accessTokenTtlSeconds: z.int().min(1).optional(),
   reuseLeewaySeconds: z.int().min(0).optional(),
   revokeUser: z.string().optional(),
+});
+const bulkControl = z.strictObject({
+  startDelayMs: z.int().min(0).max(600_000).optional(),
+  issuesPerStep: z.int().min(1).max(1000).optional(),
+  stepDelayMs: z.int().min(0).max(600_000).optional(),
 });
 const quirksControl = z.strictObject({
   searchIndexLagMs: z.int().min(0).optional(),
@@ -128,6 +134,14 @@ export function controlRoutes(state: SandboxState, deps: ControlDeps, stats: Req
     if (!parsed.ok) return c.json({ error: parsed.error }, 400);
     state.quirks = { ...state.quirks, ...(Object.fromEntries(Object.entries(parsed.value).filter(([, value]) => value !== undefined)) as Partial<typeof state.quirks>) };
     return c.json(state.quirks);
+  });
+
+  // Bulk operation tasks run after the request that queued them; these slow them down so a test can watch them run.
+  app.get("/bulk", (c) => c.json(bulkTaskSettings(state)));
+  app.post("/bulk", async (c) => {
+    const parsed = await parseBody(c.req.raw, bulkControl);
+    if (!parsed.ok) return c.json({ error: parsed.error }, 400);
+    return c.json(configureBulkTasks(state, parsed.value));
   });
 
   return app;
