@@ -2,7 +2,7 @@
 // `tandem unlink`, `tandem search-issues`, `tandem pull|push|sync`, `tandem history`, `tandem conflicts`, `tandem resolve`.
 import { Command, Option } from "commander";
 import { apiCall } from "./api-client.ts";
-import { UsageError } from "./options.ts";
+import { intOption, UsageError } from "./options.ts";
 import { printJson, printTable } from "./output.ts";
 
 interface RunResult {
@@ -131,14 +131,16 @@ export function projectCommands(): Command[] {
     });
   const comment = new Command("comment").description("Show the linked issue's comments, or add one (--add)").argument("<item>").option("--add <markdown>", "add this comment to the Jira issue").option("--json", "print as JSON")
     .action(async (ref: string, flags: { add?: string; json?: boolean }) => {
-      if (flags.add) {
-        const added = await apiCall<{ jiraKey: string; writtenAs: string }>("POST", `/items/${encodeURIComponent(ref)}/comments`, { body: flags.add });
+      if (flags.add !== undefined) {
+        // An empty --add is a mistake, not a request for the list.
+        if (flags.add.trim() === "") throw new UsageError("--add needs the comment's text, e.g. --add \"Looks good\".");
+        const added = await apiCall<{ jiraKey: string; writtenAs: string; attributedTo: string | null }>("POST", `/items/${encodeURIComponent(ref)}/comments`, { body: flags.add });
         if (flags.json) return printJson(added);
-        return console.log(`Commented on ${added.jiraKey} as ${added.writtenAs}.`);
+        return console.log(`Commented on ${added.jiraKey} as ${added.writtenAs}${added.attributedTo ? `, naming ${added.attributedTo} as its author` : ""}.`);
       }
-      const comments = await apiCall<{ author: string | null; created: string; body: string | null }[]>("GET", `/items/${encodeURIComponent(ref)}/comments`);
+      const comments = await apiCall<{ author: string | null; created: string; body: string | null; viaTandem?: boolean; jiraAuthor?: { displayName: string | null } | null }[]>("GET", `/items/${encodeURIComponent(ref)}/comments`);
       if (flags.json) return printJson(comments);
-      for (const entry of comments) console.log(`${entry.author ?? "?"} (${entry.created}):\n${entry.body ?? ""}\n`);
+      for (const entry of comments) console.log(`${entry.author ?? "?"}${entry.viaTandem ? ` (via Tandem, as ${entry.jiraAuthor?.displayName ?? "the connector's account"})` : ""} (${entry.created}):\n${entry.body ?? ""}\n`);
     });
   const bulkEdit = new Command("bulk-edit").description("Set field=value pairs on many items; linked ones go to Jira once each").argument("<project>").argument("<values...>").requiredOption("--items <items...>", "item keys").option("--json", "print as JSON")
     .action(async (ref: string, values: string[], flags: { items: string[]; json?: boolean }) => {
@@ -322,15 +324,24 @@ export function projectCommands(): Command[] {
 export function eventsCommand(): Command {
   return new Command("events").description("Follow sync events as they happen (each finished run, and whose Jira identity it used)")
     .option("--follow", "keep following (the default; stop with Ctrl+C)")
-    .option("--count <n>", "stop after this many events")
+    .addOption(new Option("--count <n>", "stop after this many events").argParser(intOption("--count", 1, 1_000_000)))
     .option("--json", "print each event as a JSON line")
-    .action(async (flags: { count?: string; json?: boolean }) => {
+    .action(async (flags: { count?: number; json?: boolean }) => {
       const { readConfig } = await import("./api-client.ts");
       const config = readConfig();
       if (!config.url) throw new UsageError("No Tandem server: run 'tandem login' first, or set TANDEM_URL and TANDEM_TOKEN.");
-      const response = await fetch(`${config.url}/api/v1/events`, { headers: { Accept: "text/event-stream", ...(config.token ? { Authorization: `Bearer ${config.token}` } : {}) } });
-      if (!response.ok || !response.body) throw new Error(`The event feed answered ${response.status}.`);
-      const limit = flags.count ? Number(flags.count) : Infinity;
+      const url = `${config.url.replace(/\/+$/, "")}/api/v1/events`;
+      let response: Response;
+      try {
+        response = await fetch(url, { headers: { Accept: "text/event-stream", ...(config.token ? { Authorization: `Bearer ${config.token}` } : {}) } });
+      } catch (error) {
+        throw new Error(`Could not reach Tandem at ${config.url}: ${error instanceof Error ? error.message : String(error)}. Is 'tandem serve' running?`);
+      }
+      if (!response.ok || !response.body) {
+        const reason = await response.json().then((body: { error?: { message?: string } }) => body.error?.message, () => undefined);
+        throw new Error(`The event feed answered ${response.status}${reason ? `: ${reason}` : ""}.`);
+      }
+      const limit = flags.count ?? Infinity;
       let seen = 0;
       let buffer = "";
       const decoder = new TextDecoder();
@@ -342,6 +353,8 @@ export function eventsCommand(): Command {
           buffer = buffer.slice(end + 2);
           const event = /^event: (.*)$/m.exec(block)?.[1];
           const data = /^data: (.*)$/m.exec(block)?.[1];
+          // On stderr, so --json output stays one event per line: from here on no run is missed.
+          if (event === "ready") console.error(`Following sync events of ${config.url}${limit === Infinity ? " (Ctrl+C to stop)" : ` until ${limit} arrived`}.`);
           if (event !== "run" || !data) continue;
           const run = JSON.parse(data) as { project: string; kind: string; dryRun: boolean; status: string; identity: string; counts: Record<string, number>; error: string | null };
           if (flags.json) console.log(data);
