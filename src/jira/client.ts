@@ -1,6 +1,7 @@
 // The one typed interface over Jira Cloud (REST v3, ADF, enhanced search) and Data Center (REST v2, wiki
 // markup, startAt search). No other module builds Jira URLs or parses Jira's JSON.
-import { JiraInvalidJqlError } from "./errors.ts";
+import { BULK_EDIT_LIMITS, BULK_TASK_FINISHED, bulkEditOutcome, type BulkEdit, type BulkEditOutcome, type JiraBulkOperationProgress } from "./bulk-edit.ts";
+import { JiraBulkTaskPendingError, JiraError, JiraInvalidJqlError, JiraUnsupportedError } from "./errors.ts";
 import { apiBase, staticAuthorization, type JiraCredentials, type JiraFlavour, type OAuthApp } from "./credentials.ts";
 import { ConnectorLimiter, limiterFor } from "./limiter.ts";
 import { refreshTokens } from "./oauth.ts";
@@ -47,6 +48,27 @@ export interface SearchOptions {
   properties?: string[];
   /** Issues per request; defaults to Jira's largest for the fields asked. */
   pageSize?: number;
+}
+
+/** How `waitForBulkOperation` polls a task: capped exponential backoff with jitter, until a deadline. */
+export interface BulkPollOptions {
+  /** Wait before the first poll (the task never finishes within its submit). */
+  initialDelayMs: number;
+  /** Longest wait between polls. */
+  maxDelayMs: number;
+  /** Give up (JiraBulkTaskPendingError, with the task id to poll later) after waiting this long in total. */
+  timeoutMs: number;
+  /** Called with each progress answer that is not finished yet. */
+  onProgress?: (progress: JiraBulkOperationProgress) => void;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+export const DEFAULT_BULK_POLL: BulkPollOptions = { initialDelayMs: 250, maxDelayMs: 5_000, timeoutMs: 15 * 60_000 };
+
+export interface BulkEditOptions {
+  /** Jira's sendBulkNotification: one notification for the whole edit (Jira's default, true), or none. */
+  sendNotification?: boolean;
+  poll?: Partial<BulkPollOptions>;
 }
 
 export class JiraClient {
@@ -258,6 +280,72 @@ export class JiraClient {
       yield* page.values;
       if (page.isLast || page.values.length === 0) return;
       startAt += page.values.length;
+    }
+  }
+
+  // ---- bulk edit (Cloud) ----
+
+  /** Whether this Jira has the asynchronous bulk edit API: Cloud has, Data Center has not. */
+  get supportsBulkEdit(): boolean {
+    return this.flavour === "cloud";
+  }
+
+  private requireBulkEdit() {
+    if (!this.supportsBulkEdit) {
+      throw new JiraUnsupportedError("Jira Data Center has no bulk edit API (POST /rest/api/3/bulk/issues/fields is Jira Cloud's); edit each issue with editIssue instead.");
+    }
+  }
+
+  /**
+   * One bulk edit of up to 1000 issues (ids preferred: the outcome names issues by id), submitted and followed until
+   * Jira's task finishes. Per-issue failures are in the outcome, not thrown; a refused request throws
+   * JiraValidationError with Jira's messages, a task still running after `poll.timeoutMs` JiraBulkTaskPendingError.
+   */
+  async bulkEditFields(issueIdsOrKeys: string[], edit: BulkEdit, options: BulkEditOptions = {}): Promise<BulkEditOutcome> {
+    const refs = [...new Set(issueIdsOrKeys)];
+    const taskId = await this.submitBulkEdit(refs, edit, options);
+    return bulkEditOutcome(refs, await this.waitForBulkOperation(taskId, options.poll));
+  }
+
+  /** Submits a bulk edit and returns Jira's task id without waiting for it. */
+  async submitBulkEdit(issueIdsOrKeys: string[], edit: BulkEdit, options: Pick<BulkEditOptions, "sendNotification"> = {}): Promise<string> {
+    this.requireBulkEdit();
+    const refs = [...new Set(issueIdsOrKeys)];
+    if (refs.length === 0 || refs.length > BULK_EDIT_LIMITS.issues) throw new RangeError(`A bulk edit takes 1 to ${BULK_EDIT_LIMITS.issues} issues; got ${refs.length}. Split the issues into batches.`);
+    if (edit.selectedActions.length === 0 || edit.selectedActions.length > BULK_EDIT_LIMITS.fields) throw new RangeError(`A bulk edit writes 1 to ${BULK_EDIT_LIMITS.fields} fields; got ${edit.selectedActions.length}.`);
+    // Every bulk edit input sets, adds or removes values: sending it twice leaves the issues as sending it once, so a
+    // transient failure is retried like a PUT.
+    const submitted = await this.api<{ taskId?: string }>("POST", "/bulk/issues/fields", {
+      body: { selectedIssueIdsOrKeys: refs, selectedActions: edit.selectedActions, editedFieldsInput: edit.editedFieldsInput, sendBulkNotification: options.sendNotification ?? true },
+      idempotent: true,
+    });
+    if (!submitted?.taskId) throw new JiraError("Jira accepted the bulk edit but named no task to follow (no taskId in its answer).");
+    return String(submitted.taskId);
+  }
+
+  /** One look at a bulk operation task (GET /bulk/queue/{taskId}). */
+  bulkOperationProgress(taskId: string): Promise<JiraBulkOperationProgress> {
+    this.requireBulkEdit();
+    return this.api("GET", `/bulk/queue/${encodeURIComponent(taskId)}`);
+  }
+
+  /** Polls a bulk operation task with capped, jittered exponential backoff until it finishes (COMPLETE, FAILED, CANCELLED, DEAD). */
+  async waitForBulkOperation(taskId: string, poll: Partial<BulkPollOptions> = {}): Promise<JiraBulkOperationProgress> {
+    const options = { ...DEFAULT_BULK_POLL, ...poll };
+    const sleep = options.sleep ?? this.transport.options.sleep;
+    let waited = 0;
+    for (let attempt = 0; ; attempt++) {
+      const step = Math.min(options.maxDelayMs, options.initialDelayMs * 2 ** attempt);
+      // Equal jitter: never less than half the step, so a slow task is not hammered.
+      const delay = Math.round(step / 2 + this.transport.options.random() * (step / 2));
+      await sleep(delay);
+      waited += delay;
+      const progress = await this.bulkOperationProgress(taskId);
+      if (BULK_TASK_FINISHED.has(progress.status)) return progress;
+      options.onProgress?.(progress);
+      if (waited >= options.timeoutMs) {
+        throw new JiraBulkTaskPendingError(`Jira's bulk task ${taskId} was still ${progress.status} (${progress.progressPercent ?? 0}%) after ${Math.round(waited / 1000)} s; poll it again later with waitForBulkOperation("${taskId}").`, { taskId });
+      }
     }
   }
 

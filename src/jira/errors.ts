@@ -81,6 +81,23 @@ export class NotJiraError extends JiraError {
   override readonly kind = "configuration";
 }
 
+/** The operation does not exist on this Jira (bulk edit on Data Center): a caller's bug; do it one issue at a time. */
+export class JiraUnsupportedError extends JiraError {
+  override readonly code = "jira_unsupported";
+  override readonly kind = "system";
+}
+
+/** A bulk operation task had not finished when Tandem stopped waiting: poll `taskId` again later. */
+export class JiraBulkTaskPendingError extends JiraError {
+  override readonly code = "jira_bulk_task_pending";
+  override readonly kind = "transient";
+  readonly taskId: string;
+  constructor(message: string, options: ConstructorParameters<typeof JiraError>[1] & { taskId: string }) {
+    super(message, options);
+    this.taskId = options.taskId;
+  }
+}
+
 /** Jira's messages as one readable line: errorMessages first, then field errors as `field: message`. */
 export function describeJiraBody(messages: string[], fields: Record<string, string>): string {
   return [...messages, ...Object.entries(fields).map(([field, message]) => `${field}: ${message}`)].join(" ");

@@ -201,6 +201,11 @@ function jiraBody(text: string): { errorMessages: string[]; errors: Record<strin
   try {
     const json = JSON.parse(text) as { errorMessages?: unknown; errors?: unknown; message?: unknown };
     const errorMessages = Array.isArray(json.errorMessages) ? json.errorMessages.map(String) : typeof json.message === "string" ? [json.message] : [];
+    // The bulk operation APIs answer BulkOperationErrorResponse: {"errors":[{"message":...}]}, a list, not a map.
+    if (Array.isArray(json.errors)) {
+      for (const entry of json.errors) errorMessages.push(entry && typeof entry === "object" && typeof (entry as { message?: unknown }).message === "string" ? (entry as { message: string }).message : JSON.stringify(entry));
+      return { errorMessages, errors: {} };
+    }
     const errors = json.errors && typeof json.errors === "object" ? (Object.fromEntries(Object.entries(json.errors).map(([key, value]) => [key, String(value)])) as Record<string, string>) : {};
     return { errorMessages, errors };
   } catch {
