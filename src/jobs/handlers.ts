@@ -6,7 +6,7 @@ import { NotConnectedError, syncContextFor, type SyncActor } from "../connectors
 import { runSync } from "../engine/sync-run.ts";
 import type { ImportScope } from "../crossing/import.ts";
 import { importAndPull } from "../crossing/import-and-pull.ts";
-import { runCatchUp } from "../realtime/catch-up-service.ts";
+import { reconcileProject, runCatchUp } from "../realtime/catch-up-service.ts";
 import type { Project } from "../store/projects.ts";
 import type { Run } from "../store/runs.ts";
 import type { TandemStore } from "../store/store.ts";
@@ -77,7 +77,10 @@ export function jobHandlers(store: TandemStore, publicUrl: () => string): JobHan
       const project = await projectOf(payload.projectId);
       const result = await runCatchUp(store, project, publicUrl(), await actorOf(payload.userId));
       requireRunOk(result.run);
-      return { searchedIssues: result.searchedIssues, newer: result.newer, run: runSummary(result.run) };
+      // The schedule's catch-up also finds deletions no event reported (a search never shows them), quietly: a
+      // reconciliation that finds every issue records nothing. "Sync now" stays one search.
+      const reconciled = !payload.userId ? await reconcileProject(store, project, "catch-up", { quiet: true }) : null;
+      return { searchedIssues: result.searchedIssues, newer: result.newer, run: runSummary(result.run), reconciliation: runSummary(reconciled) };
     },
     import: async (payload: ImportPayload) => {
       const project = await projectOf(payload.projectId);

@@ -68,6 +68,26 @@ export class WebhookProcessor {
   stop(): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.retryTimer = null;
+    this.stopped = true;
+  }
+
+  private retryTimer: NodeJS.Timeout | null = null;
+  private stopped = false;
+
+  /** A delivery waiting to be tried again wakes the processor when it is due. */
+  private async wakeForRetries(): Promise<void> {
+    if (this.stopped || this.options.paused) return;
+    const due = await this.store.inbox.nextRetryAt();
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.retryTimer = null;
+    if (due === null) return;
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = null;
+      this.kick();
+    }, Math.max(0, due - Date.now()) + 5);
+    this.retryTimer.unref();
   }
 
   private drain(): Promise<void> {
@@ -88,6 +108,7 @@ export class WebhookProcessor {
         const rest = this.options.debounceMs - (performance.now() - started);
         if (more && rest > 0) await new Promise((resolve) => setTimeout(resolve, rest));
       } while (this.again || more);
+      await this.wakeForRetries();
     })().finally(() => {
       this.running = null;
     });
@@ -116,7 +137,8 @@ export class WebhookProcessor {
       await this.store.inbox.markDone(batch.filter((entry) => !echoes.has(entry.id)).map((entry) => entry.id), "processed");
       for (const [signal, ids] of Map.groupBy(echoes.keys(), (id) => echoes.get(id)!)) await this.store.inbox.markDone(ids, "ignored", `The echo of Tandem's own write (${signal}).`);
     } catch (error) {
-      await this.store.inbox.markDone(batch.map((entry) => entry.id), "failed", error instanceof Error ? error.message : String(error));
+      // Tried again later (Jira may be down for a while); failed with the reason once its attempts are used.
+      await this.store.inbox.failAttempt(batch.map((entry) => entry.id), error instanceof Error ? error.message : String(error));
     }
   }
 
@@ -145,10 +167,13 @@ export class WebhookProcessor {
       // Minimal-retention projects copy no issue data: their cache is filled when opened or refreshed.
       if (touched.length === 0 || project.direction === "push" || project.retention === "minimal") continue;
       const context = await syncContextFor(this.store, project, { system: "webhook" }, this.options.publicUrl());
-      await runSync(
+      const run = await runSync(
         context.deps,
         { project, kind: project.direction === "two-way" ? "sync" : "pull", dryRun: false, userId: "webhook", identity: context.identity, itemRefs: touched },
       );
+      // A run that failed as a whole (Jira down, a timeout that outlived the transport's retries) leaves the news
+      // unapplied: the deliveries are tried again later rather than marked done. Per-item failures stay in the run.
+      if (run.status === "failed") throw new Error(`the webhook sync of ${project.key} failed: ${run.error}`);
     }
     return echoes;
   }

@@ -2,8 +2,9 @@
 // secret; updated in place on later calls (never a second registration). When the identity may not register,
 // the URL, secret, JQL and events are returned for a Jira admin to paste.
 import type { JiraClient } from "../jira/client.ts";
-import { JiraError, JiraPermissionError } from "../jira/errors.ts";
+import { JiraError, JiraNotFoundError, JiraPermissionError } from "../jira/errors.ts";
 import type { Connector } from "../store/connectors.ts";
+import type { Project } from "../store/projects.ts";
 import type { TandemStore } from "../store/store.ts";
 
 export const WEBHOOK_EVENTS = [
@@ -22,10 +23,30 @@ export interface Registration {
   instructions: string | null;
 }
 
+/** The Jira projects of a connector's projects, in one `project in (...)` clause. */
+function projectClause(projects: Project[]): string {
+  const keys = [...new Set(projects.flatMap((project) => project.jiraProjects))].sort();
+  return keys.length ? `project in (${keys.join(", ")})` : "";
+}
+
+/**
+ * The admin webhook's filter: each project's Jira projects narrowed by its JQL scope, so Jira sends only what some
+ * project syncs. Projects without a scope share one `project in (...)` clause.
+ */
+export function webhookJql(projects: Project[]): string {
+  const connected = projects.filter((project) => project.jiraProjects.length);
+  const unscoped = projectClause(connected.filter((project) => !project.jqlScope.trim()));
+  const scoped = connected.filter((project) => project.jqlScope.trim()).map((project) => `(${projectClause([project])} AND (${project.jqlScope.replace(/\s+ORDER\s+BY[\s\S]*$/i, "").trim()}))`);
+  const clauses = [...new Set([...(unscoped ? [unscoped] : []), ...scoped])];
+  if (clauses.length <= 1) return clauses[0]?.replace(/^\((.*)\)$/, "$1") ?? "";
+  return clauses.map((clause) => (clause.startsWith("(") ? clause : `(${clause})`)).join(" OR ");
+}
+
 export async function registerWebhook(store: TandemStore, connector: Connector, jira: JiraClient, publicUrl: string): Promise<Registration> {
   const projects = (await store.projects.list()).filter((project) => project.connectorId === connector.id);
-  const keys = [...new Set(projects.flatMap((project) => project.jiraProjects))].sort();
-  const jql = keys.length ? `project in (${keys.join(", ")})` : "";
+  // Dynamic webhooks take only a subset of JQL (project, issuetype, status… with =, !=, IN): the projects' scopes
+  // cannot be expressed there, and Tandem applies only what its projects sync anyway.
+  const jql = connector.authMode === "oauth" ? projectClause(projects) : webhookJql(projects);
   const { endpoint, secret } = await store.inbox.ensureEndpoint(connector.id, jql);
   const url = `${publicUrl}/hooks/jira/${endpoint.pathToken}`;
   if (connector.authMode === "oauth") return registerDynamic(store, connector, jira, { url, secret, jql, existingId: endpoint.kind === "dynamic" ? endpoint.jiraWebhookId : null });
@@ -33,8 +54,14 @@ export async function registerWebhook(store: TandemStore, connector: Connector, 
   try {
     let id = endpoint.jiraWebhookId;
     if (id) {
-      await jira.request("PUT", `/rest/webhooks/1.0/webhook/${id}`, { body });
-    } else {
+      // A webhook deleted in Jira (by an admin, say) is registered again rather than reported as refused.
+      const updated = await jira.request("PUT", `/rest/webhooks/1.0/webhook/${id}`, { body }).then(() => true, (error: unknown) => {
+        if (error instanceof JiraNotFoundError) return false;
+        throw error;
+      });
+      if (!updated) id = null;
+    }
+    if (!id) {
       const created = await jira.request<{ self: string }>("POST", "/rest/webhooks/1.0/webhook", { body });
       id = created.data.self.split("/").pop() ?? null;
       await store.inbox.setJiraWebhookId(connector.id, id);
@@ -56,7 +83,9 @@ const THIRTY_DAYS_MS = 30 * 24 * 3600_000;
 
 /** OAuth connectors register dynamic webhooks (JQL required, no secret, 30-day expiry), refreshed before expiry. */
 async function registerDynamic(store: TandemStore, connector: Connector, jira: JiraClient, input: { url: string; secret: string; jql: string; existingId: string | null }): Promise<Registration> {
-  const jql = input.jql || "project is not EMPTY";
+  const jql = input.jql;
+  // A dynamic webhook needs a filter, and "every project" is not one its JQL subset can say.
+  if (!jql) return { url: input.url, secret: input.secret, jql, events: DYNAMIC_EVENTS, registered: false, jiraWebhookId: null, instructions: "No project of this connector syncs a Jira project yet: connect a project to it first, then register the webhook." };
   try {
     if (input.existingId) {
       await jira.request("PUT", "/rest/api/3/webhook/refresh", { body: { webhookIds: [Number(input.existingId)] } });
@@ -72,6 +101,21 @@ async function registerDynamic(store: TandemStore, connector: Connector, jira: J
   } catch (error) {
     if (!(error instanceof JiraError)) throw error;
     return { url: input.url, secret: input.secret, jql, events: DYNAMIC_EVENTS, registered: false, jiraWebhookId: null, instructions: `Jira did not register the dynamic webhook (${error.message}). Check that the OAuth app has the manage:jira-webhook scope, then try again.` };
+  }
+}
+
+/**
+ * After a project's association changes, a webhook already registered for its connector is updated in place, so
+ * its filter follows the projects' Jira projects and scopes. Best effort: a failure is logged, the association stays.
+ */
+export async function followProjectsInWebhook(store: TandemStore, connectorId: string, jiraFor: (connector: Connector) => Promise<JiraClient>, publicUrl: string): Promise<void> {
+  const endpoint = await store.inbox.endpointFor(connectorId);
+  const connector = await store.connectors.byId(connectorId);
+  if (!endpoint?.jiraWebhookId || !connector) return;
+  try {
+    await registerWebhook(store, connector, await jiraFor(connector), publicUrl);
+  } catch (error) {
+    console.error(`tandem webhooks: updating the filter of '${connector.name}' failed: ${error instanceof Error ? error.message : String(error)}`);
   }
 }
 

@@ -45,6 +45,11 @@ const toEndpoint = (row: EndpointRow): WebhookEndpoint => ({
   createdAt: Number(row.created_at),
 });
 
+/** Processing attempts of a delivery before it is failed; the delays between them grow: 2 s, 10 s, 1 min, 5 min. */
+export const INBOX_ATTEMPTS = 5;
+const RETRY_DELAYS_MS = [2_000, 10_000, 60_000, 300_000];
+const retryDelayMs = (attempts: number) => Number(process.env.TANDEM_INBOX_RETRY_MS ?? RETRY_DELAYS_MS[Math.min(attempts, RETRY_DELAYS_MS.length) - 1]);
+
 export interface InboxEntry {
   id: string;
   connectorId: string;
@@ -66,6 +71,9 @@ export interface InboxRecord {
   error: string | null;
   receivedAt: number;
   processedAt: number | null;
+  /** Processing attempts that failed so far, and when the next one is due (a retry waiting). */
+  attempts: number;
+  nextAttemptAt: number | null;
 }
 
 interface InboxRecordRow {
@@ -78,11 +86,14 @@ interface InboxRecordRow {
   error: string | null;
   received_at: number;
   processed_at: number | null;
+  attempts: number;
+  next_attempt_at: number | null;
 }
 
 const toRecord = (row: InboxRecordRow): InboxRecord => ({
   id: row.id, connectorId: row.connector_id, identifier: row.identifier, event: row.event, issueId: row.issue_id, status: row.status, error: row.error,
   receivedAt: Number(row.received_at), processedAt: row.processed_at === null ? null : Number(row.processed_at),
+  attempts: Number(row.attempts), nextAttemptAt: row.next_attempt_at === null ? null : Number(row.next_attempt_at),
 });
 
 export class InboxRepository {
@@ -182,18 +193,18 @@ export class InboxRepository {
     }
   }
 
-  /** The oldest deliveries waiting, of every connector or of one. */
+  /** The oldest deliveries waiting and due (a retry waits for its time), of every connector or of one. */
   async pending(limit = 500, connectorId?: string): Promise<InboxEntry[]> {
     const rows = await this.db.all<{ id: string; connector_id: string; identifier: string; event: string; issue_id: string | null; body: string; received_at: number }>(
-      `SELECT * FROM inbox WHERE status = 'pending'${connectorId ? " AND connector_id = ?" : ""} ORDER BY received_at LIMIT ?`,
-      connectorId ? [connectorId, limit] : [limit],
+      `SELECT * FROM inbox WHERE status = 'pending' AND (next_attempt_at IS NULL OR next_attempt_at <= ?)${connectorId ? " AND connector_id = ?" : ""} ORDER BY received_at LIMIT ?`,
+      connectorId ? [Date.now(), connectorId, limit] : [Date.now(), limit],
     );
     return rows.map((row) => ({ id: row.id, connectorId: row.connector_id, identifier: row.identifier, event: row.event, issueId: row.issue_id, body: row.body, receivedAt: Number(row.received_at) }));
   }
 
   /** The connectors that have deliveries waiting, the one waiting longest first. */
   async pendingConnectors(): Promise<string[]> {
-    const rows = await this.db.all<{ connector_id: string }>("SELECT connector_id FROM inbox WHERE status = 'pending' GROUP BY connector_id ORDER BY MIN(received_at)");
+    const rows = await this.db.all<{ connector_id: string }>("SELECT connector_id FROM inbox WHERE status = 'pending' AND (next_attempt_at IS NULL OR next_attempt_at <= ?) GROUP BY connector_id ORDER BY MIN(received_at)", [Date.now()]);
     return rows.map((row) => row.connector_id);
   }
 
@@ -205,19 +216,39 @@ export class InboxRepository {
     }
   }
 
+  /**
+   * Processing these deliveries failed (Jira unreachable, say): each is tried again after a growing delay, and
+   * failed with the reason once it has used its attempts (a person can still retry it from the job view).
+   */
+  async failAttempt(ids: string[], error: string): Promise<void> {
+    const now = Date.now();
+    for (const id of ids) {
+      const row = await this.db.get<{ attempts: number }>("SELECT attempts FROM inbox WHERE id = ?", [id]);
+      const attempts = Number(row?.attempts ?? 0) + 1;
+      if (attempts >= INBOX_ATTEMPTS) await this.db.run("UPDATE inbox SET status = 'failed', attempts = ?, error = ?, next_attempt_at = NULL, processed_at = ? WHERE id = ?", [attempts, error, now, id]);
+      else await this.db.run("UPDATE inbox SET status = 'pending', attempts = ?, error = ?, next_attempt_at = ? WHERE id = ?", [attempts, error, now + retryDelayMs(attempts), id]);
+    }
+  }
+
+  /** When the next waiting retry is due, if any. */
+  async nextRetryAt(): Promise<number | null> {
+    const row = await this.db.get<{ due: number | null }>("SELECT MIN(next_attempt_at) AS due FROM inbox WHERE status = 'pending' AND next_attempt_at IS NOT NULL");
+    return row?.due === null || row?.due === undefined ? null : Number(row.due);
+  }
+
   /** One delivery with its processing state (the job view shows failed ones). */
   async entry(id: string): Promise<InboxRecord | undefined> {
-    const row = await this.db.get<InboxRecordRow>("SELECT id, connector_id, identifier, event, issue_id, status, error, received_at, processed_at FROM inbox WHERE id = ?", [id]);
+    const row = await this.db.get<InboxRecordRow>("SELECT id, connector_id, identifier, event, issue_id, status, error, received_at, processed_at, attempts, next_attempt_at FROM inbox WHERE id = ?", [id]);
     return row ? toRecord(row) : undefined;
   }
 
   async failed(limit = 100): Promise<InboxRecord[]> {
-    return (await this.db.all<InboxRecordRow>("SELECT id, connector_id, identifier, event, issue_id, status, error, received_at, processed_at FROM inbox WHERE status = 'failed' ORDER BY received_at DESC LIMIT ?", [limit])).map(toRecord);
+    return (await this.db.all<InboxRecordRow>("SELECT id, connector_id, identifier, event, issue_id, status, error, received_at, processed_at, attempts, next_attempt_at FROM inbox WHERE status = 'failed' ORDER BY received_at DESC LIMIT ?", [limit])).map(toRecord);
   }
 
   /** A failed delivery goes back to pending, to be processed again. */
   async requeue(id: string): Promise<boolean> {
-    return (await this.db.run("UPDATE inbox SET status = 'pending', error = NULL, processed_at = NULL WHERE id = ? AND status = 'failed'", [id])).changes === 1;
+    return (await this.db.run("UPDATE inbox SET status = 'pending', error = NULL, processed_at = NULL, attempts = 0, next_attempt_at = NULL WHERE id = ? AND status = 'failed'", [id])).changes === 1;
   }
 
   async counts(connectorId: string): Promise<Record<string, number>> {

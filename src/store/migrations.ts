@@ -308,6 +308,14 @@ export const MIGRATIONS: { version: number; name: string; statements: string[] }
       "CREATE INDEX conflicts_item ON conflicts (item_id)",
     ],
   },
+  {
+    version: 16,
+    name: "webhook deliveries whose processing failed are tried again with backoff before they are failed",
+    statements: [
+      "ALTER TABLE inbox ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0",
+      "ALTER TABLE inbox ADD COLUMN next_attempt_at BIGINT",
+    ],
+  },
 ];
 
 export async function migrate(db: SqlDatabase): Promise<number> {
