@@ -9,8 +9,8 @@ import { PRESET_NAMES, PRESETS } from "../../engine/presets.ts";
 import { runSync } from "../../engine/sync-run.ts";
 import { fromJiraComment, fromJiraRichText, toJiraComment } from "../../jira/rich-text.ts";
 import { isAccount, isPersonsOwn, serviceAccountOf } from "../../connectors/service-account.ts";
-import { runCatchUp } from "../../realtime/catch-up-service.ts";
-import { reconcileLinks } from "../../realtime/reconcile.ts";
+import { reconcileProject, runCatchUp } from "../../realtime/catch-up-service.ts";
+import { followProjectsInWebhook } from "../../realtime/registration.ts";
 import { validateSchedule } from "../../realtime/scheduler.ts";
 import { JiraError, JiraInvalidJqlError, JiraNotFoundError, JiraValidationError, ReadOnlyViolationError } from "../../jira/errors.ts";
 import { createInJira, recordCreation } from "../../crossing/create-in-jira.ts";
@@ -110,6 +110,10 @@ export function projectRoutes(store: TandemStore, publicUrl: () => string, onSch
     if (!connector) throw new ApiError(400, "unknown_connector", `No connector '${input.connector}'; list them with GET /connectors.`);
     await store.projects.associate(target.id, { connectorId: connector.id, jiraProjects: input.jiraProjects, jqlScope: input.jqlScope, direction: input.direction, conflictPolicy: input.conflictPolicy, syncIdentity: input.syncIdentity });
     await onScheduleChange();
+    // Registered webhooks follow: the new connector's filter gains the project, a previous connector's loses it.
+    for (const connectorId of new Set([connector.id, ...(target.connectorId ? [target.connectorId] : [])])) {
+      await followProjectsInWebhook(store, connectorId, (owner) => jiraForConnector(store, owner, "service"), publicUrl());
+    }
     return c.json((await store.projects.byId(target.id))!, 200);
   });
 
@@ -389,9 +393,7 @@ export function projectRoutes(store: TandemStore, publicUrl: () => string, onSch
   app.openapi(createRoute({ method: "post", path: "/projects/{id}/reconcile", middleware: [role("member")] as const, tags: ["sync"], security, request: { params: IdParam }, responses: { 200: json(Any, "Links checked; deleted issues severed"), ...errors } }), async (c) => {
     const target = await project(c.req.valid("param").id);
     if (!target.connectorId) throw new ApiError(400, "not_connected", `Project ${target.key} is not connected to Jira yet.`);
-    const connector = (await store.connectors.byId(target.connectorId))!;
-    const serviceJira = await jiraForConnector(store, connector, "service", { readOnly: true });
-    const run = await reconcileLinks({ projects: store.projects, runs: store.runs, serviceJira }, target, { userId: c.get("user").id, identity: `the service account of '${connector.name}'` });
+    const run = (await reconcileProject(store, target, c.get("user").id))!;
     return c.json({ run, items: await store.runs.items(run.id) }, 200);
   });
 
