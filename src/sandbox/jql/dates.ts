@@ -12,7 +12,7 @@ export function invalidDate(value: string, field: string): JqlError {
 }
 
 /** Wall-clock parts of an instant in a time zone. */
-function partsIn(epochMs: number, timeZone: string) {
+export function partsIn(epochMs: number, timeZone: string) {
   const format = new Intl.DateTimeFormat("en-US", { timeZone, hourCycle: "h23", year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", second: "2-digit", weekday: "short" });
   const parts = Object.fromEntries(format.formatToParts(new Date(epochMs)).map((part) => [part.type, part.value]));
   return { year: Number(parts.year), month: Number(parts.month), day: Number(parts.day), hour: Number(parts.hour), minute: Number(parts.minute), second: Number(parts.second), weekday: String(parts.weekday) };
@@ -95,4 +95,48 @@ export function dateFunction(name: string, args: string[], now: number, timeZone
 /** Jira compares JQL dates at minute precision. */
 export function toMinute(epochMs: number): number {
   return Math.floor(epochMs / MINUTE) * MINUTE;
+}
+
+/** An instant range, both ends included. */
+export interface DateRange {
+  lo: number;
+  hi: number;
+}
+
+type Precision = "minute" | "hour" | "day";
+
+/**
+ * A history predicate's date as the range it names, the way Jira reads it (JqlDateSupportImpl
+ * .convertToDateRangeWithImpliedPrecision): "yyyy-MM-dd" is the whole day, "yyyy-MM-dd HH:mm" that minute, and a
+ * period its least significant unit ("-5m" a minute, "-2h" an hour, "-1d" and "-1w" a day) — all in the caller's
+ * time zone. Functions (now(), startOfDay() ...) name an instant. Without minute precision (the quirk off),
+ * minutes and instants are exact; hours and days keep their range.
+ */
+export function literalDateRange(text: string, now: number, timeZone: string, minutePrecision: boolean): DateRange | null {
+  const time = parseDateLiteral(text, now, timeZone);
+  if (time === null) return null;
+  const trimmed = text.trim();
+  let precision: Precision = "minute";
+  if (/^\d{4}[/-]\d{1,2}[/-]\d{1,2}$/.test(trimmed)) precision = "day";
+  else if (!/^\d{4}/.test(trimmed)) {
+    // Jira: the least significant unit of the period decides; minutes win at once.
+    const units = [...trimmed.matchAll(/\d+\s*([wdhm])/gi)].map((match) => match[1]!.toLowerCase());
+    precision = units.includes("m") ? "minute" : units.includes("h") ? "hour" : "day";
+  }
+  return rangeAround(time, precision, timeZone, minutePrecision);
+}
+
+/** The instant a date function names, as a range (a minute with minute precision). */
+export function instantRange(time: number, minutePrecision: boolean): DateRange {
+  return minutePrecision ? { lo: toMinute(time), hi: toMinute(time) + MINUTE - 1 } : { lo: time, hi: time };
+}
+
+function rangeAround(time: number, precision: Precision, timeZone: string, minutePrecision: boolean): DateRange {
+  if (precision === "minute") return instantRange(time, minutePrecision);
+  const parts = partsIn(time, timeZone);
+  if (precision === "hour") {
+    const lo = zonedTime(timeZone, parts.year, parts.month, parts.day, parts.hour);
+    return { lo, hi: lo + 60 * MINUTE - 1 };
+  }
+  return { lo: zonedTime(timeZone, parts.year, parts.month, parts.day), hi: zonedTime(timeZone, parts.year, parts.month, parts.day + 1) - 1 };
 }

@@ -1,8 +1,10 @@
 // Evaluates a parsed JQL query against issues: operators with Jira's semantics (`!=` and `NOT IN` never match
-// an empty field), functions, dates with minute precision in the caller's time zone, and `~` word search.
+// an empty field), functions, dates with minute precision in the caller's time zone, `~` word search, and the
+// history operators WAS and CHANGED (history.ts) over the changelog.
 import { JqlError } from "./errors.ts";
 import { dateFunction, invalidDate, parseDateLiteral, toMinute } from "./dates.ts";
 import { keyNumber, resolveField, type EvalContext, type FieldAccessor, type Scalar } from "./fields.ts";
+import { compileHistory } from "./history.ts";
 import type { JqlExpr, JqlValue, Operator } from "./parser.ts";
 import type { Issue } from "../model/types.ts";
 
@@ -25,6 +27,8 @@ export function compile(expr: JqlExpr, ctx: EvalContext): Predicate {
     }
     case "clause":
       return compileClause(resolveField(ctx.state, expr.field, ctx.timeZone), expr.operator, expr.value, ctx);
+    case "history":
+      return compileHistory(expr, ctx, (field, value) => targetValues(field, value, ctx));
   }
 }
 

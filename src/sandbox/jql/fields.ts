@@ -39,8 +39,13 @@ function byIdOrName<T extends { id: string; name: string }>(items: Iterable<T>, 
   return matches;
 }
 
+/** A user as JQL names them: accountId, name, key, email or display name. */
+export function userByQuery(state: SandboxState, text: string): SandboxUser | undefined {
+  return state.findUser(text) ?? [...state.users.values()].find((candidate) => lower(candidate.displayName) === lower(text));
+}
+
 function userValues(state: SandboxState, text: string, field: string): Scalar[] {
-  const user = state.findUser(text) ?? [...state.users.values()].find((candidate) => lower(candidate.displayName) === lower(text));
+  const user = userByQuery(state, text);
   if (!user) throw unknownValue(text, field);
   return [user.accountId];
 }

@@ -1,8 +1,20 @@
-// The JQL parser: OR of ANDs of (NOT) clauses and parenthesised groups, then ORDER BY.
+// The JQL parser: OR of ANDs of (NOT) clauses and parenthesised groups, then ORDER BY. History clauses
+// (`field WAS value`, `field CHANGED`) carry their predicates (FROM, TO, BY, AFTER, BEFORE, ON, DURING), as in
+// Jira's grammar (Jql.g: `field operator (operand historyPredicate? | historyPredicate?)`).
 import { at, JqlError } from "./errors.ts";
 import { tokenize, type Token } from "./tokens.ts";
 
 export type Operator = "=" | "!=" | "~" | "!~" | "<" | ">" | "<=" | ">=" | "in" | "not in" | "is" | "is not";
+
+export type HistoryOperator = "was" | "was not" | "was in" | "was not in" | "changed" | "not changed";
+
+export type HistoryPredicateKind = "from" | "to" | "by" | "after" | "before" | "on" | "during";
+
+export interface HistoryPredicate {
+  kind: HistoryPredicateKind;
+  value: JqlValue;
+  position: number;
+}
 
 export type JqlValue =
   | { kind: "literal"; text: string; quoted: boolean; position: number }
@@ -13,7 +25,9 @@ export type JqlValue =
 export type JqlExpr =
   | { kind: "and" | "or"; children: JqlExpr[] }
   | { kind: "not"; child: JqlExpr }
-  | { kind: "clause"; field: string; fieldPosition: number; operator: Operator; value: JqlValue };
+  | { kind: "clause"; field: string; fieldPosition: number; operator: Operator; value: JqlValue }
+  /** A history clause: `value` is null for CHANGED (which takes none). */
+  | { kind: "history"; field: string; fieldPosition: number; operator: HistoryOperator; value: JqlValue | null; predicates: HistoryPredicate[] };
 
 export interface JqlSort {
   field: string;
@@ -26,7 +40,51 @@ export interface JqlQuery {
 }
 
 const VALID_OPERATORS = "The valid operators are '=', '!=', '<', '>', '<=', '>=', '~', '!~', 'IN', 'NOT IN', 'IS' and 'IS NOT'.";
-const RESERVED = new Set(["and", "or", "not", "in", "is", "empty", "null", "order", "by", "asc", "desc"]);
+// Jira's reserved words include the history operators and predicates, so they cannot be bare values either.
+const RESERVED = new Set(["and", "or", "not", "in", "is", "empty", "null", "order", "by", "asc", "desc", "was", "changed", "from", "to", "after", "before", "on", "during"]);
+const PREDICATES: ReadonlySet<string> = new Set<HistoryPredicateKind>(["from", "to", "by", "after", "before", "on", "during"]);
+const HISTORY_OPERATORS: ReadonlySet<string> = new Set<HistoryOperator>(["was", "was not", "was in", "was not in", "changed", "not changed"]);
+/** Jira names operators by their enum constant in the predicate messages (Operator.toString()). */
+const OPERATOR_NAMES: Record<Operator | HistoryOperator, string> = {
+  "=": "EQUALS",
+  "!=": "NOT_EQUALS",
+  "~": "LIKE",
+  "!~": "NOT_LIKE",
+  "<": "LESS_THAN",
+  ">": "GREATER_THAN",
+  "<=": "LESS_THAN_EQUALS",
+  ">=": "GREATER_THAN_EQUALS",
+  in: "IN",
+  "not in": "NOT_IN",
+  is: "IS",
+  "is not": "IS_NOT",
+  was: "WAS",
+  "was not": "WAS_NOT",
+  "was in": "WAS_IN",
+  "was not in": "WAS_NOT_IN",
+  changed: "CHANGED",
+  "not changed": "NOT_CHANGED",
+};
+
+/** How Jira shows an operand in messages: strings quoted, numbers bare, lists in parentheses. */
+export function displayValue(value: JqlValue): string {
+  switch (value.kind) {
+    case "literal":
+      return !value.quoted && /^-?\d+$/.test(value.text) ? value.text : `"${value.text}"`;
+    case "empty":
+      return "EMPTY";
+    case "function":
+      return `${value.name}(${value.args.join(", ")})`;
+    case "list":
+      return `(${value.items.map(displayValue).join(", ")})`;
+  }
+}
+
+/** Jira's display of predicates: `after "-5m"`; several are each followed by a space (AndHistoryPredicate). */
+function displayPredicates(predicates: HistoryPredicate[]): string {
+  const shown = predicates.map((predicate) => `${predicate.kind} ${displayValue(predicate.value)}`);
+  return shown.length === 1 ? shown[0]! : shown.map((text) => `${text} `).join("");
+}
 
 class Parser {
   private tokens: Token[];
@@ -107,11 +165,74 @@ class Parser {
       throw new JqlError(`Error in the JQL Query: Expecting a field name but got ${field ? `'${field.text}'` : "the end of the query"}. ${at(field?.position ?? this.source.length)}`);
     }
     const operator = this.operator();
-    const value = this.value(operator);
-    return { kind: "clause", field: field.text, fieldPosition: field.position, operator, value };
+    if (HISTORY_OPERATORS.has(operator)) return this.historyClause(field, operator as HistoryOperator);
+    const value = this.value(operator as Operator);
+    if (this.isPredicateNext()) {
+      // Jira's grammar reads predicates after any operand, then refuses them for operators without history.
+      throw new JqlError(`Error in JQL Query: The ${OPERATOR_NAMES[operator]} operator does not support the use of the ${displayPredicates(this.predicates())} predicate.`);
+    }
+    return { kind: "clause", field: field.text, fieldPosition: field.position, operator: operator as Operator, value };
   }
 
-  private operator(): Operator {
+  /** `field WAS [NOT] [IN] operand predicates*` or `field [NOT] CHANGED predicates*`. */
+  private historyClause(field: Token, operator: HistoryOperator): JqlExpr {
+    let value: JqlValue | null = null;
+    if (operator === "changed" || operator === "not changed") {
+      const next = this.peek();
+      if (next && !this.isPredicateNext() && next.kind !== "rparen" && !this.isWord("and") && !this.isWord("or") && !this.isWord("order")) {
+        const operand = this.operand();
+        throw new JqlError(`Error in JQL Query: The ${OPERATOR_NAMES[operator]} operator does not support the use of values without predicates. You must prefix the ${displayValue(operand)} value with a suitable predicate.`);
+      }
+    } else {
+      if (!this.peek()) throw new JqlError(`Error in the JQL Query: Expecting either a value, list or function but got 'EOF'. ${at(this.source.length)}`);
+      value = this.operand();
+    }
+    const predicates = this.predicates();
+    if (operator.startsWith("was")) {
+      // Jira documents AFTER, BEFORE, BY, DURING and ON for WAS; FROM and TO describe a change, not a value held.
+      const change = predicates.find((predicate) => predicate.kind === "from" || predicate.kind === "to");
+      if (change) throw new JqlError(`Error in JQL Query: The ${OPERATOR_NAMES[operator]} operator does not support the use of the ${displayPredicates([change])} predicate.`);
+    }
+    return { kind: "history", field: field.text, fieldPosition: field.position, operator, value, predicates };
+  }
+
+  private isPredicateNext(): boolean {
+    const token = this.peek();
+    return token?.kind === "word" && PREDICATES.has(token.text.toLowerCase());
+  }
+
+  private predicates(): HistoryPredicate[] {
+    const predicates: HistoryPredicate[] = [];
+    while (this.isPredicateNext()) {
+      const keyword = this.next()!;
+      if (!this.peek()) throw new JqlError(`Error in the JQL Query: Expecting either a value, list or function but got 'EOF'. ${at(this.source.length)}`);
+      predicates.push({ kind: keyword.text.toLowerCase() as HistoryPredicateKind, value: this.operand(), position: keyword.position });
+    }
+    return predicates;
+  }
+
+  /** A value, function, EMPTY or parenthesised list. */
+  private operand(): JqlValue {
+    const token = this.peek();
+    if (token?.kind !== "lparen") return this.single();
+    return this.list();
+  }
+
+  private list(): JqlValue {
+    const open = this.next()!;
+    const items: JqlValue[] = [];
+    while (this.peek() && this.peek()!.kind !== "rparen") {
+      items.push(this.single());
+      if (this.peek()?.kind === "comma") this.next();
+      else break;
+    }
+    if (!this.peek()) throw new JqlError("Error in the JQL Query: Expecting ')' before the end of the query.");
+    if (this.peek()?.kind !== "rparen") throw this.errorAt("Expecting ')' to close the list", this.peek());
+    this.next();
+    return { kind: "list", items, position: open.position };
+  }
+
+  private operator(): Operator | HistoryOperator {
     const token = this.next();
     if (token?.kind === "op") return token.text;
     if (token?.kind === "word") {
@@ -128,6 +249,21 @@ class Parser {
         this.next();
         return "not in";
       }
+      if (word === "not" && this.isWord("changed")) {
+        // Jira turns `NOT field CHANGED` into this operator (NOT_CHANGED); the sandbox also reads it written out.
+        this.next();
+        return "not changed";
+      }
+      if (word === "changed") return "changed";
+      if (word === "was") {
+        const not = this.isWord("not");
+        if (not) this.next();
+        if (this.isWord("in")) {
+          this.next();
+          return not ? "was not in" : "was in";
+        }
+        return not ? "was not" : "was";
+      }
     }
     throw new JqlError(`Error in the JQL Query: Expecting operator but got '${token ? token.text : "EOF"}'. ${VALID_OPERATORS} ${at(token?.position ?? this.source.length)}`);
   }
@@ -140,16 +276,7 @@ class Parser {
         if (token.kind === "word" && this.tokens[this.index + 1]?.kind === "lparen") return this.single();
         throw this.errorAt("Expecting a list of values in parentheses after 'IN'", token);
       }
-      this.next();
-      const items: JqlValue[] = [];
-      while (this.peek() && this.peek()!.kind !== "rparen") {
-        items.push(this.single());
-        if (this.peek()?.kind === "comma") this.next();
-        else break;
-      }
-      if (this.peek()?.kind !== "rparen") throw this.errorAt("Expecting ')' to close the list", this.peek());
-      this.next();
-      return { kind: "list", items, position: token.position };
+      return this.list();
     }
     const single = this.single();
     if ((operator === "is" || operator === "is not") && single.kind !== "empty") {
@@ -214,7 +341,7 @@ export function parseJql(source: string): JqlQuery {
 /** Bounded = the query restricts something (the enhanced search refuses unbounded JQL). */
 export function isBounded(query: JqlQuery): boolean {
   const bounded = (expr: JqlExpr): boolean => {
-    if (expr.kind === "clause") return true;
+    if (expr.kind === "clause" || expr.kind === "history") return true;
     if (expr.kind === "not") return bounded(expr.child);
     if (expr.kind === "and") return expr.children.some(bounded);
     return expr.children.every(bounded);
