@@ -3,13 +3,14 @@
 // every item's outcome. A failing item never stops the others; an expired authorization stops the run.
 import type { JiraClient } from "../jira/client.ts";
 import { JiraAuthorizationExpiredError, JiraError, JiraValidationError } from "../jira/errors.ts";
-import type { JiraIssue } from "../jira/types.ts";
+import type { JiraField, JiraIssue } from "../jira/types.ts";
 import { normalizeMarkdown } from "../jira/rich-text.ts";
 import type { Item, Project, ProjectRepository } from "../store/projects.ts";
 import { EMPTY_COUNTS, type FieldChange, type ItemOutcome, type Run, type RunItem, type RunKind, type RunRepository } from "../store/runs.ts";
 import { mergeField, sameValue } from "./merge.ts";
 import type { Mapping } from "./model.ts";
 import { walkToStatus } from "./status-push.ts";
+import { allowedValuesOf, buildBulkEdit } from "../jira/bulk-edit.ts";
 import { severDeletedLink } from "../crossing/sever.ts";
 import { comparesAsWritten, fromJira, statusTarget, toJira, type TransformContext } from "./transforms.ts";
 
@@ -93,6 +94,8 @@ export async function openSync(deps: SyncDeps, request: SyncRequest): Promise<Sy
   const mappings = await deps.projects.mappings(project.id);
   const jiraFields = mappedJiraFields(mappings);
   const users = new Map<string, JiraUserRef | null>();
+  // The site's fields, asked once per run when a bulk edit needs their types.
+  let siteFields: Promise<JiraField[]> | null = null;
   const finish = (error?: unknown) => {
     const message = error === undefined || error === null ? null : error instanceof JiraAuthorizationExpiredError ? `${error.message}` : error instanceof Error ? error.message : String(error);
     return deps.runs.finish(run.id, counts, message);
@@ -113,13 +116,19 @@ export async function openSync(deps: SyncDeps, request: SyncRequest): Promise<Sy
     const snapshots = await deps.projects.snapshotsOfItems(items.map((item) => item.id));
     await resolveUsers(deps.jira, users, items, mappings, request.kind, deps.personOverrides);
     const results: ItemResult[] = [];
+    const planned: PlannedItem[] = [];
     for (const item of items) {
       if (gone.has(item.link!.jiraIssueId)) {
         counts[(await severDeletedLink(deps, run.id, item, `not even for the connector's own identity`, { dryRun: request.dryRun })).outcome] += 1;
         continue;
       }
-      results.push(await syncItem(deps, request, item, issues.get(item.link!.jiraIssueId), mappings, users, snapshots.get(item.id) ?? new Map(), stillThere.has(item.link!.jiraIssueId)));
+      const plan = await planItem(deps, request, item, issues.get(item.link!.jiraIssueId), mappings, users, snapshots.get(item.id) ?? new Map(), stillThere.has(item.link!.jiraIssueId));
+      if ("entry" in plan) results.push(plan);
+      else planned.push(plan);
     }
+    // Issues getting the very same field values are written with one bulk edit where Jira has it (Cloud).
+    const written = await writeInBulk(deps, planned, () => (siteFields ??= deps.jira.fields()));
+    for (const plan of planned) results.push(await writeItem(deps, plan, mappings, written.has(plan.item.id)));
     return { results };
   };
   const commit = async (page: PreparedPage, options: { inserted?: Set<string> } = {}) => {
@@ -189,7 +198,25 @@ export interface ItemResult {
   stale?: RunItem;
 }
 
-async function syncItem(deps: SyncDeps, request: SyncRequest, item: Item, issue: JiraIssue | undefined, mappings: Mapping[], users: Map<string, JiraUserRef | null>, snapshots: Map<string, unknown>, lostAccess = false): Promise<ItemResult> {
+/** An item whose changes are planned and whose Jira writes are still to make. */
+interface PlannedItem {
+  item: Item;
+  issue: JiraIssue;
+  ctx: TransformContext;
+  messages: string[];
+  changes: FieldChange[];
+  newValues: Record<string, unknown>;
+  newSnapshots: Map<string, unknown>;
+  /** The fields to write to the issue in one edit (status excepted: it is walked through the workflow). */
+  jiraWrites: Record<string, unknown>;
+  writeMappings: Map<string, Mapping>;
+  statusPush: { mapping: Mapping; value: string } | null;
+  conflicts: number;
+  line: (outcome: ItemOutcome, changes: FieldChange[], messages: string[]) => RunItem;
+}
+
+/** Plans one item: what changes on which side. Finished when there is nothing to write (a missing issue, a dry run). */
+async function planItem(deps: SyncDeps, request: SyncRequest, item: Item, issue: JiraIssue | undefined, mappings: Mapping[], users: Map<string, JiraUserRef | null>, snapshots: Map<string, unknown>, lostAccess = false): Promise<ItemResult | PlannedItem> {
   const line = (outcome: ItemOutcome, changes: FieldChange[], messages: string[]): RunItem => ({ itemId: item.id, itemKey: item.key, jiraKey: issue?.key ?? item.link!.jiraKey, outcome, changes, messages });
   const record = (outcome: ItemOutcome, changes: FieldChange[], messages: string[]): ItemResult => ({ item, entry: line(outcome, changes, messages) });
   if (!issue) {
@@ -276,11 +303,20 @@ async function syncItem(deps: SyncDeps, request: SyncRequest, item: Item, issue:
   }
 
   if (request.dryRun) return record(changes.length ? "changed" : conflicts ? "conflict" : messages.length ? "warning" : "unchanged", changes, ["dry run: nothing was written", ...messages]);
+  return { item, issue, ctx, messages, changes, newValues, newSnapshots, jiraWrites, writeMappings, statusPush, conflicts, line };
+}
 
-  // Jira first: if Jira refuses a field, that field fails and the rest are written.
+/**
+ * Makes a planned item's Jira writes (its fields in one edit, unless a bulk edit wrote them already, then its status
+ * through the workflow) and says what it came to. If Jira refuses a field, that field fails and the rest are written.
+ */
+async function writeItem(deps: SyncDeps, planned: PlannedItem, mappings: Mapping[], fieldsWritten: boolean): Promise<ItemResult> {
+  const { item, issue, ctx, messages, changes, newValues, newSnapshots, jiraWrites, writeMappings, statusPush, conflicts, line } = planned;
+  const fields = issue.fields ?? {};
+  const record = (outcome: ItemOutcome, lineChanges: FieldChange[], lineMessages: string[]): ItemResult => ({ item, entry: line(outcome, lineChanges, lineMessages) });
   let failedFields: string[] = [];
   try {
-    if (Object.keys(jiraWrites).length) {
+    if (!fieldsWritten && Object.keys(jiraWrites).length) {
       try {
         await deps.jira.editIssue(issue.id, { fields: jiraWrites });
       } catch (error) {
@@ -325,6 +361,32 @@ async function syncItem(deps: SyncDeps, request: SyncRequest, item: Item, issue:
     commit: { item, values: newValues, snapshots: newSnapshots, jiraKey: issue.key },
     stale: line("warning", [], [`${item.key} changed in Tandem while syncing; its Jira writes are done, and the next run will settle the rest.`, ...messages]),
   };
+}
+
+/** Fewer issues than this getting the same values are written one by one (a bulk edit costs a submit and polls). */
+export const BULK_EDIT_MIN_ISSUES = 5;
+
+/**
+ * Writes, with one bulk edit per group, the fields of planned items that get exactly the same values in the same
+ * Jira project (a bulk edit sets the same values on every issue; option ids come from one issue's edit metadata).
+ * Answers the items whose fields are written. Anything the bulk edit cannot express, or any issue it did not
+ * write, is left to the item's own edit, which names Jira's reason per field.
+ */
+async function writeInBulk(deps: SyncDeps, planned: PlannedItem[], siteFields: () => Promise<JiraField[]>): Promise<Set<string>> {
+  const written = new Set<string>();
+  if (!deps.jira.supportsBulkEdit) return written;
+  const canonical = (writes: Record<string, unknown>) => JSON.stringify(Object.keys(writes).sort().map((key) => [key, writes[key]]));
+  const groups = Map.groupBy(planned.filter((plan) => Object.keys(plan.jiraWrites).length), (plan) => `${plan.issue.key.split("-")[0]} ${canonical(plan.jiraWrites)}`);
+  for (const group of groups.values()) {
+    if (group.length < BULK_EDIT_MIN_ISSUES) continue;
+    const writes = group[0]!.jiraWrites;
+    const { edit, refused } = buildBulkEdit(writes, { fields: await siteFields(), allowedValues: allowedValuesOf(await deps.jira.editMeta(group[0]!.issue.id)) });
+    if (!edit || refused.length) continue;
+    const outcome = await deps.jira.bulkEditFields(group.map((plan) => plan.issue.id), edit, { sendNotification: false });
+    const succeeded = new Set(outcome.succeeded);
+    for (const plan of group) if (succeeded.has(plan.issue.id)) written.add(plan.item.id);
+  }
+  return written;
 }
 
 /** Jira users for the people a push writes, looked up by email once per run (each page adds the emails it brings). */

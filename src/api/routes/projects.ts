@@ -244,6 +244,7 @@ export function projectRoutes(store: TandemStore, publicUrl: () => string, onSch
     const input = c.req.valid("json");
     const values = validValues(target, input.values);
     const done: string[] = [];
+    const linked: string[] = [];
     const failed: { item: string; reason: string }[] = [];
     for (const ref of input.items) {
       const current = await store.projects.item(ref);
@@ -251,11 +252,13 @@ export function projectRoutes(store: TandemStore, publicUrl: () => string, onSch
         failed.push({ item: ref, reason: `not an item of ${target.key}` });
         continue;
       }
-      if (await store.projects.updateItem(current.id, { ...current.values, ...values }, current.version)) done.push(current.key);
-      else failed.push({ item: current.key, reason: "changed meanwhile; edit it again" });
+      if (await store.projects.updateItem(current.id, { ...current.values, ...values }, current.version)) {
+        done.push(current.key);
+        if (current.link) linked.push(current.id);
+      } else failed.push({ item: current.key, reason: "changed meanwhile; edit it again" });
     }
-    // Linked items then go to Jira in one push of exactly those items: each issue is written once.
-    const linked = (await store.projects.items(target.id)).filter((entry) => entry.link && done.includes(entry.key)).map((entry) => entry.id);
+    // Linked items then go to Jira in one push of exactly those items: each issue is written once (issues getting the
+    // same values in one bulk edit, where the flavour has it).
     let run = null;
     if (linked.length && target.direction !== "pull") {
       const { deps, identity } = await contextFor(target, c.get("user"));
