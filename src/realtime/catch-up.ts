@@ -3,7 +3,10 @@
 // With nothing changed it makes one search call per scope and writes nothing.
 import type { JiraClient } from "../jira/client.ts";
 import type { JiraIssue } from "../jira/types.ts";
+import { sameValue } from "../engine/merge.ts";
+import type { Mapping } from "../engine/model.ts";
 import { mappedJiraFields, runSync, type SyncDeps } from "../engine/sync-run.ts";
+import { fromJira, type TransformContext } from "../engine/transforms.ts";
 import type { Project } from "../store/projects.ts";
 import type { Run } from "../store/runs.ts";
 
@@ -23,24 +26,51 @@ function updatedOf(issue: JiraIssue): number {
   return Date.parse(String(issue.fields?.updated ?? "").replace(/([+-]\d{2})(\d{2})$/, "$1:$2"));
 }
 
-/** The scope's JQL with the overlap, written relative to now so it does not depend on the identity's time zone. */
-export function catchUpJql(project: Project, now: number): string {
+/**
+ * The scope's JQL with the overlap, written relative to now so it does not depend on the identity's time zone.
+ * A fix version change does not bump `updated` in Jira, so when fix versions are mapped the same search also asks
+ * for issues whose fix versions changed since (CHANGED AFTER starts a minute later than >=: one minute more).
+ */
+export function catchUpJql(project: Project, now: number, options: { fixVersions?: boolean } = {}): string {
   const scope = `project in (${project.jiraProjects.map((key) => `"${key}"`).join(", ")})${project.jqlScope.trim() ? ` AND (${project.jqlScope})` : ""}`;
   if (!project.cursor) return `${scope} ORDER BY updated ASC`;
   const minutes = Math.ceil((now - (project.cursor.updated - OVERLAP_MS)) / 60_000);
-  return `${scope} AND updated >= "-${minutes}m" ORDER BY updated ASC`;
+  const since = options.fixVersions ? `(updated >= "-${minutes}m" OR fixVersion CHANGED AFTER "-${minutes + 1}m")` : `updated >= "-${minutes}m"`;
+  return `${scope} AND ${since} ORDER BY updated ASC`;
+}
+
+/**
+ * Issues found but not past the cursor whose mapped fix versions differ from what was last synced: their fix
+ * versions changed without `updated` moving. Read from the store only (no call, no write).
+ */
+async function fixVersionChanges(deps: Pick<SyncDeps, "projects" | "hoursPerDay" | "today" | "personOverrides"> & { jira: JiraClient }, project: Project, mapping: Mapping, candidates: JiraIssue[]): Promise<JiraIssue[]> {
+  if (candidates.length === 0) return [];
+  const items = await deps.projects.itemsByIssueIds(project.id, candidates.map((issue) => issue.id));
+  const snapshots = await deps.projects.snapshotsOfItems([...items.values()].map((item) => item.id));
+  return candidates.filter((issue) => {
+    const item = items.get(issue.id);
+    if (!item) return false;
+    const ctx: TransformContext = { flavour: deps.jira.flavour, hoursPerDay: deps.hoursPerDay, itemUrl: "", today: deps.today, item: item.values, pulled: {}, jiraUser: () => null, personOverride: (user) => deps.personOverrides?.get(user) };
+    const read = fromJira(mapping, issue.fields?.fixVersions ?? null, ctx);
+    const synced = snapshots.get(item.id);
+    return read.ok && (!synced?.has(mapping.id) || !sameValue(read.value, synced.get(mapping.id)));
+  });
 }
 
 export async function catchUp(deps: Omit<SyncDeps, "jira"> & { jira: JiraClient; setCursor: (cursor: { updated: number; issueIds: string[] }) => Promise<void> }, project: Project, who: { userId: string; identity: string }): Promise<CatchUpResult> {
   const mappings = await deps.projects.mappings(project.id);
+  const fixVersions = project.direction !== "push" ? mappings.find((mapping) => mapping.jiraField === "fixVersions" && mapping.direction !== "push") : undefined;
   const found: JiraIssue[] = [];
-  for await (const page of deps.jira.searchPages(catchUpJql(project, Date.now()), { fields: mappedJiraFields(mappings) })) found.push(...page);
-  // The overlap brings back what was applied already: only issues past the cursor count.
+  for await (const page of deps.jira.searchPages(catchUpJql(project, Date.now(), { fixVersions: Boolean(fixVersions) }), { fields: mappedJiraFields(mappings) })) found.push(...page);
+  // The overlap brings back what was applied already: only issues past the cursor count, and those whose fix
+  // versions changed without moving `updated`.
   const cursor = project.cursor;
-  const newer = found.filter((issue) => {
+  const isNewer = (issue: JiraIssue) => {
     const updated = updatedOf(issue);
     return !cursor || updated > cursor.updated || (updated === cursor.updated && !cursor.issueIds.includes(issue.id));
-  });
+  };
+  const newer = found.filter(isNewer);
+  if (fixVersions && cursor) newer.push(...(await fixVersionChanges(deps, project, fixVersions, found.filter((issue) => !isNewer(issue)))));
   let run: Run | null = null;
   if (newer.length) {
     const newerById = new Map(newer.map((issue) => [issue.id, issue]));
