@@ -1,10 +1,8 @@
 // `tandem serve`: runs Tandem's server (and with --demo the sandbox Jira and a tested demo connector).
 import { Command, Option } from "commander";
 import { serve } from "../server/server.ts";
-import { DEMO_CONNECTOR } from "../server/demo.ts";
+import { DEMO_ADMIN, DEMO_CONNECTOR, DEMO_JIRA_PROJECT, DEMO_PROJECT } from "../server/demo.ts";
 import { intOption } from "./options.ts";
-
-const DEMO_ADMIN = { email: "admin@tandem.local", password: "tandem-demo-password" };
 
 export function serveCommand(): Command {
   return new Command("serve")
@@ -17,25 +15,25 @@ export function serveCommand(): Command {
     .option("--no-worker", "serve the API and webhook intake only; 'tandem worker' processes run the jobs")
     .option("--json", "print the URLs and credentials as JSON")
     .action(async (flags: { port: number; host: string; data: string; demo?: boolean; sandboxPort: number; worker: boolean; json?: boolean }) => {
-      // The demo has a known admin so a newcomer can sign in; real installs set TANDEM_ADMIN_* or get a generated one.
-      const env = flags.demo && !process.env.TANDEM_ADMIN_PASSWORD ? { ...process.env, TANDEM_ADMIN_EMAIL: DEMO_ADMIN.email, TANDEM_ADMIN_PASSWORD: DEMO_ADMIN.password } : process.env;
-      const tandem = await serve({ port: flags.port, host: flags.host, dataDir: flags.data, demo: flags.demo, sandboxPort: flags.sandboxPort, worker: flags.worker, env });
+      // With --demo and no TANDEM_ADMIN_PASSWORD, serve() makes the public demo admin (DEMO_ADMIN).
+      const tandem = await serve({ port: flags.port, host: flags.host, dataDir: flags.data, demo: flags.demo, sandboxPort: flags.sandboxPort, worker: flags.worker });
       const summary = {
         url: tandem.url,
         api: `${tandem.url}/api/v1`,
         firstAdmin: tandem.firstAdmin ? { email: tandem.firstAdmin.email, password: tandem.firstAdmin.generatedPassword } : null,
-        demo: tandem.demo ? { admin: DEMO_ADMIN, sandboxUrl: tandem.demo.sandbox.url, connector: DEMO_CONNECTOR, connectTest: tandem.demo.report } : null,
+        demo: tandem.demo ? { admin: tandem.demo.signIn, sandboxUrl: tandem.demo.sandbox.url, connector: DEMO_CONNECTOR, project: DEMO_PROJECT, jiraProject: DEMO_JIRA_PROJECT, connectTest: tandem.demo.report } : null,
       };
       if (flags.json) console.log(JSON.stringify(summary));
       else {
         const lines = [`Tandem listening on ${tandem.url}`, `  API: ${summary.api} (OpenAPI document at ${summary.api}/openapi.json)`];
         if (tandem.firstAdmin?.generatedPassword) lines.push("", `First admin created: ${tandem.firstAdmin.email} / ${tandem.firstAdmin.generatedPassword}`, "  (shown once; set TANDEM_ADMIN_EMAIL and TANDEM_ADMIN_PASSWORD to choose them)");
         if (tandem.demo) {
-          const report = tandem.demo.report;
+          const { report, signIn } = tandem.demo;
           lines.push(
             "",
-            `Demo: sign in as ${DEMO_ADMIN.email} / ${DEMO_ADMIN.password}`,
-            `  tandem login --url ${tandem.url} --email ${DEMO_ADMIN.email} --password ${DEMO_ADMIN.password}`,
+            signIn.email ? `Demo: sign in as ${signIn.email} / ${signIn.password ?? "(the password in TANDEM_ADMIN_PASSWORD)"}` : "Demo: sign in as the admin of this data directory",
+            `  tandem login --url ${tandem.url} --email ${signIn.email ?? DEMO_ADMIN.email} --password ${signIn.password ?? "..."}`,
+            `Demo project ${DEMO_PROJECT} (Release 3 schedule) syncs with the sandbox's Jira project ${DEMO_JIRA_PROJECT}; each item shows its Jira key beside its own`,
             `Sandbox Jira (Cloud) on ${tandem.demo.sandbox.url} — its web page shows the demo projects; sign in to its API as admin@sandbox.test / sandbox-token`,
             `Connector '${DEMO_CONNECTOR}': Connect & Test ${report.ok ? "passed" : "FAILED"} — ${report.account?.email ?? "?"} can browse ${report.browsableProjects ?? 0} projects on ${report.site?.title ?? "?"}`,
           );

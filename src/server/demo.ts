@@ -14,13 +14,26 @@ import type { TandemStore } from "../store/store.ts";
 
 export const DEMO_CONNECTOR = "Sandbox Jira (demo)";
 
-export const DEMO_PROJECT = "SCHED";
+/** The demo's first admin, when TANDEM_ADMIN_PASSWORD does not choose another: public, printed by README and the sign-in page. */
+export const DEMO_ADMIN = { email: "admin@tandem.local", password: "tandem-demo-password" };
+
+/**
+ * The demo's Tandem project, "Release 3 schedule", syncs with the sandbox's Jira project SCHED. Its key is not SCHED
+ * on purpose: Tandem numbers its items itself (REL-1, REL-2, …) while Jira's SCHED-1 is the Epic the tasks belong
+ * to, so matching prefixes would suggest keys that match and never do. Each item shows its Jira key beside its own.
+ */
+export const DEMO_PROJECT = "REL";
+export const DEMO_JIRA_PROJECT = "SCHED";
+/** Data directories from before the REL key have the demo project as SCHED: kept, and not made a second time. */
+const EARLIER_DEMO_PROJECT = "SCHED";
+const DEMO_PROJECT_NAME = "Release 3 schedule (demo)";
 
 /** A project ready to Pull and Push: the scheduler preset, its tasks imported from the sandbox's SCHED issues. */
 async function ensureDemoProject(store: TandemStore, connectorId: string, jira: JiraClient, publicUrl: string): Promise<void> {
   if (await store.projects.byId(DEMO_PROJECT)) return;
-  const project = await store.projects.create({ key: DEMO_PROJECT, name: "Release 3 schedule (demo)", fields: SCHEDULER_PRESET.fields });
-  await store.projects.associate(project.id, { connectorId, jiraProjects: ["SCHED"], jqlScope: "", direction: "two-way", conflictPolicy: "hold", syncIdentity: "service" });
+  if ((await store.projects.byId(EARLIER_DEMO_PROJECT))?.name === DEMO_PROJECT_NAME) return;
+  const project = await store.projects.create({ key: DEMO_PROJECT, name: DEMO_PROJECT_NAME, fields: SCHEDULER_PRESET.fields });
+  await store.projects.associate(project.id, { connectorId, jiraProjects: [DEMO_JIRA_PROJECT], jqlScope: "", direction: "two-way", conflictPolicy: "hold", syncIdentity: "service" });
   const metadata = metadataFor(`${connectorId}:service`, jira);
   const { resolved, problems } = await resolveMappings(SCHEDULER_PRESET.mappings, project.fields, (name) => metadata.field(name));
   if (problems.length) throw new Error(`The demo's scheduler mappings do not fit the sandbox: ${problems.join(" ")}`);
@@ -31,9 +44,29 @@ async function ensureDemoProject(store: TandemStore, connectorId: string, jira: 
   const who = { userId: "demo", identity: `demo start, as the service account of '${DEMO_CONNECTOR}'` };
   await importAndPull(context, (await store.projects.byId(project.id))!, { jql: "issuetype != Epic", includeDone: true }, who);
   const note = await store.projects.addItem(project.id, { title: "Rehearse the release review (created in Jira by the demo)", status: "Not Started" });
-  const task = (await context.metadata.createMetaIssueTypes("SCHED")).find((type) => type.name === "Task")!;
-  const created = await createInJira(jira, store.projects, note, { jiraProject: "SCHED", issueTypeId: task.id });
+  const task = (await context.metadata.createMetaIssueTypes(DEMO_JIRA_PROJECT)).find((type) => type.name === "Task")!;
+  const created = await createInJira(jira, store.projects, note, { jiraProject: DEMO_JIRA_PROJECT, issueTypeId: task.id });
   await recordCreation(store.runs, note, created, who);
+}
+
+/** A demo without TANDEM_ADMIN_PASSWORD gets the public demo admin, so a newcomer can sign in. */
+export function demoEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return env.TANDEM_ADMIN_PASSWORD ? env : { ...env, TANDEM_ADMIN_EMAIL: DEMO_ADMIN.email, TANDEM_ADMIN_PASSWORD: DEMO_ADMIN.password };
+}
+
+/** What the sign-in page says in demo mode (see `webApp`). */
+export interface DemoSignIn {
+  /** The first admin's email, when that user exists. */
+  email: string | null;
+  /** Only the public demo password, and only while it signs in: never one chosen with TANDEM_ADMIN_PASSWORD. */
+  password: string | null;
+}
+
+export async function demoSignIn(store: TandemStore, env: NodeJS.ProcessEnv): Promise<DemoSignIn> {
+  const email = env.TANDEM_ADMIN_EMAIL ?? DEMO_ADMIN.email;
+  if (!(await store.users.byEmail(email))) return { email: null, password: null };
+  const isPublic = env.TANDEM_ADMIN_PASSWORD === DEMO_ADMIN.password && Boolean(await store.users.authenticate(email, DEMO_ADMIN.password));
+  return { email, password: isPublic ? DEMO_ADMIN.password : null };
 }
 
 export async function startDemo(store: TandemStore, options: { sandboxPort?: number; publicUrl: string }): Promise<{ sandbox: RunningSandbox; report: TestReport }> {

@@ -18,7 +18,7 @@ import { jiraForConnector } from "../connectors/jira-for.ts";
 import { Cron } from "croner";
 import { openStore, type TandemStore } from "../store/store.ts";
 import { ensureFirstAdmin, type BootstrapResult } from "./bootstrap.ts";
-import { startDemo } from "./demo.ts";
+import { demoEnv, demoSignIn, startDemo, type DemoSignIn } from "./demo.ts";
 
 export interface ServeOptions {
   port?: number;
@@ -44,13 +44,15 @@ export interface RunningTandem {
   scheduler: CatchUpScheduler;
   jobs: JobQueue;
   firstAdmin: BootstrapResult | null;
-  demo: { sandbox: RunningSandbox; report: TestReport } | null;
+  /** With --demo: the sandbox, the demo connector's Connect & Test, and what the sign-in page tells a newcomer. */
+  demo: { sandbox: RunningSandbox; report: TestReport; signIn: DemoSignIn } | null;
   close(): Promise<void>;
 }
 
 export async function serve(options: ServeOptions = {}): Promise<RunningTandem> {
   const dataDir = options.dataDir ?? "data";
-  const env = options.env ?? process.env;
+  // The demo has a known admin so a newcomer can sign in; real installs set TANDEM_ADMIN_* or get a generated one.
+  const env = options.demo ? demoEnv(options.env ?? process.env) : (options.env ?? process.env);
   const databaseUrl = options.databaseUrl ?? env.TANDEM_DB;
   const store = await openStore({ databasePath: options.databasePath ?? join(dataDir, "tandem.db"), databaseUrl, keyFile: join(dataDir, "secret.key"), env });
   const firstAdmin = await ensureFirstAdmin(store, env);
@@ -65,11 +67,13 @@ export async function serve(options: ServeOptions = {}): Promise<RunningTandem> 
   app.route("/", webhookIntake(store, processor));
   const api = createApi({ store, publicUrl: () => url, onScheduleChange: () => scheduler.refresh(), jobs, onInboxRetry: () => processor.kick() });
   app.route("/", api);
-  app.route("/", webApp(api));
+  // In demo mode the sign-in page says so, with the demo admin's email (and its password, when it is the public one).
+  const signIn = options.demo ? await demoSignIn(store, env) : null;
+  app.route("/", webApp(api, { demo: signIn }));
 
   const listening = await listen(app.fetch, { host: options.host ?? "127.0.0.1", port: options.port ?? 4100 });
   url = listening.url;
-  const demo = options.demo ? await startDemo(store, { sandboxPort: options.sandboxPort, publicUrl: url }) : null;
+  const demo = options.demo ? { ...(await startDemo(store, { sandboxPort: options.sandboxPort, publicUrl: url })), signIn: signIn! } : null;
   await scheduler.refresh();
   // Jobs left pending by a stop, or running in a process that died (once their lease runs out), run now.
   if (worker) {

@@ -25,7 +25,23 @@ type Me = { email: string; role: string };
 
 type WebEnv = { Variables: { me: Me } };
 
-export function webApp(api: Fetcher): Hono<WebEnv> {
+export interface WebOptions {
+  /** Set when the server runs with --demo: the sign-in page says so, with the demo admin to sign in as. */
+  demo?: { email: string | null; password: string | null } | null;
+}
+
+/** The sign-in page's note in demo mode: the demo admin's email, and the password only when it is the public one. */
+function demoNote(demo: WebOptions["demo"]): Html | string {
+  if (!demo) return "";
+  const who = demo.email
+    ? demo.password
+      ? html`Sign in as <code id="demo-email">${demo.email}</code> with the password <code id="demo-password">${demo.password}</code> (the public demo password, also in the README).`
+      : html`Sign in as <code id="demo-email">${demo.email}</code> with the password given in TANDEM_ADMIN_PASSWORD when the demo started.`
+    : "Sign in as this data directory's admin.";
+  return html`<div id="demo-sign-in" class="notice" role="note"><strong>This is the Tandem demo</strong>, with a sandbox Jira beside it. ${who}</div>`;
+}
+
+export function webApp(api: Fetcher, options: WebOptions = {}): Hono<WebEnv> {
   const app = new Hono<WebEnv>();
 
   async function call<T = any>(c: Context, method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> {
@@ -49,7 +65,7 @@ export function webApp(api: Fetcher): Hono<WebEnv> {
   const canChange = (user: Me) => user.role !== "guest";
 
   // ---- sign-in ----
-  app.get("/login", (c) => c.html(page("Sign in", html`<section style="max-width:420px"><h1>Sign in to Tandem</h1>${messages(c)}
+  app.get("/login", (c) => c.html(page("Sign in", html`<section style="max-width:420px"><h1>Sign in to Tandem</h1>${messages(c)}${demoNote(options.demo)}
 <form method="post" action="/login"><label for="email">Email</label><input id="email" name="email" type="email" required autofocus style="width:100%">
 <label for="password">Password</label><input id="password" name="password" type="password" required style="width:100%"><p><button>Sign in</button></p></form></section>`, null)));
   app.post("/login", async (c) => {

@@ -94,21 +94,23 @@ describe("tandem serve, login and connector commands", { timeout: 120_000 }, () 
       const removed = await cli("connector", "remove", "wrong", "--yes", "--json");
       assert.equal(removed.status, 0, removed.stderr);
 
-      // The demo project is ready to Pull and Push.
-      const pulled = await cli("pull", "SCHED", "--json");
+      // The demo project REL is ready to Pull and Push; its items (REL-n) are linked to the Jira project SCHED.
+      assert.deepEqual([summary.demo.project, summary.demo.jiraProject], ["REL", "SCHED"]);
+      const pulled = await cli("pull", "REL", "--json");
       assert.equal(pulled.status, 0, pulled.stderr);
       const pull = JSON.parse(pulled.stdout);
       assert.equal(pull.run.status, "succeeded");
       assert.ok(pull.items.length > 0 && pull.items.every((item: { jiraKey: string }) => item.jiraKey.startsWith("SCHED-")));
+      assert.ok(pull.items.every((item: { itemKey: string }) => /^REL-\d+$/.test(item.itemKey)));
       const firstItem = pull.items[0].itemKey;
       assert.equal((await cli("item", "edit", firstItem, "criticality=High", "daysUntilCritical=4")).status, 0);
-      const dry = JSON.parse((await cli("push", "SCHED", "--dry-run", "--json")).stdout);
+      const dry = JSON.parse((await cli("push", "REL", "--dry-run", "--json")).stdout);
       assert.equal(dry.run.dryRun, true);
       assert.ok(dry.items.find((item: { itemKey: string }) => item.itemKey === firstItem).changes.some((change: { field: string; after: unknown }) => change.field === "criticality" && change.after === "High"));
-      assert.equal((await cli("push", "SCHED")).status, 0);
-      const second = JSON.parse((await cli("push", "SCHED", "--json")).stdout);
+      assert.equal((await cli("push", "REL")).status, 0);
+      const second = JSON.parse((await cli("push", "REL", "--json")).stdout);
       assert.ok(second.items.every((item: { outcome: string }) => item.outcome === "unchanged"), "nothing left to push");
-      const history = JSON.parse((await cli("history", "SCHED", "--json")).stdout);
+      const history = JSON.parse((await cli("history", "REL", "--json")).stdout);
       // The demo's webhook also brings the echoes of our pushes back as runs; the ones we started are these.
       const ours = history.filter((run: { identity: string }) => !run.identity.startsWith("webhook"));
       assert.deepEqual(ours.slice(0, 4).map((run: { kind: string; dryRun: boolean }) => [run.kind, run.dryRun]), [["push", false], ["push", false], ["push", true], ["pull", false]]);

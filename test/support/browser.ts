@@ -32,8 +32,11 @@ export interface BrowserTandem {
   shot(name: string): Promise<void>;
 }
 
-/** Call inside a `describe`: starts Tandem (demo + sandbox) and Chromium before, closes both after. */
-export function useBrowserTandem(suite: string, options: { allowConsoleErrors?: RegExp } = {}): BrowserTandem {
+/**
+ * Call inside a `describe`: starts Tandem (demo + sandbox) and Chromium before, closes both after. The first admin
+ * is ADMIN unless `env` says otherwise (`env: {}` leaves the demo its own public admin, as `npm start` has it).
+ */
+export function useBrowserTandem(suite: string, options: { allowConsoleErrors?: RegExp; env?: NodeJS.ProcessEnv } = {}): BrowserTandem {
   const state = { consoleErrors: [] as string[] } as BrowserTandem;
   let dataDir = "";
   let profile = "";
@@ -43,7 +46,7 @@ export function useBrowserTandem(suite: string, options: { allowConsoleErrors?: 
     dataDir = mkdtempSync(join(tmpdir(), "tandem-web-"));
     profile = mkdtempSync(join(tmpdir(), "chromium-profile-"));
     mkdirSync(folder, { recursive: true });
-    state.tandem = await serve({ port: 0, dataDir, demo: true, sandboxPort: 0, env: { TANDEM_ADMIN_EMAIL: ADMIN.email, TANDEM_ADMIN_PASSWORD: ADMIN.password } });
+    state.tandem = await serve({ port: 0, dataDir, demo: true, sandboxPort: 0, env: options.env ?? { TANDEM_ADMIN_EMAIL: ADMIN.email, TANDEM_ADMIN_PASSWORD: ADMIN.password } });
     await state.tandem.store.users.create({ email: MEMBER.email, name: "Member", role: "member", password: MEMBER.password });
     await state.tandem.store.users.create({ email: GUEST.email, name: "Guest", role: "guest", password: GUEST.password });
     // A fresh profile directory per run (playwright passes it as --user-data-dir).

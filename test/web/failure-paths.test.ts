@@ -101,9 +101,9 @@ describe("failure paths on the connector pages", { skip: browserSkip, timeout: 2
     assert.match((await page.textContent("[role=status]")) ?? "", /Disconnected 'Sandbox Jira \(demo\)'; 1 project lost its Jira association/);
     assert.match((await page.textContent("#no-connectors")) ?? "", /No connector yet\. Add one below: give the Jira site's URL and how Tandem signs in, then press Connect & Test/);
     await web.shot("no-connectors");
-    await page.goto(`${tandem.url}/projects/SCHED/mappings`);
+    await page.goto(`${tandem.url}/projects/REL/mappings`);
     assert.match((await page.textContent("#mappings-empty")) ?? "", /not connected to Jira yet\. Associate it with a connector first/);
-    await page.goto(`${tandem.url}/projects/SCHED/realtime`);
+    await page.goto(`${tandem.url}/projects/REL/realtime`);
     assert.match((await page.textContent("main")) ?? "", /not connected to Jira yet: associate it with a connector first/);
     assert.equal(await page.isVisible("#sync-now"), false);
   });

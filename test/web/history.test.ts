@@ -32,7 +32,7 @@ describe("run history in the browser", { skip: browserSkip, timeout: 240_000 }, 
     sched.permissions[sync.accountId] = ["BROWSE_PROJECTS"]; // may still see SCHED's issues, no longer edit them
     try {
       await b.signIn(MEMBER);
-      await b.page.goto(`${b.tandem.url}/projects/SCHED`);
+      await b.page.goto(`${b.tandem.url}/projects/REL`);
       await b.page.click("#push");
       await b.page.waitForURL(/\/runs\//);
     } finally {
@@ -49,9 +49,9 @@ describe("run history in the browser", { skip: browserSkip, timeout: 240_000 }, 
   });
 
   it("filters runs by kind and outcome", async () => {
-    const pulled = await apiAs("POST", "/projects/SCHED/pull", {});
+    const pulled = await apiAs("POST", "/projects/REL/pull", {});
     assert.equal(pulled.status, 200);
-    await b.page.goto(`${b.tandem.url}/projects/SCHED/runs`);
+    await b.page.goto(`${b.tandem.url}/projects/REL/runs`);
     // The demo's own first-start runs (its import's Pull, its create) are listed too.
     assert.ok((await b.page.locator("#runs tbody tr").count()) >= 2);
     await b.page.selectOption("#kind", "push");
@@ -66,10 +66,10 @@ describe("run history in the browser", { skip: browserSkip, timeout: 240_000 }, 
   });
 
   it("shows a run started elsewhere on the project page as it finishes, without a reload", async () => {
-    await b.page.goto(`${b.tandem.url}/projects/SCHED`);
-    await until("the live feed is connected", async () => /Live: runs of SCHED/.test((await b.page.textContent("#live-state")) ?? ""));
+    await b.page.goto(`${b.tandem.url}/projects/REL`);
+    await until("the live feed is connected", async () => /Live: runs of REL/.test((await b.page.textContent("#live-state")) ?? ""));
     assert.equal(await b.page.locator("#live-list li").count(), 0);
-    const run = await apiAs("POST", "/projects/SCHED/pull", {});
+    const run = await apiAs("POST", "/projects/REL/pull", {});
     assert.equal(run.status, 200);
     // Either the activity panel lists it, or the page refreshed itself (the project page reloads when a run of
     // its project finishes) and its last Pull now opens this run: both without anyone reloading.
@@ -83,7 +83,7 @@ describe("run history in the browser", { skip: browserSkip, timeout: 240_000 }, 
 
   it("shows a held conflict side by side and resolves it from its button; the kept value reaches Jira", async () => {
     assert.equal((await apiAs("POST", "/projects", { key: "HOLD", name: "Held conflicts" })).status, 201);
-    const connector = (await b.tandem.store.projects.byId("SCHED"))!.connectorId!;
+    const connector = (await b.tandem.store.projects.byId("REL"))!.connectorId!;
     assert.equal((await apiAs("PUT", "/projects/HOLD/jira", { connector, jiraProjects: ["SCHED"], direction: "two-way", conflictPolicy: "hold" })).status, 200);
     assert.equal((await apiAs("PUT", "/projects/HOLD/mappings", { mappings: [{ tandemField: "title", jiraField: "summary", direction: "both", transform: { kind: "copy" } }] })).status, 200);
     // The item and its issue disagree on the title, and no sync has settled a common value yet: under "hold",

@@ -12,31 +12,40 @@ describe("a newcomer's walk through the demo in the browser", { skip: browserSki
   const sandbox = () => web.tandem.demo!.sandbox;
   const status = async () => (await web.page.textContent("[role=status], [role=alert]"))?.trim() ?? "";
 
+  it("says on the sign-in page that this is the demo, naming its admin but not a password chosen for it", async () => {
+    const { page, tandem } = web;
+    await page.goto(`${tandem.url}/login`);
+    // This suite's demo admin has a password of its own (TANDEM_ADMIN_PASSWORD): not the public one, so not shown.
+    assert.match((await page.textContent("#demo-sign-in")) ?? "", new RegExp(`This is the Tandem demo.*Sign in as ${ADMIN.email.replace(".", "\\.")} with the password given in TANDEM_ADMIN_PASSWORD`));
+    assert.equal(await page.locator("#demo-password").count(), 0);
+    assert.doesNotMatch((await page.content()), new RegExp(ADMIN.password));
+  });
+
   it("opens on a page that lists the steps, and Connect & Test from there says what to do next", async () => {
     const { page, tandem } = web;
     await web.signIn(ADMIN);
     const start = page.locator("#start-here");
     assert.ok(await start.isVisible(), "the first page after sign-in has the getting-started steps");
     assert.match((await start.textContent()) ?? "", /Connect to Jira: check Sandbox Jira \(demo\)/);
-    assert.equal(await start.locator("#start-import a").getAttribute("href"), "/projects/SCHED/import");
-    // The issue to change in Jira is one SCHED links to, on the connector's own site.
+    assert.equal(await start.locator("#start-import a").getAttribute("href"), "/projects/REL/import");
+    // The issue to change in Jira is one REL links to, on the connector's own site.
     const issueUrl = (await start.locator("#start-jira-issue").getAttribute("href")) ?? "";
-    const project = (await tandem.store.projects.byId("SCHED"))!;
+    const project = (await tandem.store.projects.byId("REL"))!;
     const linked = new Set((await tandem.store.projects.items(project.id)).map((item) => item.link?.jiraKey).filter(Boolean));
     const match = new RegExp(`^${sandbox().url}/browse/([A-Z]+-\\d+)$`).exec(issueUrl);
-    assert.ok(match && linked.has(match[1]!), `${issueUrl} is an issue linked in SCHED, on the sandbox`);
+    assert.ok(match && linked.has(match[1]!), `${issueUrl} is an issue linked in REL, on the sandbox`);
     await assertAccessible(page, "projects page with the getting-started steps");
     await web.shot("first-page");
 
     await page.click("#start-connect-test");
     await page.waitForURL(/\/connectors\/[^/]+#connect-test$/);
     assert.equal((await page.textContent("#test-result strong"))?.trim(), "Passed");
-    assert.match((await page.textContent("#next-step")) ?? "", /Next: open SCHED and press Pull/);
+    assert.match((await page.textContent("#next-step")) ?? "", /Next: open REL and press Pull/);
     // The demo registered its webhook; nothing has arrived yet, and the page says so rather than "register it".
     assert.match((await page.textContent("#webhook-state")) ?? "", /Not connected yet · registered in Jira, no delivery received so far/);
     await web.shot("connect-test-next-step");
     await page.click("#next-step a");
-    await page.waitForURL(/\/projects\/SCHED$/);
+    await page.waitForURL(/\/projects\/REL$/);
   });
 
   it("links each Jira key of the items to its issue in Jira", async () => {
@@ -45,6 +54,25 @@ describe("a newcomer's walk through the demo in the browser", { skip: browserSki
     const key = (await first.locator("a.jira-key").textContent())?.replace("↗", "").trim() ?? "";
     assert.match(key, /^SCHED-\d+$/);
     assert.equal(await first.locator("a.jira-key").getAttribute("href"), `${sandbox().url}/browse/${key}`);
+  });
+
+  it("keys the demo's items apart from their Jira issues, so nobody expects REL-n to be SCHED-n", async () => {
+    const { page } = web;
+    const rows = page.locator("#items tbody tr");
+    const pairs: [string, string][] = [];
+    for (let index = 0; index < (await rows.count()); index++) {
+      const row = rows.nth(index);
+      const jiraKey = (await row.locator("a.jira-key").textContent())?.replace("↗", "").trim() ?? "";
+      pairs.push([(await row.getAttribute("data-item")) ?? "", jiraKey]);
+    }
+    assert.ok(pairs.length >= 9, `the demo's tasks and its created item are listed (${pairs.length})`);
+    for (const [itemKey, jiraKey] of pairs) {
+      assert.match(itemKey, /^REL-\d+$/, "the demo project's own key");
+      assert.match(jiraKey, /^SCHED-\d+$/, `${itemKey} is linked to an issue of the Jira project SCHED`);
+    }
+    // Jira's SCHED-1 is the Epic the tasks belong to (not imported as a task): the numbers differ, and the prefixes say so.
+    assert.equal(sandbox().state.issueTypes.get(sandbox().state.issueByIdOrKey("SCHED-1")!.issueTypeId)?.name, "Epic");
+    assert.ok(!pairs.some(([, jiraKey]) => jiraKey === "SCHED-1"));
   });
 
   it("says once that a dry run wrote nothing, names fields as the project does, and runs it for real from there", async () => {
@@ -66,12 +94,12 @@ describe("a newcomer's walk through the demo in the browser", { skip: browserSki
     const { page, tandem } = web;
     await page.goto(`${tandem.url}/projects`);
     await page.click("#start-import a");
-    await page.waitForURL(/\/projects\/SCHED\/import$/);
+    await page.waitForURL(/\/projects\/REL\/import$/);
     assert.equal(await page.inputValue("#jiraProject"), "SCHED");
     assert.ok(await page.isVisible("#preview"), "the filter step is there at once");
     await page.click("#choose-project");
     await page.waitForURL(/jiraProject=SCHED/);
-    assert.deepEqual((await tandem.store.projects.byId("SCHED"))!.jiraProjects, ["SCHED"], "Next did not add another Jira project");
+    assert.deepEqual((await tandem.store.projects.byId("REL"))!.jiraProjects, ["SCHED"], "Next did not add another Jira project");
     // The checkbox sits on its label's line (it used to stretch to the whole column).
     const box = await page.locator("#includeDone").boundingBox();
     assert.ok(box && box.width < 40, `the checkbox is checkbox-sized (${box?.width}px)`);
@@ -80,19 +108,19 @@ describe("a newcomer's walk through the demo in the browser", { skip: browserSki
 
   it("creates a plain item in Jira from its row, proposing a Task", async () => {
     const { page, tandem } = web;
-    await page.goto(`${tandem.url}/projects/SCHED`);
+    await page.goto(`${tandem.url}/projects/REL`);
     await page.fill("input[aria-label='New item title']", "Write the runbook");
     await page.click("#add-item");
-    const key = /Added (SCHED-\d+)/.exec(await status())?.[1];
+    const key = /Added (REL-\d+)/.exec(await status())?.[1];
     assert.ok(key, "the new item's key is announced");
     await page.click(`a[aria-label='Create a Jira issue from ${key}']`);
-    await page.waitForURL(/\/projects\/SCHED\/create\?items=/);
+    await page.waitForURL(/\/projects\/REL\/create\?items=/);
     assert.equal(await page.locator("#issueType option:checked").textContent(), "Task");
     await page.click("#choose-type");
     assert.match((await page.textContent("#nothing-required")) ?? "", /Jira requires no other field for a Task/);
     await web.shot("create-in-jira-task");
     await page.click("#create");
-    await page.waitForURL(/\/projects\/SCHED\?notice=/);
+    await page.waitForURL(/\/projects\/REL\?notice=/);
     const created = new RegExp(`${key} → (SCHED-\\d+)`).exec(await status())?.[1];
     assert.ok(created, await status());
     assert.equal(sandbox().state.issueTypes.get(sandbox().state.issueByIdOrKey(created!)!.issueTypeId)?.name, "Task");
@@ -100,7 +128,7 @@ describe("a newcomer's walk through the demo in the browser", { skip: browserSki
 
   it("lists an item's runs on its page, each opening its run", async () => {
     const { page, tandem } = web;
-    await page.goto(`${tandem.url}/items/SCHED-1`);
+    await page.goto(`${tandem.url}/items/REL-1`);
     const link = page.locator("#item-history a").first();
     assert.match((await link.getAttribute("href")) ?? "", /^\/runs\/[0-9a-f-]{36}$/);
     await link.click();
@@ -110,11 +138,11 @@ describe("a newcomer's walk through the demo in the browser", { skip: browserSki
 
   it("shows a change made on the sandbox Jira's web page arriving by itself, with its webhook run listed", async () => {
     const { page, tandem, context } = web;
-    await page.goto(`${tandem.url}/projects/SCHED`);
+    await page.goto(`${tandem.url}/projects/REL`);
     await page.waitForSelector("body[data-live='on']");
     const hint = page.locator("#watch-hint a");
     const jiraKey = (await hint.textContent())?.replace(" in Jira", "").trim() ?? "";
-    const item = (await tandem.store.projects.items((await tandem.store.projects.byId("SCHED"))!.id)).find((entry) => entry.link?.jiraKey === jiraKey)!;
+    const item = (await tandem.store.projects.items((await tandem.store.projects.byId("REL"))!.id)).find((entry) => entry.link?.jiraKey === jiraKey)!;
     const row = `tr[data-item='${item.key}'] td.status`;
     const before = (await page.textContent(row))?.trim();
     // The newcomer follows the link: the issue opens in a new tab on the sandbox's own page, and is transitioned there.
@@ -141,7 +169,7 @@ describe("a newcomer's walk through the demo in the browser", { skip: browserSki
 
   it("says where to set the CapEx rule in the web app rather than an API call", async () => {
     const { page, tandem } = web;
-    await page.goto(`${tandem.url}/projects/SCHED/reports`);
+    await page.goto(`${tandem.url}/projects/REL/reports`);
     const hint = (await page.textContent("#capex-hint")) ?? "";
     assert.match(hint, /open Report settings below/);
     assert.doesNotMatch(hint, /PUT /);
@@ -154,7 +182,7 @@ describe("a newcomer's walk through the demo in the browser", { skip: browserSki
     const size = page.viewportSize();
     await page.setViewportSize({ width: 420, height: 900 });
     try {
-      for (const path of ["/projects", "/projects/SCHED"]) {
+      for (const path of ["/projects", "/projects/REL"]) {
         await page.goto(`${tandem.url}${path}`);
         const [scrollWidth, width] = await page.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth]);
         assert.ok(scrollWidth <= width, `${path} is ${scrollWidth}px wide in a ${width}px window`);

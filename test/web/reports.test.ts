@@ -16,17 +16,17 @@ describe("reports page in Chromium", { skip: browserSkip, timeout: 240_000 }, ()
 
   it("draws effort, CapEx vs OpEx, the epic's burn-up and capacity with their tables", async () => {
     // A CapEx rule on an ordinary field (any field works) and a capacity for Bob.
-    const saved = await apiAsAdmin("PUT", "/projects/SCHED/reports/settings", { capex: { field: "Priority", rule: { kind: "equals", value: "Highest" } }, capacity: { defaultPoints: 5, perPerson: { "bob@sandbox.test": 8 } } });
+    const saved = await apiAsAdmin("PUT", "/projects/REL/reports/settings", { capex: { field: "Priority", rule: { kind: "equals", value: "Highest" } }, capacity: { defaultPoints: 5, perPerson: { "bob@sandbox.test": 8 } } });
     assert.equal(saved.status, 200, JSON.stringify(saved.body));
     await b.signIn(ADMIN);
-    await b.page.goto(`${b.tandem.url}/projects/SCHED`);
+    await b.page.goto(`${b.tandem.url}/projects/REL`);
     await b.page.click("#reports-link");
-    await b.page.waitForURL(/\/projects\/SCHED\/reports$/);
+    await b.page.waitForURL(/\/projects\/REL\/reports$/);
     await b.page.waitForSelector("body[data-charts-ready=true]", { timeout: 60_000 });
-    const effort = await apiAsAdmin("GET", "/projects/SCHED/reports/effort");
-    const capex = await apiAsAdmin("GET", "/projects/SCHED/reports/capex");
-    const rollup = await apiAsAdmin("GET", "/projects/SCHED/reports/rollup");
-    const capacity = await apiAsAdmin("GET", "/projects/SCHED/reports/capacity");
+    const effort = await apiAsAdmin("GET", "/projects/REL/reports/effort");
+    const capex = await apiAsAdmin("GET", "/projects/REL/reports/capex");
+    const rollup = await apiAsAdmin("GET", "/projects/REL/reports/rollup");
+    const capacity = await apiAsAdmin("GET", "/projects/REL/reports/capacity");
     assert.ok(effort.body.totalHours > 0 && capex.body.totals.capex > 0 && capex.body.totals.opex > 0, "the demo has effort on both sides of the rule");
     const expectedRows = { effort: effort.body.weeks.length, capex: capex.body.weeks.length, rollup: rollup.body.burnup.points.length, capacity: capacity.body.sprints.length };
     for (const [kind, rows] of Object.entries(expectedRows)) {
@@ -56,10 +56,10 @@ describe("reports page in Chromium", { skip: browserSkip, timeout: 240_000 }, ()
   it("shows the reports to a guest and a clear message for a bad period", async () => {
     await b.signOut();
     await b.signIn(GUEST);
-    await b.page.goto(`${b.tandem.url}/projects/SCHED/reports?from=2026-12-31&to=2026-01-01`);
+    await b.page.goto(`${b.tandem.url}/projects/REL/reports?from=2026-12-31&to=2026-01-01`);
     assert.match((await b.page.textContent("[role=alert]")) ?? "", /from \(2026-12-31\) must be before to \(2026-01-01\)/);
     await b.shot("bad-period");
-    await b.page.goto(`${b.tandem.url}/projects/SCHED/reports`);
+    await b.page.goto(`${b.tandem.url}/projects/REL/reports`);
     await b.page.waitForSelector("body[data-charts-ready=true]", { timeout: 60_000 });
     assert.equal(await b.page.locator("canvas").count(), 4);
     await b.shot("guest");
@@ -69,13 +69,13 @@ describe("reports page in Chromium", { skip: browserSkip, timeout: 240_000 }, ()
     assert.equal(await b.page.locator("#report-settings").count(), 0, "a guest is not offered the settings");
     await b.signOut();
     await b.signIn(MEMBER);
-    await b.page.goto(`${b.tandem.url}/projects/SCHED/reports`);
+    await b.page.goto(`${b.tandem.url}/projects/REL/reports`);
     await b.page.click("#report-settings summary");
     await b.page.fill("#timeZone", "Mars/Olympus");
     await b.page.click("#save-report-settings");
     assert.match((await b.page.textContent("[role=alert]")) ?? "", /calendar\.timeZone: Not a time zone/);
     await b.shot("settings-refused");
-    await b.page.goto(`${b.tandem.url}/projects/SCHED/reports`);
+    await b.page.goto(`${b.tandem.url}/projects/REL/reports`);
     await b.page.click("#report-settings summary");
     await b.page.fill("#timeZone", "America/New_York");
     await b.page.fill("#perPerson", "dave@sandbox.test=6");

@@ -1,5 +1,5 @@
 // Workflow 1 (scheduler) in Chromium against a fresh `tandem serve --demo`: sign in, the demo connector passes
-// Connect & Test, the demo project is associated with SCHED, Pull sets statuses from the issues' categories, Push
+// Connect & Test, the demo project REL is associated with the Jira project SCHED, Pull sets statuses from the issues' categories, Push
 // writes back, the last Push date opens its run; a project set up from nothing in the browser (association,
 // the scheduler preset from the mappings page, a linked task, a Pull); what a guest is not offered.
 import assert from "node:assert/strict";
@@ -20,7 +20,7 @@ describe("workflow 1 (scheduler) in the browser", { skip: browserSkip, timeout: 
     await page.click("button:has-text('Sign in')");
     assert.match((await page.textContent("[role=alert]")) ?? "", /Wrong email or password/);
     await web.signIn(ADMIN);
-    assert.ok(await page.isVisible("a:has-text('SCHED')"));
+    assert.ok(await page.isVisible("a[href='/projects/REL']"));
     await web.shot("projects");
   });
 
@@ -31,22 +31,22 @@ describe("workflow 1 (scheduler) in the browser", { skip: browserSkip, timeout: 
     await page.waitForURL(/\/connectors\/[^/]+#connect-test$/);
     assert.equal((await page.textContent("#test-result strong"))?.trim(), "Passed");
     assert.match((await page.textContent("#connect-test")) ?? "", /Account: Tandem Sync/);
-    assert.match((await page.textContent("main")) ?? "", /Projects using it: SCHED/);
+    assert.match((await page.textContent("main")) ?? "", /Projects using it: REL/);
     await web.shot("connect-test-passed");
   });
 
   it("pulls and pushes the associated demo project from its buttons, and opens the run from the last Push date", async () => {
     const { page, tandem } = web;
-    await page.click("a:has-text('SCHED')");
-    await page.waitForURL(/\/projects\/SCHED$/);
+    await page.click("a[href='/projects/REL']");
+    await page.waitForURL(/\/projects\/REL$/);
     assert.match((await page.textContent("#jira-panel")) ?? "", /Jira projects: SCHED/);
     await page.click("#pull");
     await page.waitForURL(/\/runs\//);
     assert.match((await page.textContent("#run-status")) ?? "", /succeeded/);
     await web.shot("pull-run");
-    await page.goto(`${tandem.url}/projects/SCHED`);
+    await page.goto(`${tandem.url}/projects/REL`);
     const sandbox = tandem.demo!.sandbox.state;
-    const items = await tandem.store.projects.items((await tandem.store.projects.byId("SCHED"))!.id);
+    const items = await tandem.store.projects.items((await tandem.store.projects.byId("REL"))!.id);
     for (const item of items) {
       const expected = TANDEM_STATUS[sandbox.statuses.get(sandbox.issues.get(item.link!.jiraIssueId)!.statusId)!.category]!;
       assert.match((await page.textContent(`tr[data-item='${item.key}']`)) ?? "", new RegExp(expected), `${item.key} shows ${expected}`);
@@ -54,7 +54,7 @@ describe("workflow 1 (scheduler) in the browser", { skip: browserSkip, timeout: 
     await page.click("#push");
     await page.waitForURL(/\/runs\//);
     assert.match((await page.textContent("#run-status")) ?? "", /succeeded|partial/);
-    await page.goto(`${tandem.url}/projects/SCHED`);
+    await page.goto(`${tandem.url}/projects/REL`);
     await page.click("#last-push");
     await page.waitForURL(/\/runs\//);
     assert.ok(await page.isVisible("#run-items"));
@@ -100,7 +100,7 @@ describe("workflow 1 (scheduler) in the browser", { skip: browserSkip, timeout: 
     const { page, tandem } = web;
     await web.signOut();
     await web.signIn(GUEST);
-    await page.goto(`${tandem.url}/projects/SCHED`);
+    await page.goto(`${tandem.url}/projects/REL`);
     assert.equal(await page.isVisible("#pull"), false);
     assert.equal(await page.isVisible("#push"), false);
     await page.goto(`${tandem.url}/connectors`);
@@ -110,7 +110,7 @@ describe("workflow 1 (scheduler) in the browser", { skip: browserSkip, timeout: 
     assert.equal(await page.isVisible("#rotate-button"), false);
     assert.equal(await page.isVisible("#disconnect-link"), false);
     assert.equal(await page.isVisible("#webhook-secret"), false, "a guest never sees the webhook secret");
-    await page.goto(`${tandem.url}/projects/SCHED/mappings`);
+    await page.goto(`${tandem.url}/projects/REL/mappings`);
     assert.equal(await page.isVisible("#add-mapping"), false);
     assert.equal(await page.isVisible("#save-statuses"), false);
     await web.shot("guest-view");

@@ -55,13 +55,13 @@ describe("workflow 3 (work tracker) in the browser: webhook panel, test ping, ch
   it("shows an issue changed in Jira in the item list by itself, brought by the webhook", async () => {
     const { page, tandem } = web;
     const sandbox = tandem.demo!.sandbox;
-    const project = (await tandem.store.projects.byId("SCHED"))!;
+    const project = (await tandem.store.projects.byId("REL"))!;
     const items = await tandem.store.projects.items(project.id);
     const item = items.find((candidate) => sandbox.state.statuses.get(sandbox.state.issueByIdOrKey(candidate.link!.jiraKey)!.statusId)!.category !== "done")!;
     const jiraKey = item.link!.jiraKey;
     const row = `tr[data-item='${item.key}']`;
     // The person has the project open, listening for changes.
-    await page.goto(`${tandem.url}/projects/SCHED`);
+    await page.goto(`${tandem.url}/projects/REL`);
     assert.doesNotMatch((await page.textContent(row)) ?? "", /Completed/);
     await page.waitForSelector("body[data-live='on']");
 
@@ -84,14 +84,14 @@ describe("workflow 3 (work tracker) in the browser: webhook panel, test ping, ch
   it("edits the catch-up schedule (refusing a wrong one in plain words) and syncs now", async () => {
     const { page, tandem } = web;
     await page.click("#open-realtime");
-    await page.waitForURL(/\/projects\/SCHED\/realtime$/);
+    await page.waitForURL(/\/projects\/REL\/realtime$/);
     await assertAccessible(page, "project real-time page");
     assert.match((await page.textContent("#webhook-state")) ?? "", /Connected/);
     await page.fill("#cron", "every morning");
     await page.click("#save-schedule");
     await page.waitForURL(/error=/);
     assert.match((await page.textContent("[role=alert]")) ?? "", /'every morning' is not a cron expression .*0 2 \* \* \*/);
-    assert.equal((await tandem.store.projects.byId("SCHED"))!.catchUpCron, "0 2 * * *", "a refused schedule changes nothing");
+    assert.equal((await tandem.store.projects.byId("REL"))!.catchUpCron, "0 2 * * *", "a refused schedule changes nothing");
     await web.shot("schedule-refused");
 
     await page.fill("#cron", "30 6 * * 1-5");
@@ -99,13 +99,13 @@ describe("workflow 3 (work tracker) in the browser: webhook panel, test ping, ch
     await page.click("#save-schedule");
     await page.waitForURL(/notice=/);
     assert.match((await page.textContent("[role=status]")) ?? "", /Catch-up schedule saved: 30 6 \* \* 1-5 \(Europe\/Paris\)/);
-    const saved = (await tandem.store.projects.byId("SCHED"))!;
+    const saved = (await tandem.store.projects.byId("REL"))!;
     assert.deepEqual([saved.catchUpCron, saved.catchUpTimeZone], ["30 6 * * 1-5", "Europe/Paris"]);
     assert.equal((await page.textContent("#catch-up-cron"))?.trim(), "30 6 * * 1-5");
 
     await page.click("#sync-now");
     await page.waitForURL(/\/runs\/|notice=/);
-    assert.ok((await tandem.store.projects.byId("SCHED"))!.lastCatchUpAt, "the catch-up ran");
+    assert.ok((await tandem.store.projects.byId("REL"))!.lastCatchUpAt, "the catch-up ran");
     await web.shot("synced-now");
   });
 });
