@@ -1,6 +1,7 @@
 // Projects, items, links and syncs from the command line: `tandem project ...`, `tandem item ...`, `tandem link`,
 // `tandem unlink`, `tandem search-issues`, `tandem pull|push|sync`, `tandem history`, `tandem conflicts`, `tandem resolve`.
 import { Command, Option } from "commander";
+import { splitIdentity } from "../connectors/run-identity.ts";
 import { apiCall } from "./api-client.ts";
 import { intOption, UsageError } from "./options.ts";
 import { printJson, printTable } from "./output.ts";
@@ -35,10 +36,17 @@ function jiraFields(pairs: string[]): Record<string, unknown> {
   }));
 }
 
+/** "sync (webhook)" and "as tandem-sync@… (service account of 'Acme')": what started a run, and as whom. */
+function kindAndAccount(run: { kind: string; identity: string }): { kind: string; account: string } {
+  const { trigger, account } = splitIdentity(run.identity);
+  return { kind: `${run.kind}${trigger ? ` (${trigger})` : ""}`, account };
+}
+
 function printRun(result: RunResult, json?: boolean) {
   if (json) return printJson(result);
   const { run } = result;
-  console.log(`${run.kind} ${run.dryRun ? "(dry run) " : ""}${run.status} as ${run.identity}: ${Object.entries(run.counts).filter(([, count]) => count > 0).map(([outcome, count]) => `${count} ${outcome}`).join(", ") || "no linked items"}${run.error ? `\n  ${run.error}` : ""}`);
+  const said = kindAndAccount(run);
+  console.log(`${said.kind} ${run.dryRun ? "(dry run) " : ""}${run.status} as ${said.account}: ${Object.entries(run.counts).filter(([, count]) => count > 0).map(([outcome, count]) => `${count} ${outcome}`).join(", ") || "no linked items"}${run.error ? `\n  ${run.error}` : ""}`);
   for (const item of result.items) {
     if (item.outcome === "unchanged") continue;
     console.log(`  ${item.itemKey} ↔ ${item.jiraKey ?? "?"}: ${item.outcome}`);
@@ -181,7 +189,7 @@ export function projectCommands(): Command[] {
       if (flags.run) return printRun(await apiCall<RunResult>("GET", `/runs/${encodeURIComponent(flags.run)}${flags.outcome ? `?outcome=${flags.outcome}` : ""}`), flags.json);
       const list = await apiCall<RunResult["run"][]>("GET", `/projects/${encodeURIComponent(ref)}/runs`);
       if (flags.json) return printJson(list);
-      printTable(list.map((run) => ({ ...run, started: new Date(run.startedAt).toISOString(), counts: Object.entries(run.counts).filter(([, n]) => n).map(([k, n]) => `${n} ${k}`).join(", ") })), ["started", "kind", "dryRun", "status", "identity", "counts", "id"]);
+      printTable(list.map((run) => ({ ...run, kind: kindAndAccount(run).kind, as: kindAndAccount(run).account, started: new Date(run.startedAt).toISOString(), counts: Object.entries(run.counts).filter(([, n]) => n).map(([k, n]) => `${n} ${k}`).join(", ") })), ["started", "kind", "dryRun", "status", "as", "counts", "id"]);
     });
   const conflicts = new Command("conflicts").description("Open conflicts of a project").argument("<project>").option("--json", "print as JSON")
     .action(async (ref: string, flags: { json?: boolean }) => {
@@ -358,7 +366,7 @@ export function eventsCommand(): Command {
           if (event !== "run" || !data) continue;
           const run = JSON.parse(data) as { project: string; kind: string; dryRun: boolean; status: string; identity: string; counts: Record<string, number>; error: string | null };
           if (flags.json) console.log(data);
-          else console.log(`${run.project} ${run.kind}${run.dryRun ? " (dry run)" : ""} ${run.status} as ${run.identity}: ${Object.entries(run.counts).filter(([, n]) => n).map(([k, n]) => `${n} ${k}`).join(", ") || "nothing to do"}${run.error ? ` — ${run.error}` : ""}`);
+          else console.log(`${run.project} ${kindAndAccount(run).kind}${run.dryRun ? " (dry run)" : ""} ${run.status} as ${kindAndAccount(run).account}: ${Object.entries(run.counts).filter(([, n]) => n).map(([k, n]) => `${n} ${k}`).join(", ") || "nothing to do"}${run.error ? ` — ${run.error}` : ""}`);
           seen += 1;
           if (seen >= limit) return;
         }

@@ -8,6 +8,7 @@ import type { Project } from "../store/projects.ts";
 import type { TandemStore } from "../store/store.ts";
 import type { User } from "../store/users.ts";
 import { jiraForConnector } from "./jira-for.ts";
+import { ownIdentity, serviceAccountIdentity, startedBy } from "./run-identity.ts";
 
 /** Who starts the run: a person (the project's identity setting applies) or Tandem itself (always the service account). */
 export type SyncActor = { person: User } | { system: "webhook" | "catch-up" | "scheduler" };
@@ -30,11 +31,13 @@ export async function syncContextFor(store: TandemStore, project: Project, actor
   const readOnly = project.direction === "pull";
   const asPerson = "person" in actor && project.syncIdentity === "user" ? actor.person : null;
   const jira = await jiraForConnector(store, connector, asPerson ? { userId: asPerson.id } : "service", { readOnly });
+  // The history names the Jira account the run acts as (and, for Tandem's own runs, what started it):
+  // "webhook, as tandem-sync@acme.com (service account of 'Acme')" — see run-identity.ts.
   const identity = asPerson
-    ? `${asPerson.email}'s own Jira identity`
+    ? ownIdentity(asPerson.email, (await store.connectors.identity(connector.id, asPerson.id))?.account)
     : "system" in actor
-      ? `${actor.system}, as the service account of '${connector.name}'`
-      : `service account of '${connector.name}'`;
+      ? startedBy(actor.system, serviceAccountIdentity(connector))
+      : serviceAccountIdentity(connector);
   // Identities may see different fields, so metadata is cached per connector and identity.
   const metadata = metadataFor(`${connector.id}:${asPerson ? asPerson.id : "service"}`, jira);
   const hoursPerDay = (await metadata.timeTracking().catch(() => ({ workingHoursPerDay: 8 }))).workingHoursPerDay;

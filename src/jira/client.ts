@@ -244,10 +244,6 @@ export class JiraClient {
     await this.api("PUT", `/issue/${encodeURIComponent(issueIdOrKey)}`, { body: edit });
   }
 
-  async deleteIssue(issueIdOrKey: string, deleteSubtasks = false): Promise<void> {
-    await this.api("DELETE", `/issue/${encodeURIComponent(issueIdOrKey)}`, { query: { deleteSubtasks } });
-  }
-
   async transitions(issueIdOrKey: string): Promise<JiraTransition[]> {
     return (await this.api<{ transitions: JiraTransition[] }>("GET", `/issue/${encodeURIComponent(issueIdOrKey)}/transitions`, { query: { expand: "transitions.fields" } })).transitions;
   }

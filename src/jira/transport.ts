@@ -55,6 +55,9 @@ export interface JiraResponse<T> {
   headers: Headers;
 }
 
+/** A Jira issue itself (by id or key), on every REST version and through the OAuth gateway. */
+const ISSUE_PATH = /\/rest\/api\/(?:\d+|latest)\/issue\/[^/]+\/?$/;
+
 export class JiraTransport {
   readonly options: Required<Omit<TransportOptions, "refresh" | "onAttempt" | "readOnly" | "onWrite">> & Pick<TransportOptions, "refresh" | "onAttempt" | "readOnly" | "onWrite">;
 
@@ -84,6 +87,9 @@ export class JiraTransport {
     const idempotent = options.idempotent ?? method !== "POST";
     const reads = isRead(method, path);
     if (this.options.readOnly && !reads) throw new ReadOnlyViolationError(`Refused ${method} ${path}: this connection is read-only (a pull-only project never writes to Jira).`);
+    // Nothing in Tandem ever deletes a Jira issue: deleting an item only severs its link. Held here, where every
+    // request passes, rather than trusted to each caller.
+    if (method === "DELETE" && ISSUE_PATH.test(path.split("?")[0]!)) throw new ReadOnlyViolationError(`Refused ${method} ${path}: Tandem never deletes a Jira issue.`);
     let retries = 0;
     let rateLimitWaits = 0;
     let refreshed = false;

@@ -92,3 +92,14 @@ export function issueIdOf(payload: WebhookPayload): string | null {
   const match = /\/issue\/(\d+)\/comment\//.exec(self);
   return match ? match[1]! : payload.worklog?.issueId ?? null;
 }
+
+/**
+ * The issue version a delivery reports, when it names one: an issue event's changelog, a comment event's comment as
+ * of its last update. Two deliveries of one version are the same news, whatever their identifiers.
+ */
+export function versionOf(payload: WebhookPayload): string | null {
+  const issueId = issueIdOf(payload);
+  if (payload.changelog?.id && issueId) return `${payload.webhookEvent}:${issueId}:changelog:${payload.changelog.id}`;
+  if (payload.comment && issueId) return `${payload.webhookEvent}:${issueId}:comment:${payload.comment.id}:${payload.comment.updated}`;
+  return null;
+}

@@ -2,7 +2,7 @@
 // inbox (once per identifier), answer at once; processing happens from the queue.
 import { createHash } from "node:crypto";
 import { Hono } from "hono";
-import { issueIdOf, parseWebhookPayload } from "../jira/webhook-payload.ts";
+import { issueIdOf, parseWebhookPayload, versionOf } from "../jira/webhook-payload.ts";
 import { verifyWebhookSignature } from "../jira/webhook-signature.ts";
 import type { TandemStore } from "../store/store.ts";
 import type { WebhookProcessor } from "./processor.ts";
@@ -22,7 +22,7 @@ export function webhookIntake(store: TandemStore, processor: WebhookProcessor): 
     if (!parsed.ok) return c.json({ error: { code: "bad_payload", message: parsed.error } }, 400);
     // Jira keeps the identifier across retries; without one, the body itself identifies the delivery.
     const identifier = c.req.header("x-atlassian-webhook-identifier") ?? createHash("sha256").update(raw).digest("hex");
-    const fresh = await store.inbox.record({ connectorId: endpoint.connectorId, identifier, event: parsed.payload.webhookEvent, issueId: issueIdOf(parsed.payload), body: raw });
+    const fresh = await store.inbox.record({ connectorId: endpoint.connectorId, identifier, event: parsed.payload.webhookEvent, issueId: issueIdOf(parsed.payload), body: raw, version: versionOf(parsed.payload) });
     if (fresh) processor.kick();
     return c.json({ accepted: true, duplicate: !fresh }, 202);
   });

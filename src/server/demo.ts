@@ -8,6 +8,7 @@ import { metadataFor } from "../jira/metadata.ts";
 import { resolveMappings } from "../engine/resolve-mappings.ts";
 import { startSandbox, type RunningSandbox } from "../sandbox/server.ts";
 import { syncContextFor } from "../connectors/sync-context.ts";
+import { serviceAccountIdentity, startedBy } from "../connectors/run-identity.ts";
 import { createInJira, recordCreation } from "../crossing/create-in-jira.ts";
 import { importAndPull } from "../crossing/import-and-pull.ts";
 import type { TandemStore } from "../store/store.ts";
@@ -39,9 +40,11 @@ async function ensureDemoProject(store: TandemStore, connectorId: string, jira: 
   if (problems.length) throw new Error(`The demo's scheduler mappings do not fit the sandbox: ${problems.join(" ")}`);
   await store.projects.replaceMappings(project.id, resolved);
   // Across the boundary, as a person would do it first: import the SCHED tasks (and pull their fields), then turn a
-  // plain Tandem item into a new Jira issue. Both are in the project's history.
+  // plain Tandem item into a new Jira issue. Both are in the project's history, as the demo's setup acting as the
+  // connector's service account.
   const context = await syncContextFor(store, (await store.projects.byId(project.id))!, { system: "scheduler" }, publicUrl);
-  const who = { userId: "demo", identity: `demo start, as the service account of '${DEMO_CONNECTOR}'` };
+  const connector = (await store.connectors.byId(connectorId))!;
+  const who = { userId: "demo", identity: startedBy("demo setup", serviceAccountIdentity(connector)) };
   await importAndPull(context, (await store.projects.byId(project.id))!, { jql: "issuetype != Epic", includeDone: true }, who);
   const note = await store.projects.addItem(project.id, { title: "Rehearse the release review (created in Jira by the demo)", status: "Not Started" });
   const task = (await context.metadata.createMetaIssueTypes(DEMO_JIRA_PROJECT)).find((type) => type.name === "Task")!;

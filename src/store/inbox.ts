@@ -156,19 +156,20 @@ export class InboxRepository {
   }
 
   /**
-   * Records a verified delivery; false when the same identifier was recorded before (a retry or duplicate). Two
+   * Records a verified delivery; false when the same identifier (a retry or duplicate) or the same issue version (the
+   * same change sent by a second registration, or resent under a new identifier) was recorded before. Two
    * copies arriving at once are told apart by the unique key, not by a read first: the second insert does nothing.
    * Deliveries arriving together are written in one transaction (group commit), each answered once it is durable:
    * under a burst, one commit serves many deliveries instead of one each.
    */
-  record(entry: Omit<InboxEntry, "id" | "receivedAt">): Promise<boolean> {
+  record(entry: Omit<InboxEntry, "id" | "receivedAt"> & { version?: string | null }): Promise<boolean> {
     return new Promise((resolve, reject) => {
       this.waiting.push({ entry, resolve, reject });
       if (this.waiting.length === 1) setImmediate(() => void this.writeWaiting());
     });
   }
 
-  private waiting: { entry: Omit<InboxEntry, "id" | "receivedAt">; resolve: (fresh: boolean) => void; reject: (error: unknown) => void }[] = [];
+  private waiting: { entry: Omit<InboxEntry, "id" | "receivedAt"> & { version?: string | null }; resolve: (fresh: boolean) => void; reject: (error: unknown) => void }[] = [];
 
   private async writeWaiting(): Promise<void> {
     const batch = this.waiting.splice(0);
@@ -177,8 +178,9 @@ export class InboxRepository {
         const results: boolean[] = [];
         for (const { entry } of batch) {
           this.lastReceivedAt = Math.max(Date.now(), this.lastReceivedAt + 1);
-          const inserted = await tx.run("INSERT INTO inbox (id, connector_id, identifier, event, issue_id, body, status, error, received_at, processed_at) VALUES (?, ?, ?, ?, ?, ?, 'pending', NULL, ?, NULL) ON CONFLICT (connector_id, identifier) DO NOTHING", [
-            randomUUID(), entry.connectorId, entry.identifier, entry.event, entry.issueId, entry.body, this.lastReceivedAt,
+          // A repeat of either the identifier or the issue version is the same news: nothing is inserted.
+          const inserted = await tx.run("INSERT INTO inbox (id, connector_id, identifier, event, issue_id, body, status, error, received_at, processed_at, version) VALUES (?, ?, ?, ?, ?, ?, 'pending', NULL, ?, NULL, ?) ON CONFLICT DO NOTHING", [
+            randomUUID(), entry.connectorId, entry.identifier, entry.event, entry.issueId, entry.body, this.lastReceivedAt, entry.version ?? null,
           ]);
           results.push(inserted.changes === 1);
         }

@@ -316,6 +316,14 @@ export const MIGRATIONS: { version: number; name: string; statements: string[] }
       "ALTER TABLE inbox ADD COLUMN next_attempt_at BIGINT",
     ],
   },
+  {
+    version: 17,
+    name: "a webhook delivery is recorded once per issue version too (two registrations, or a resend under a new identifier)",
+    statements: [
+      "ALTER TABLE inbox ADD COLUMN version TEXT",
+      "CREATE UNIQUE INDEX inbox_version ON inbox (connector_id, version) WHERE version IS NOT NULL",
+    ],
+  },
 ];
 
 export async function migrate(db: SqlDatabase): Promise<number> {

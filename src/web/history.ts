@@ -5,6 +5,7 @@ import { Hono, type Context } from "hono";
 import { html, raw } from "hono/html";
 import { page, when, type Html } from "./layout.ts";
 import { plainMessage } from "./plain-words.ts";
+import { splitIdentity, TRIGGER_PATTERN } from "../connectors/run-identity.ts";
 import { apiCaller, back, canChange, errorOf, messages, readForm, signedIn, type Fetcher, type WebEnv } from "./session-api.ts";
 
 const KINDS = { pull: "Pull", push: "Push", sync: "Sync" } as Record<string, string>;
@@ -14,12 +15,20 @@ const ITEM_OUTCOMES = ["changed", "unchanged", "warning", "failed", "conflict"] 
 const outcomeClass = (outcome: string) => (outcome === "failed" ? "bad" : outcome === "warning" || outcome === "conflict" ? "warn" : outcome === "changed" ? "ok" : "muted");
 const statusClass = (status: string) => (status === "failed" ? "bad" : status === "partial" ? "warn" : "ok");
 const show = (value: unknown) => (value === null || value === undefined || value === "" ? "(empty)" : typeof value === "string" ? value : JSON.stringify(value));
-/** What started a run when it was not a person's button: a webhook delivery or a catch-up. */
+/**
+ * What started a run when it was not a person's button — a webhook delivery, a catch-up, the demo's setup — from
+ * the run's identity ("webhook, as …"), or from who started it for runs whose identity does not say.
+ */
 function triggerOf(run: { userId?: string; identity?: string }): string | null {
-  if (run.userId === "webhook" || /^webhook\b/.test(run.identity ?? "")) return "webhook";
-  if (run.userId === "catch-up" || run.userId === "scheduler" || /^catch-up\b/.test(run.identity ?? "")) return "catch-up";
+  const { trigger } = splitIdentity(run.identity ?? "");
+  if (trigger) return trigger;
+  if (run.userId === "webhook") return "webhook";
+  if (run.userId === "catch-up" || run.userId === "scheduler") return "catch-up";
   return null;
 }
+
+/** The Jira account a run acted as, to follow "as" ("tandem-sync@… (service account of 'Acme')"). */
+const accountOf = (run: { identity?: string }) => splitIdentity(run.identity ?? "").account;
 
 /** "Pull", "Sync (webhook)", "Push (dry run)": what kind of run, and what started it when no one clicked. */
 export function runTitle(run: { kind: string; dryRun?: boolean; userId?: string; identity?: string }): string {
@@ -35,9 +44,6 @@ function fieldNames(project: any): (key: string) => string {
 }
 
 const DRY_RUN_NOTE = /^dry run: nothing was written$/i;
-
-/** "service account x@y" reads as "the service account x@y" inside a sentence. */
-const identityLabel = (identity: string) => (identity.startsWith("service account") ? `the ${identity}` : identity);
 
 export function historyPages(api: Fetcher): Hono<WebEnv> {
   const app = new Hono<WebEnv>();
@@ -60,7 +66,7 @@ export function historyPages(api: Fetcher): Hono<WebEnv> {
       ? html`<p id="no-runs">No runs ${kind || status ? "match these filters" : "yet"}. ${kind || status ? html`<a href="/projects/${key}/runs">Show all runs</a>.` : html`Start one with Pull or Push on the <a href="/projects/${key}">project page</a>.`}</p>`
       : html`<table id="runs"><thead><tr><th>Started</th><th>Kind</th><th>Outcome</th><th>Items</th><th>As</th></tr></thead><tbody>
 ${runs.map((run) => html`<tr data-run="${run.id}"><td><a href="/runs/${run.id}">${when(run.startedAt)}</a></td><td>${runTitle(run)}</td>
-<td class="${statusClass(run.status)}">${RUN_STATUSES[run.status] ?? run.status}</td><td>${counts(run.counts)}</td><td>${run.identity}</td></tr>`)}</tbody></table>`}</section>`;
+<td class="${statusClass(run.status)}">${RUN_STATUSES[run.status] ?? run.status}</td><td>${counts(run.counts)}</td><td>${accountOf(run)}</td></tr>`)}</tbody></table>`}</section>`;
     return c.html(page(`${key} history`, body, signedIn(c)));
   });
 
@@ -73,7 +79,7 @@ ${runs.map((run) => html`<tr data-run="${run.id}"><td><a href="/runs/${run.id}">
     const projects = (await call<any[]>(c, "GET", "/projects")).body;
     const project = projects.find((candidate) => candidate.id === run.projectId);
     const conflicts = project ? await conflictsOf(c, project.key, new Set(items.filter((item) => item.outcome === "conflict").map((item) => item.itemId))) : "";
-    const who = identityLabel(run.identity);
+    const who = accountOf(run);
     const nameOf = fieldNames(project);
     const editable = canChange(signedIn(c));
     // A dry run's note is the same for every item: said once at the top, with the way to run it for real.
@@ -84,7 +90,7 @@ ${project && editable && KINDS[run.kind] ? html` <form method="post" action="/pr
       : "";
     const body: Html = html`${project ? html`<p><a href="/projects/${project.key}">← ${project.key}</a> · <a href="/projects/${project.key}/runs">all runs</a></p>` : ""}
 <h1>${runTitle(run)}</h1>${messages(c)}
-<section><p id="run-status" class="${statusClass(run.status)}"><strong>${run.status}</strong> · ${when(run.startedAt)} · as ${run.identity}</p>
+<section><p id="run-status" class="${statusClass(run.status)}"><strong>${run.status}</strong> · ${when(run.startedAt)} · as ${accountOf(run)}</p>
 ${dryRunNote}
 ${run.error ? html`<div class="error" role="alert">${run.error}</div>` : ""}
 <p>${counts(run.counts)}</p>
@@ -162,6 +168,7 @@ export function liveRuns(projectKey: string, options: { recent?: any[]; watch?: 
   const list = document.getElementById("live-list");
   const state = document.getElementById("live-state");
   const names = { pull: "Pull", push: "Push", sync: "Sync" };
+  const triggered = new RegExp(${JSON.stringify(TRIGGER_PATTERN.source)});
   for (const form of document.querySelectorAll('form[action$="/run"]')) {
     form.addEventListener("submit", () => {
       const button = form.querySelector("button");
@@ -180,12 +187,16 @@ export function liveRuns(projectKey: string, options: { recent?: any[]; watch?: 
     const item = document.createElement("li");
     const link = document.createElement("a");
     link.href = "/runs/" + event.lastEventId;
-    const trigger = /^webhook\b/.test(run.identity || "") ? " (webhook)" : /^catch-up\b/.test(run.identity || "") ? " (catch-up)" : "";
+    // The run's identity is "webhook, as ACCOUNT" or "ACCOUNT" (see run-identity.ts): the trigger goes in the title.
+    const said = triggered.exec(run.identity || "");
+    const trigger = said ? " (" + said[1].replace(/ \\((.*)\\)$/, ", $1") + ")" : "";
+    const account = said ? said[2] : run.identity || "";
+    const as = account.startsWith("service account") ? "the " + account : account.startsWith("'") ? "the service account of " + account : account;
     link.textContent = (names[run.kind] || run.kind) + trigger + (run.dryRun ? " (dry run)" : "") + " " + run.status;
     item.className = run.status === "failed" ? "bad" : run.status === "partial" ? "warn" : "ok";
     item.dataset.run = event.lastEventId;
     const counts = Object.entries(run.counts || {}).filter((entry) => entry[1] > 0).map((entry) => entry[1] + " " + entry[0]).join(", ");
-    item.append(link, document.createTextNode(" · " + (counts || "no items") + " · as " + run.identity + (run.error ? " · " + run.error : "")));
+    item.append(link, document.createTextNode(" · " + (counts || "no items") + " · as " + as + (run.error ? " · " + run.error : "")));
     list.prepend(item);
   });
   events.onerror = () => { state.textContent = "Live activity paused; it reconnects by itself."; };
@@ -194,7 +205,7 @@ export function liveRuns(projectKey: string, options: { recent?: any[]; watch?: 
   return html`<section id="live-runs" aria-labelledby="live-title"><h2 id="live-title">Activity</h2>
 <p id="live-state" class="muted">Runs of ${projectKey} appear here as they finish.</p><ul id="live-list" aria-live="polite"></ul>
 ${options.watch ? html`<p id="watch-hint">Changes made in Jira arrive by themselves: change <a href="${options.watch.url}" target="_blank" rel="noopener">${options.watch.jiraKey} in Jira</a> (edit or transition it) and keep this page open; it shows the change when the webhook brings it.</p>` : ""}
-${recent.length ? html`<h3 id="recent-title" style="margin-bottom:4px">Latest runs</h3><ul id="recent-runs" aria-labelledby="recent-title">${recent.map((run) => html`<li data-run="${run.id}"><a href="/runs/${run.id}">${runTitle(run)}</a> <span class="${statusClass(run.status)}">${RUN_STATUSES[run.status]?.toLowerCase() ?? run.status}</span> · ${counts(run.counts)} · <span class="muted">${when(run.startedAt)} · as ${run.identity}</span></li>`)}</ul>` : ""}
+${recent.length ? html`<h3 id="recent-title" style="margin-bottom:4px">Latest runs</h3><ul id="recent-runs" aria-labelledby="recent-title">${recent.map((run) => html`<li data-run="${run.id}"><a href="/runs/${run.id}">${runTitle(run)}</a> <span class="${statusClass(run.status)}">${RUN_STATUSES[run.status]?.toLowerCase() ?? run.status}</span> · ${counts(run.counts)} · <span class="muted">${when(run.startedAt)} · as ${accountOf(run)}</span></li>`)}</ul>` : ""}
 <p><a href="/projects/${projectKey}/runs">Run history</a> · <a href="/projects/${projectKey}/conflicts">Conflicts</a></p>
 <script>${raw(script)}</script></section>`;
 }

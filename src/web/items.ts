@@ -6,6 +6,7 @@ import { html, raw } from "hono/html";
 import { jiraIssueUrl, page, when, type Html } from "./layout.ts";
 import { CORE, changedValues, display, fieldControl, parseField, statusesOf, type FieldDef } from "./item-fields.ts";
 import { plainMessage } from "./plain-words.ts";
+import { splitIdentity } from "../connectors/run-identity.ts";
 import { apiCaller, back, canChange, errorOf, messages, readForm, signedIn, type Call, type WebEnv, type Fetcher } from "./session-api.ts";
 
 export interface ItemPages {
@@ -289,7 +290,7 @@ ${item.link ? html`<strong>The Jira issue ${item.link.jiraKey} is untouched</str
     const result = await call<any>(c, "POST", `/projects/${key}/bulk-edit`, { items: chosen, values });
     if (result.status !== 200) return back(c, `/projects/${key}`, "error", `Nothing was changed: ${errorOf(result)}`);
     const { updated, failed, run } = result.body as { updated: string[]; failed: { item: string; reason: string }[]; run: any };
-    const identity = run?.identity ? (String(run.identity).startsWith("service") ? `the ${run.identity}` : run.identity) : "Tandem";
+    const identity = run?.identity ? splitIdentity(String(run.identity)).account : "Tandem";
     const jiraKeys = new Map(((await call<any[]>(c, "GET", `/projects/${key}/items`)).body ?? []).map((item) => [item.key, item.link?.jiraKey ?? null]));
     const body = html`<p><a href="/projects/${key}">← ${key}</a></p><h1>Bulk update of ${chosen.length} items</h1>
 <section id="bulk-result"><p class="ok" role="status">${updated.length - failed.filter((entry) => updated.includes(entry.item)).length} of ${chosen.length} updated${run ? html` and pushed to Jira (<a href="/runs/${run.id}">the run</a>)` : ""}.</p>
@@ -328,7 +329,7 @@ async function pushOne(call: Call, c: Context, project: any, item: any): Promise
   const runId = String(result.body.run.id);
   const entry = (result.body.items as any[]).find((candidate) => candidate.itemKey === item.key);
   if (!entry || (entry.outcome !== "warning" && entry.outcome !== "failed" && entry.outcome !== "conflict")) return { ok: true, runId };
-  const identity = String(result.body.run.identity).startsWith("service") ? `the ${result.body.run.identity}` : result.body.run.identity;
+  const identity = splitIdentity(String(result.body.run.identity)).account;
   const said = (entry.messages as string[]).map((message) => {
     const plain = plainMessage(message, { identity, jiraKey: item.link.jiraKey });
     return plain.fix ? `${plain.text} ${plain.fix}` : plain.text;

@@ -116,6 +116,14 @@ describe("tandem serve, login and connector commands", { timeout: 120_000 }, () 
       assert.deepEqual(ours.slice(0, 4).map((run: { kind: string; dryRun: boolean }) => [run.kind, run.dryRun]), [["push", false], ["push", false], ["push", true], ["pull", false]]);
       const echoes = history.filter((run: { identity: string; counts: Record<string, number> }) => run.identity.startsWith("webhook"));
       assert.ok(echoes.every((run: { counts: Record<string, number> }) => run.counts.changed === 0), "echoes of our own pushes change nothing");
+      // In words: what started a run beside its kind, then the Jira account it acted as (never "as webhook, as …").
+      const account = "tandem-sync@sandbox.test (service account of 'Sandbox Jira (demo)')";
+      const pulledAgain = await cli("pull", "REL");
+      assert.match(pulledAgain.stdout, new RegExp(`^pull succeeded as ${account.replace(/[().]/g, "\\$&")}: `));
+      const table = (await cli("history", "REL")).stdout;
+      assert.match(table, /\bAS\b/);
+      assert.match(table, /pull \(demo setup\) +false +succeeded +tandem-sync@sandbox\.test \(service account of 'Sandbox Jira \(demo\)'\)/);
+      assert.doesNotMatch(table, /demo start|as the service account|as webhook/);
       const badValue = await cli("item", "edit", firstItem, "daysUntilCritical=soon");
       assert.equal(badValue.status, 1);
       assert.match(badValue.stderr, /'daysUntilCritical' is a number field/);

@@ -26,8 +26,10 @@ describe("the demo's import and create", { timeout: 120_000 }, () => {
     const imported = items.filter((item) => tasks.some((issue) => issue.id === item.link?.jiraIssueId));
     assert.equal(imported.length, tasks.length, "every task imported once");
     const pulls = await tandem.store.runs.list(project.id, { kind: "pull" });
-    const importRun = pulls.find((run) => run.identity.startsWith("demo start"))!;
+    const importRun = pulls.find((run) => run.userId === "demo")!;
     assert.ok(importRun, "the import's pull is in the history");
+    // What started it, then the Jira account it acted as, by the email its Connect & Test reported.
+    assert.equal(importRun.identity, "demo setup, as tandem-sync@sandbox.test (service account of 'Sandbox Jira (demo)')");
     assert.equal(importRun.status, "succeeded");
     const runItems = await tandem.store.runs.items(importRun.id);
     assert.equal(runItems.length, tasks.length);

@@ -67,7 +67,7 @@ describe("workflow 1: the scheduler", () => {
     await api(t(), "PUT", "/projects/REL/jira", { token: t().tokens.member, body: { connector: "Acme Jira", jiraProjects: ["SCHED", "OPS"], direction: "two-way", syncIdentity: "user" } });
     const pulled = await api(t(), "POST", "/projects/REL/pull", { token: t().tokens.member, body: {} });
     assert.equal(pulled.status, 200, JSON.stringify(pulled.body));
-    assert.equal(pulled.body.run.identity, "member@tandem.test's own Jira identity");
+    assert.equal(pulled.body.run.identity, "bob@sandbox.test (member@tandem.test's own Jira identity)");
     assert.equal(pulled.body.run.status, "partial");
     const byJira = new Map(pulled.body.items.map((entry: { jiraKey: string }) => [entry.jiraKey, entry]));
     const hidden = byJira.get(keys.hidden) as { outcome: string; messages: string[] };

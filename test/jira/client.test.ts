@@ -158,3 +158,20 @@ describe("Jira client: rate limits and faults", () => {
     await assert.rejects(jira.serverInfo(), (error: unknown) => error instanceof JiraUnavailableError && /could not be reached/.test(error.message));
   });
 });
+
+describe("Jira client: no issue is ever deleted", () => {
+  it("refuses to delete an issue, by id or key, on every REST version, before sending anything", async () => {
+    const jira = client("cloud", { mode: "api-token", email: "admin@sandbox.test", apiToken: "sandbox-token" });
+    const issue = cloud().state.issueByIdOrKey("ROAD-1")!;
+    const sent: string[] = [];
+    const watched = new JiraClient({ flavour: "cloud", siteUrl: cloud().url, credentials: { mode: "api-token", email: "admin@sandbox.test", apiToken: "sandbox-token" }, limiter: new ConnectorLimiter(), transport: { onAttempt: (attempt) => sent.push(`${attempt.method} ${attempt.path}`) } });
+    for (const path of [`/rest/api/3/issue/${issue.id}`, "/rest/api/3/issue/ROAD-1", "/rest/api/2/issue/ROAD-1/", "/rest/api/latest/issue/ROAD-1?deleteSubtasks=true"]) {
+      await assert.rejects(watched.request("DELETE", path), (error: Error) => error.name === "ReadOnlyViolationError" && /never deletes a Jira issue/.test(error.message), path);
+    }
+    assert.deepEqual(sent, [], "nothing reached Jira");
+    assert.ok(cloud().state.issueByIdOrKey("ROAD-1"), "the issue is still there");
+    // Deleting what belongs to an issue (a comment Tandem wrote, say) is not refused by this rule.
+    const comment = await jira.request<{ id: string }>("POST", "/rest/api/3/issue/ROAD-1/comment", { body: { body: { type: "doc", version: 1, content: [{ type: "paragraph", content: [{ type: "text", text: "temporary" }] }] } } });
+    await jira.request("DELETE", `/rest/api/3/issue/ROAD-1/comment/${comment.data.id}`);
+  });
+});

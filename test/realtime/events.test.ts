@@ -42,7 +42,11 @@ describe("event feed", () => {
     await next("ready");
     await api(t(), "POST", "/projects/EV/pull", { body: {} });
     const run = await next("run");
-    assert.deepEqual([run.project, run.kind, run.status, run.identity, run.counts.changed], ["EV", "pull", "succeeded", "service account of 'ev'", 1]);
+    // Before any Connect & Test the account is not known by name; after one, its email names it.
+    assert.deepEqual([run.project, run.kind, run.status, run.identity, run.counts.changed], ["EV", "pull", "succeeded", "the service account of 'ev'", 1]);
+    assert.equal((await api(t(), "POST", "/connectors/ev/test")).body.ok, true);
+    await api(t(), "POST", "/projects/EV/pull", { body: {} });
+    assert.equal((await next("run")).identity, "alice@sandbox.test (service account of 'ev')");
     controller.abort();
   });
 });

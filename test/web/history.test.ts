@@ -42,7 +42,7 @@ describe("run history in the browser", { skip: browserSkip, timeout: 240_000 }, 
     const first = b.page.locator("#run-items tbody tr").first();
     assert.equal((await first.locator("td").nth(2).textContent())?.trim(), "warning");
     const plain = await first.locator(".plain").first().textContent();
-    assert.match(plain ?? "", /Jira did not let the service account of 'Sandbox Jira \(demo\)' change \w+ on SCHED-\d+: the account may not edit this issue/);
+    assert.match(plain ?? "", /^Jira did not let tandem-sync@sandbox\.test \(service account of 'Sandbox Jira \(demo\)'\) change \w+ on SCHED-\d+: the account may not edit this issue/);
     assert.match(await first.locator(".fix").first().textContent() ?? "", /Edit Issues permission/);
     assert.match(await first.locator("details code").first().textContent() ?? "", /cannot be set/, "the original message stays under Details");
     await b.shot("run-permission-warning");
@@ -77,7 +77,13 @@ describe("run history in the browser", { skip: browserSkip, timeout: 240_000 }, 
     await until("the run appears", async () =>
       (await b.page.locator(`#live-list li[data-run='${runId}']`).count()) === 1 ||
       ((await b.page.locator("#last-pull").getAttribute("href").catch(() => null)) ?? "").endsWith(runId));
-    if ((await b.page.locator(`#live-list li[data-run='${runId}']`).count()) === 1) assert.match(await b.page.textContent("#live-list li") ?? "", /Pull succeeded/);
+    if ((await b.page.locator(`#live-list li[data-run='${runId}']`).count()) === 1) {
+      const live = (await b.page.textContent("#live-list li")) ?? "";
+      assert.match(live, /Pull succeeded · .* · as tandem-sync@sandbox\.test \(service account of 'Sandbox Jira \(demo\)'\)/);
+    }
+    // The runs table names the account the same way.
+    await b.page.goto(`${b.tandem.url}/projects/REL/runs`);
+    assert.equal((await b.page.locator(`#runs tr[data-run='${runId}'] td`).last().textContent())?.trim(), "tandem-sync@sandbox.test (service account of 'Sandbox Jira (demo)')");
     await b.shot("live-activity");
   });
 
