@@ -4,7 +4,7 @@ import { OpenAPIHono } from "@hono/zod-openapi";
 import { HTTPException } from "hono/http-exception";
 import type { TandemStore } from "../store/store.ts";
 import { authenticate, type ApiEnv } from "./auth.ts";
-import { errorBody, sendError } from "./errors.ts";
+import { errorBody, invalidRequest, sendError } from "./errors.ts";
 import type { JobQueue } from "../jobs/queue.ts";
 import { connectorRoutes } from "./routes/connectors.ts";
 import { jobRoutes } from "./routes/jobs.ts";
@@ -36,10 +36,7 @@ export function createApi(deps: ApiDeps) {
   const api = new OpenAPIHono<ApiEnv>({
     // A request that fails its schema: 400 naming each wrong field and what it should be.
     defaultHook: (result, c) => {
-      if (!result.success) {
-        const details = result.error.issues.map((issue) => ({ field: issue.path.join(".") || "(body)", message: issue.message }));
-        return c.json(errorBody("invalid_request", `The request is not valid: ${details.map((detail) => `${detail.field}: ${detail.message}`).join("; ")}`, details), 400);
-      }
+      if (!result.success) return c.json(invalidRequest(result.error.issues), 400);
     },
   });
   api.onError((error, c) => {

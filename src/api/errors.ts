@@ -31,3 +31,35 @@ export function sendError(c: Context, error: unknown) {
 }
 
 export const notFound = (what: string) => new ApiError(404, "not_found", `${what} does not exist.`);
+
+/** One failed check of a request's schema, as zod reports it. */
+interface SchemaIssue {
+  path: readonly PropertyKey[];
+  message: string;
+}
+
+/**
+ * The 400 for a request that fails its schema. `details` names each field by its path (`credentials.email`) with
+ * zod's message; the message says the same for a person when `names` knows the fields ("Email: not a valid email
+ * address — …"), and by path otherwise.
+ */
+export function invalidRequest(issues: readonly SchemaIssue[], names?: Record<string, string>) {
+  const details = issues.map((issue) => {
+    const field = issue.path.map(String).join(".") || "(body)";
+    const label = names?.[field];
+    return { field, ...(label ? { label } : {}), message: issue.message };
+  });
+  if (!names) return errorBody("invalid_request", `The request is not valid: ${details.map((detail) => `${detail.field}: ${detail.message}`).join("; ")}`, details);
+  const said = issues.map((issue, index) => {
+    const detail = details[index]!;
+    // zod's generic wording, said as a person would: a field left out or empty is "missing", an enum lists its choices.
+    const choices = /^Invalid option: expected one of (.*)$/.exec(issue.message)?.[1];
+    const text = /received undefined$|^Too small: expected string to have >=1 characters$/.test(issue.message)
+      ? "missing"
+      : choices
+        ? `choose one of ${choices.replaceAll('"', "").split("|").join(", ")}`
+        : issue.message;
+    return detail.label ? `${detail.label}: ${text}` : detail.field === "(body)" ? text : `${detail.field}: ${text}`;
+  });
+  return errorBody("invalid_request", `${said.join("; ")}.`.replace(/\.\.$/, "."), details);
+}

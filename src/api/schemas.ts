@@ -25,7 +25,11 @@ const siteUrl = z.url({ protocol: /^https?$/, error: "Give the Jira site's base 
 /** Credentials by mode; each names exactly what it needs. */
 export const CredentialsInputSchema = z
   .discriminatedUnion("authMode", [
-    z.strictObject({ authMode: z.literal("api-token"), email: z.email(), apiToken: z.string().min(1) }),
+    z.strictObject({
+      authMode: z.literal("api-token"),
+      email: z.email({ error: "not a valid email address — use the email you sign in to Atlassian with" }),
+      apiToken: z.string().min(1, "missing — create one at https://id.atlassian.com/manage-profile/security/api-tokens"),
+    }),
     z.strictObject({ authMode: z.literal("password"), username: z.string().min(1), password: z.string().min(1) }),
     z.strictObject({ authMode: z.literal("pat"), token: z.string().min(1) }),
     z.strictObject({

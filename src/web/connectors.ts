@@ -33,16 +33,20 @@ function credentialsFrom(authMode: string, input: Record<string, string>) {
   }
 }
 
+/** What a person typed in the connector form, shown again when the API refuses it: never a token, password or secret. */
+type Typed = Partial<Record<"name" | "siteUrl" | "mode" | "login" | "clientId" | "oauthBaseUrl" | "direction", string>>;
+const KEPT_FIELDS = ["name", "siteUrl", "mode", "login", "clientId", "oauthBaseUrl", "direction"] as const;
+
 /** The credential fields of each mode; a small script shows only the chosen mode's (all show without script). */
-function credentialFields(prefix: string, chosen: string, flavour?: "cloud" | "dc"): Html {
+function credentialFields(prefix: string, chosen: string, flavour?: "cloud" | "dc", typed: Typed = {}): Html {
   const shows = (value: string, ...modeNames: string[]) => (modeNames.some((mode) => value.endsWith(`:${mode}`)) ? "" : "hidden");
   const login = flavour === "cloud" ? "Email" : flavour === "dc" ? "Username" : "Email (Cloud) or username (Data Center)";
   const secret = flavour === "cloud" ? "API token" : flavour === "dc" ? "Password or personal access token" : "API token, password or personal access token";
-  return html`<div data-for="api-token password" ${shows(chosen, "api-token", "password")}><label for="${prefix}login">${login}</label><input id="${prefix}login" name="login" autocomplete="off"></div>
+  return html`<div data-for="api-token password" ${shows(chosen, "api-token", "password")}><label for="${prefix}login">${login}</label><input id="${prefix}login" name="login" autocomplete="off" value="${typed.login ?? ""}"></div>
 <div data-for="api-token password pat" ${shows(chosen, "api-token", "password", "pat")}><label for="${prefix}secret">${secret}</label><input id="${prefix}secret" name="secret" type="password" autocomplete="new-password"></div>
-<div data-for="oauth" ${shows(chosen, "oauth")}><label for="${prefix}clientId">OAuth client id</label><input id="${prefix}clientId" name="clientId"></div>
+<div data-for="oauth" ${shows(chosen, "oauth")}><label for="${prefix}clientId">OAuth client id</label><input id="${prefix}clientId" name="clientId" value="${typed.clientId ?? ""}"></div>
 <div data-for="oauth" ${shows(chosen, "oauth")}><label for="${prefix}clientSecret">OAuth client secret</label><input id="${prefix}clientSecret" name="clientSecret" type="password" autocomplete="new-password"></div>
-<div data-for="oauth" ${shows(chosen, "oauth")}><label for="${prefix}oauthBaseUrl">OAuth server (empty for Atlassian's)</label><input id="${prefix}oauthBaseUrl" name="oauthBaseUrl" type="url" placeholder="https://auth.atlassian.com"></div>
+<div data-for="oauth" ${shows(chosen, "oauth")}><label for="${prefix}oauthBaseUrl">OAuth server (empty for Atlassian's)</label><input id="${prefix}oauthBaseUrl" name="oauthBaseUrl" type="url" placeholder="https://auth.atlassian.com" value="${typed.oauthBaseUrl ?? ""}"></div>
 <p data-for="oauth" class="muted" style="grid-column:1/-1" ${shows(chosen, "oauth")}>With OAuth, Atlassian's consent screen asks which site to allow: pick the one whose URL you gave here. Once authorized, the connector's page lists every site the authorization reaches, to switch to another.</p>`;
 }
 
@@ -76,10 +80,15 @@ ${(report.problems as { step: string; cause: string; fix: string }[]).map((probl
 export function connectorPages(app: WebApp, api: Fetcher): void {
   const kit = makeKit(api);
 
-  app.get("/connectors", async (c) => {
+  /** The list and the add form; after a refused add, the API's error and what was typed (secrets left out). */
+  async function listPage(c: Context<WebEnv>, refused?: { error: string; typed: Typed }) {
     const list = (await kit.call<any[]>(c, "GET", "/connectors")).body;
     const admin = kit.isAdmin(c);
-    const body = html`<h1>Connectors</h1>${kit.messages(c)}
+    const typed = refused?.typed ?? {};
+    const mode = MODES.some((candidate) => candidate.value === typed.mode) ? typed.mode! : "cloud:api-token";
+    const direction = typed.direction ?? "two-way";
+    const option = (value: string, label: string, current: string) => html`<option value="${value}" ${value === current ? "selected" : ""}>${label}</option>`;
+    const body = html`<h1>Connectors</h1>${kit.messages(c)}${refused ? html`<div class="error" role="alert" id="add-refused">${refused.error} Nothing was added; what you typed is kept below${typed.mode?.endsWith("oauth") ? "" : " (type the secret again)"}.</div>` : ""}
 <section>${list.length === 0
       ? html`<p id="no-connectors">No connector yet. ${admin ? "Add one below: give the Jira site's URL and how Tandem signs in, then press Connect & Test." : "Ask an admin to add one."}</p>`
       : html`<table id="connectors"><thead><tr><th>Name</th><th>Jira</th><th>Authentication</th><th>Last test</th><th><span class="visually-hidden">Actions</span></th></tr></thead><tbody>
@@ -88,14 +97,16 @@ ${list.map((connector) => html`<tr data-connector="${connector.name}"><td><a hre
 <td>${kit.canChange(c) ? html`<form method="post" action="/connectors/${connector.id}/test" class="inline"><button aria-label="Connect &amp; Test ${connector.name}">Connect &amp; Test</button></form>` : ""}</td></tr>`)}
 </tbody></table>`}</section>
 ${admin ? html`<section><h2>Add a connector</h2><form method="post" action="/connectors" class="grid" id="add-connector">
-<div><label for="name">Name</label><input id="name" name="name" required></div>
-<div><label for="siteUrl">Jira URL</label><input id="siteUrl" name="siteUrl" type="url" required placeholder="https://acme.atlassian.net"></div>
-<div><label for="mode">Authentication</label><select id="mode" name="mode" data-mode>${MODES.map((mode) => html`<option value="${mode.value}">${mode.label}</option>`)}</select></div>
-${credentialFields("", "cloud:api-token")}
-<div><label for="direction">Default direction</label><select id="direction" name="direction"><option value="two-way">two-way</option><option value="pull">pull (Jira → Tandem)</option><option value="push">push (Tandem → Jira)</option></select></div>
+<div><label for="name">Name</label><input id="name" name="name" required value="${typed.name ?? ""}"></div>
+<div><label for="siteUrl">Jira URL</label><input id="siteUrl" name="siteUrl" type="url" required placeholder="https://acme.atlassian.net" value="${typed.siteUrl ?? ""}"></div>
+<div><label for="mode">Authentication</label><select id="mode" name="mode" data-mode>${MODES.map((choice) => option(choice.value, choice.label, mode))}</select></div>
+${credentialFields("", mode, undefined, typed)}
+<div><label for="direction">Default direction</label><select id="direction" name="direction">${option("two-way", "two-way", direction)}${option("pull", "pull (Jira → Tandem)", direction)}${option("push", "push (Tandem → Jira)", direction)}</select></div>
 <div><span class="label">&nbsp;</span><button>Add connector</button></div></form></section>${MODE_SCRIPT}` : ""}`;
     return c.html(page("Connectors", body, kit.me(c)));
-  });
+  }
+
+  app.get("/connectors", (c) => listPage(c));
 
   app.post("/connectors", async (c) => {
     const input = await kit.form(c);
@@ -107,7 +118,9 @@ ${credentialFields("", "cloud:api-token")}
       credentials: credentialsFrom(authMode, input),
       defaultSyncOptions: { direction: input.direction ?? "two-way", fields: {} },
     });
-    if (result.status !== 201) return kit.back(c, "/connectors", "error", kit.errorOf(result));
+    // Refused: the same page again with the API's message and the form as it was typed (not the secret), so
+    // fixing one field does not mean typing everything again.
+    if (result.status !== 201) return listPage(c, { error: kit.errorOf(result), typed: Object.fromEntries(KEPT_FIELDS.map((field) => [field, input[field] ?? ""])) });
     const next = authMode === "oauth" ? "Now press Authorize with Atlassian, then Connect & Test." : "Press Connect & Test to check it.";
     return kit.back(c, `/connectors/${result.body.id}`, "notice", `Added '${input.name}'. ${next}`);
   });

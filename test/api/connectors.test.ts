@@ -181,23 +181,35 @@ describe("connectors: roles", () => {
 });
 
 describe("connectors: bad input", () => {
-  it("answers 400 naming what is wrong, and stores nothing", async () => {
+  it("answers 400 naming what is wrong as the connector form names it, keeping each field's path in details, and stores nothing", async () => {
     const before = (await api(t(), "GET", "/connectors")).body.length;
-    const cases: [unknown, RegExp][] = [
-      [{ name: "x", flavour: "cloud", siteUrl: "not a url", credentials: { authMode: "api-token", email: "a@b.c", apiToken: "t" } }, /siteUrl/],
-      [{ name: "x", flavour: "jira", siteUrl: cloud().url, credentials: { authMode: "api-token", email: "a@b.c", apiToken: "t" } }, /flavour/],
-      [{ name: "x", flavour: "cloud", siteUrl: cloud().url, credentials: { authMode: "api-token", email: "not-an-email", apiToken: "t" } }, /credentials\.email/],
-      [{ name: "x", flavour: "cloud", siteUrl: cloud().url, credentials: { authMode: "password", username: "u", password: "p" } }, /does not work with Jira Cloud/],
-      [{ name: "x", flavour: "dc", siteUrl: dc().url, credentials: { authMode: "oauth", clientId: "a", clientSecret: "b" } }, /does not work with Jira Data Center/],
-      [{ name: "", flavour: "cloud", siteUrl: cloud().url, credentials: { authMode: "pat", token: "t" } }, /name/],
-      [{ name: "x", flavour: "cloud", siteUrl: cloud().url, credentials: { authMode: "api-token", email: "a@b.c", apiToken: "t" }, extra: 1 }, /extra|Unrecognized/i],
-      [{ name: "x", flavour: "cloud", siteUrl: cloud().url }, /credentials/],
+    const cases: [unknown, RegExp, string[]][] = [
+      [{ name: "x", flavour: "cloud", siteUrl: "not a url", credentials: { authMode: "api-token", email: "a@b.co", apiToken: "t" } }, /^Jira URL: Give the Jira site's base URL, e\.g\. https:\/\/your-site\.atlassian\.net\.$/, ["siteUrl"]],
+      [{ name: "x", flavour: "jira", siteUrl: cloud().url, credentials: { authMode: "api-token", email: "a@b.co", apiToken: "t" } }, /^Jira flavour: choose one of cloud, dc\.$/, ["flavour"]],
+      [{ name: "x", flavour: "cloud", siteUrl: cloud().url, credentials: { authMode: "api-token", email: "not-an-email", apiToken: "t" } }, /^Email: not a valid email address — use the email you sign in to Atlassian with\.$/, ["credentials.email"]],
+      [{ name: "x", flavour: "cloud", siteUrl: cloud().url, credentials: { authMode: "api-token", email: "a@b.co", apiToken: "" } }, /^API token: missing — create one at https:\/\/id\.atlassian\.com/, ["credentials.apiToken"]],
+      [{ name: "x", flavour: "cloud", siteUrl: cloud().url, credentials: { authMode: "password", username: "u", password: "p" } }, /does not work with Jira Cloud/, []],
+      [{ name: "x", flavour: "dc", siteUrl: dc().url, credentials: { authMode: "oauth", clientId: "a", clientSecret: "b" } }, /does not work with Jira Data Center/, []],
+      [{ name: "", flavour: "cloud", siteUrl: cloud().url, credentials: { authMode: "pat", token: "t" } }, /^Name: missing\.$/, ["name"]],
+      [{ name: "x", flavour: "cloud", siteUrl: cloud().url, credentials: { authMode: "api-token", email: "a@b.co", apiToken: "t" }, extra: 1 }, /^Unrecognized key: "extra"\.$/, ["(body)"]],
+      [{ name: "x", flavour: "cloud", siteUrl: cloud().url }, /^Credentials: missing\.$/, ["credentials"]],
     ];
-    for (const [body, message] of cases) {
+    for (const [body, message, paths] of cases) {
       const response = await api(t(), "POST", "/connectors", { body });
       assert.equal(response.status, 400, JSON.stringify(body));
+      assert.deepEqual(Object.keys(response.body), ["error"]);
       assert.match(response.body.error.message, message);
+      assert.doesNotMatch(response.body.error.message, /credentials\./, "a person's words, not the request's paths");
+      if (paths.length) {
+        assert.equal(response.body.error.code, "invalid_request");
+        assert.deepEqual(response.body.error.details.map((detail: { field: string }) => detail.field), paths, "details keep the path");
+      }
     }
+    // Rotating credentials names the fields the same way.
+    const rotated = await api(t(), "PUT", "/connectors/cloud-token/credentials", { body: { authMode: "api-token", email: "alice", apiToken: "alice-token" } });
+    assert.equal(rotated.status, 400);
+    assert.match(rotated.body.error.message, /^Email: not a valid email address/);
+    assert.equal(rotated.body.error.details[0].field, "email");
     const malformed = await api(t(), "POST", "/connectors", { rawBody: '{"name": ' });
     assert.equal(malformed.status, 400);
     assert.equal(malformed.body.error.code, "invalid_json");

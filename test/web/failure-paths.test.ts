@@ -38,19 +38,53 @@ describe("failure paths on the connector pages", { skip: browserSkip, timeout: 2
     await page.fill("#login", "alice@sandbox.test");
     await page.fill("#secret", "token");
     // Sent as a browser without validation would: the API's answer is shown.
-    await page.$eval("#add-connector", (form) => (form as HTMLFormElement).submit());
-    await page.waitForURL(/error=/);
-    assert.match((await page.textContent("[role=alert]")) ?? "", /Give the Jira site's base URL, e\.g\. https:\/\/your-site\.atlassian\.net/);
+    await Promise.all([page.waitForEvent("load"), page.$eval("#add-connector", (form) => (form as HTMLFormElement).submit())]);
+    assert.match((await page.textContent("[role=alert]")) ?? "", /Jira URL: Give the Jira site's base URL, e\.g\. https:\/\/your-site\.atlassian\.net/);
     await web.shot("bad-url-refused");
 
     await page.fill("#name", "Wrong token");
     await page.fill("#siteUrl", tandem.demo!.sandbox.url);
     await page.fill("#login", "alice@sandbox.test");
     await page.fill("#secret", "token");
-    await page.click("button:has-text('Add connector')");
-    await page.waitForURL(/error=/);
+    await Promise.all([page.waitForEvent("load"), page.click("button:has-text('Add connector')")]);
     assert.match((await page.textContent("[role=alert]")) ?? "", /A connector named 'Wrong token' already exists; pick another name/);
     assert.equal((await tandem.store.connectors.list()).length, before, "nothing was added");
+  });
+
+  it("names a bad email as the form does and keeps what was typed (never the token), so one fix adds the connector", async () => {
+    const { page, tandem } = web;
+    const before = (await tandem.store.connectors.list()).length;
+    await page.goto(`${tandem.url}/connectors`);
+    await page.fill("#name", "Alice's sandbox");
+    await page.fill("#siteUrl", tandem.demo!.sandbox.url);
+    await page.selectOption("#mode", "cloud:api-token");
+    await page.fill("#login", "alice");
+    await page.fill("#secret", "alice-token");
+    await page.selectOption("#direction", "pull");
+    await Promise.all([page.waitForEvent("load"), page.click("button:has-text('Add connector')")]);
+    const said = (await page.textContent("[role=alert]")) ?? "";
+    assert.match(said, /Email: not a valid email address — use the email you sign in to Atlassian with/);
+    assert.doesNotMatch(said, /credentials\.email|Invalid email address/, "the person's words, not the API's field path");
+    assert.deepEqual(
+      [await page.inputValue("#name"), await page.inputValue("#siteUrl"), await page.inputValue("#mode"), await page.inputValue("#login"), await page.inputValue("#direction")],
+      ["Alice's sandbox", tandem.demo!.sandbox.url, "cloud:api-token", "alice", "pull"],
+      "what was typed is still there",
+    );
+    assert.equal(await page.inputValue("#secret"), "", "the token is not sent back");
+    assert.doesNotMatch(await page.content(), /alice-token/);
+    assert.equal((await tandem.store.connectors.list()).length, before, "nothing was added");
+    await web.shot("bad-email-kept-form");
+
+    await page.fill("#login", "alice@sandbox.test");
+    await page.fill("#secret", "alice-token");
+    await page.click("button:has-text('Add connector')");
+    await page.waitForURL(/notice=/);
+    assert.match((await page.textContent("[role=status]")) ?? "", /Added 'Alice's sandbox'/);
+    const added = (await tandem.store.connectors.list()).find((connector) => connector.name === "Alice's sandbox")!;
+    assert.equal(added.defaultSyncOptions.direction, "pull");
+    await page.click("#disconnect-link");
+    await page.click("#confirm-disconnect");
+    await page.waitForURL(/\/connectors\?notice=/);
   });
 
   it("refuses the person's own Jira authorization with wrong credentials, then accepts the right ones", async () => {

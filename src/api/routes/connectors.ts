@@ -13,7 +13,7 @@ import { registerWebhook } from "../../realtime/registration.ts";
 import type { StoredOAuthApp } from "../../store/connectors.ts";
 import type { TandemStore } from "../../store/store.ts";
 import { requireRole, role, type ApiEnv } from "../auth.ts";
-import { ApiError, notFound } from "../errors.ts";
+import { ApiError, invalidRequest, notFound } from "../errors.ts";
 import { ConnectorPatchSchema, ConnectorSchema, CredentialsInputSchema, ErrorSchema, IdParam, NewConnectorSchema, TestReportSchema } from "../schemas.ts";
 
 type CredentialsInput = z.infer<typeof CredentialsInputSchema>;
@@ -40,6 +40,23 @@ function credentialsFrom(flavour: JiraFlavour, input: CredentialsInput): { crede
   }
 }
 
+/** The connector form's fields as a person knows them (the web app's labels), for the API's validation messages. */
+const CREDENTIAL_FIELDS: Record<string, string> = {
+  authMode: "Authentication", email: "Email", apiToken: "API token", username: "Username", password: "Password",
+  token: "Personal access token", clientId: "OAuth client id", clientSecret: "OAuth client secret", oauthBaseUrl: "OAuth server",
+};
+const CONNECTOR_FIELDS: Record<string, string> = {
+  name: "Name", flavour: "Jira flavour", siteUrl: "Jira URL", credentials: "Credentials", "defaultSyncOptions.direction": "Default direction",
+  ...Object.fromEntries(Object.entries(CREDENTIAL_FIELDS).map(([field, label]) => [`credentials.${field}`, label])),
+};
+
+/** A route's validation failure naming its fields as a person knows them; `details` keep each field's path. */
+const namedFields = (names: Record<string, string>) => (result: { success: boolean; error?: { issues: readonly { path: readonly PropertyKey[]; message: string }[] } }): undefined => {
+  if (result.success || !result.error) return undefined;
+  const { error } = invalidRequest(result.error.issues, names);
+  throw new ApiError(400, error.code, error.message, error.details);
+};
+
 export function connectorRoutes(store: TandemStore, publicUrl: () => string) {
   const app = new OpenAPIHono<ApiEnv>();
   const find = async (id: string) => (await store.connectors.byId(id)) ?? (await store.connectors.byName(id)) ?? Promise.reject(notFound(`Connector '${id}'`));
@@ -53,7 +70,7 @@ export function connectorRoutes(store: TandemStore, publicUrl: () => string) {
     const { credentials, oauthApp } = credentialsFrom(input.flavour, input.credentials);
     const connector = await store.connectors.create({ name: input.name, flavour: input.flavour, siteUrl: input.siteUrl, authMode: input.credentials.authMode, credentials, oauthApp, defaultSyncOptions: input.defaultSyncOptions });
     return c.json(connector, 201);
-  });
+  }, namedFields(CONNECTOR_FIELDS));
 
   app.openapi(createRoute({ method: "get", path: "/connectors/{id}", tags: ["connectors"], security, request: { params: IdParam }, responses: { 200: json(ConnectorSchema, "The connector"), ...errors } }), async (c) => c.json(await find(c.req.valid("param").id), 200));
 
@@ -75,7 +92,7 @@ export function connectorRoutes(store: TandemStore, publicUrl: () => string) {
     await store.connectors.setCredentials(connector.id, input.authMode, credentials, input.authMode === "oauth" ? oauthApp : null);
     forgetMetadata(connector.id);
     return c.json((await store.connectors.byId(connector.id))!, 200);
-  });
+  }, namedFields(CREDENTIAL_FIELDS));
 
   app.openapi(createRoute({ method: "delete", path: "/connectors/{id}", middleware: [role("admin")] as const, tags: ["connectors"], security, request: { params: IdParam }, responses: { 200: json(z.object({ removed: z.string(), projectAssociationsRemoved: z.number() }), "Disconnected"), ...errors } }), async (c) => {
     const connector = await find(c.req.valid("param").id);
@@ -238,7 +255,7 @@ export function connectorRoutes(store: TandemStore, publicUrl: () => string) {
     await store.connectors.setIdentity(connector.id, c.get("user").id, input.authMode, credentials!, report.account);
     forgetMetadata(connector.id);
     return c.json({ connected: true, authMode: input.authMode, account: report.account }, 200);
-  });
+  }, namedFields(CREDENTIAL_FIELDS));
 
   app.openapi(createRoute({ method: "delete", path: "/connectors/{id}/identity", tags: ["connectors"], security, request: { params: IdParam }, responses: { 204: { description: "Removed" }, ...errors } }), async (c) => {
     const connector = await find(c.req.valid("param").id);
