@@ -149,11 +149,19 @@ describe("a newcomer's walk through the demo in the browser", { skip: browserSki
     const [jira] = await Promise.all([context.waitForEvent("page"), hint.click()]);
     await jira.waitForLoadState();
     assert.equal(jira.url(), `${sandbox().url}/browse/${jiraKey}`);
+    // The sandbox's pages declare their icon, so a browser asks for no /favicon.ico (a 404 in the console).
+    const icon = () => jira.evaluate(async () => {
+      const href = document.querySelector<HTMLLinkElement>("link[rel~='icon']")?.href ?? new URL("/favicon.ico", location.href).href;
+      return { href, ok: (await fetch(href)).ok };
+    });
+    assert.deepEqual(await icon(), { href: "data:,", ok: true }, "the issue page's icon");
     const category = () => sandbox().state.statuses.get(sandbox().state.issueByIdOrKey(jiraKey)!.statusId)!.category;
     const was = category();
     await jira.locator("form[action$='/transition'] button").first().click();
     await jira.waitForLoadState();
     await until(`${jiraKey} transitioned in the sandbox`, async () => category() !== was);
+    await jira.goto(sandbox().url);
+    assert.deepEqual(await icon(), { href: "data:,", ok: true }, "the sandbox's home page's icon");
     await jira.close();
     await until(`${item.key}'s status to change on the open page`, async () => {
       const now = (await page.textContent(row).catch(() => null))?.trim();

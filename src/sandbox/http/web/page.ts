@@ -32,7 +32,7 @@ export function webPageRoutes(state: SandboxState): Hono {
   const ctxFor = (user: SandboxUser, origin: string): RenderContext => ({ state, baseUrl: origin, apiVersion: "2", viewerId: user.accountId });
 
   const layout = (user: SandboxUser, title: string, body: Html) => html`<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>${title} — Sandbox Jira</title><style>${raw(STYLE)}</style></head>
+<html lang="en"><head><meta charset="utf-8"><title>${title} — Sandbox Jira</title><link rel="icon" href="data:,"><style>${raw(STYLE)}</style></head>
 <body><header><strong><a href="/">Sandbox Jira</a></strong><span>${state.flavour === "cloud" ? "Cloud" : "Data Center"}</span>
 <form method="get" action="/as" class="inline">Acting as <select name="user" onchange="this.form.submit()" aria-label="Acting user">
 ${[...state.users.values()].map((candidate) => html`<option value="${candidate.accountId}" ${candidate.accountId === user.accountId ? "selected" : ""}>${candidate.displayName}</option>`)}
