@@ -56,7 +56,7 @@ export function createApi(deps: ApiDeps) {
   api.route("/api/v1", projectRoutes(deps.store, deps.publicUrl, deps.onScheduleChange, deps.jobs));
   api.route("/api/v1", jobRoutes(deps.store, deps.jobs, deps.onInboxRetry));
   api.route("/api/v1", retentionRoutes(deps.store, deps.publicUrl));
-  api.route("/api/v1", jiraSyncRoutes(deps.store, deps.publicUrl));
+  api.route("/api/v1", jiraSyncRoutes(deps.store, deps.publicUrl, deps.jobs));
   api.route("/api/v1", hierarchyRoutes(deps.store));
   api.route("/api/v1", reportRoutes(deps.store));
   api.route("/api/v1", mappingCheckRoutes(deps.store, deps.publicUrl));

@@ -22,7 +22,7 @@ export function jobsCommand(): Command {
   const command = new Command("jobs")
     .description("List background jobs (catch-ups, background Pull/Push/sync, imports, failed webhook deliveries)")
     .addOption(new Option("--state <state>", "only jobs in this state").choices(["pending", "running", "done", "failed"]))
-    .option("--kind <kind>", "only jobs of this kind (catch-up, pull, push, sync, import, webhook)")
+    .option("--kind <kind>", "only jobs of this kind (catch-up, pull, push, sync, import, create, webhook)")
     .option("--project <key>", "only jobs of this project")
     .addOption(new Option("--limit <n>", "at most this many, newest first").default(50).argParser(intOption("--limit", 1, 1000)))
     .option("--json", "print the jobs as JSON")

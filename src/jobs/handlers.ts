@@ -6,13 +6,14 @@ import { NotConnectedError, syncContextFor, type SyncActor } from "../connectors
 import { runSync } from "../engine/sync-run.ts";
 import type { ImportScope } from "../crossing/import.ts";
 import { importAndPull } from "../crossing/import-and-pull.ts";
+import { createItemsInJira, recordSent } from "../crossing/jira-sync.ts";
 import { reconcileProject, runCatchUp } from "../realtime/catch-up-service.ts";
 import type { Project } from "../store/projects.ts";
 import type { Run } from "../store/runs.ts";
 import type { TandemStore } from "../store/store.ts";
 import { PermanentJobError, type EnqueueOptions, type JobHandlers } from "./queue.ts";
 
-export const JOB_KINDS = ["catch-up", "pull", "push", "sync", "import"] as const;
+export const JOB_KINDS = ["catch-up", "pull", "push", "sync", "import", "create"] as const;
 export type JobKind = (typeof JOB_KINDS)[number];
 
 export interface CatchUpPayload {
@@ -32,6 +33,16 @@ export interface ImportPayload {
   projectId: string;
   userId: string;
   scope: ImportScope;
+}
+
+export interface CreatePayload {
+  projectId: string;
+  userId: string;
+  /** Item ids, created in one Jira project with one issue type and the create form's fields. */
+  items: string[];
+  jiraProject: string;
+  issueType: string;
+  fields?: Record<string, unknown>;
 }
 
 /** How a project's job is enqueued: under its connector's limit, visible in the project's job view. */
@@ -90,6 +101,16 @@ export function jobHandlers(store: TandemStore, publicUrl: () => string): JobHan
       requireRunOk(run);
       return { created: imported.created, existing: imported.existing, run: runSummary(run) };
     },
+  };
+  handlers.create = async (payload: CreatePayload) => {
+    const project = await projectOf(payload.projectId);
+    if (project.direction === "pull") throw new PermanentJobError(`Project ${project.key} is pull-only: it never writes to Jira.`);
+    const { jira, metadata, identity } = await contextFor(project, await actorOf(payload.userId));
+    const items = await store.projects.itemsByRefs(project.id, payload.items);
+    // Idempotent: an item linked by an earlier attempt is skipped, one whose issue exists is found by its mark.
+    const sent = await createItemsInJira({ jira, metadata, projects: store.projects }, items, { jiraProject: payload.jiraProject, issueType: payload.issueType, fields: payload.fields });
+    const run = await recordSent(store, project, sent, { userId: payload.userId, identity });
+    return { created: sent.created, skipped: sent.skipped, failed: sent.failed, run: runSummary(run) };
   };
   for (const kind of ["pull", "push", "sync"] as const) {
     handlers[kind] = async (payload: RunPayload) => {

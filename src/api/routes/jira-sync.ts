@@ -2,7 +2,10 @@
 // Jira project): configure, run again (idempotent), and see what was created, skipped or refused.
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { CORE_FIELDS } from "../../engine/model.ts";
-import { createItemsInJira, SyncConfigError, syncProjectEpic, syncTeams, type SentItems, type SyncToJiraDeps } from "../../crossing/jira-sync.ts";
+import { createItemsInJira, recordSent, SyncConfigError, syncProjectEpic, syncTeams, type SentItems, type SyncToJiraDeps } from "../../crossing/jira-sync.ts";
+import { projectJobOptions, type CreatePayload } from "../../jobs/handlers.ts";
+import type { JobQueue } from "../../jobs/queue.ts";
+import { acceptedJob } from "./jobs.ts";
 import { JiraValidationError, ReadOnlyViolationError } from "../../jira/errors.ts";
 import type { Item, Project } from "../../store/projects.ts";
 import type { TandemStore } from "../../store/store.ts";
@@ -24,7 +27,7 @@ const TeamSyncSchema = z.strictObject({
   issueType: z.string().min(1).default("Task"),
 });
 
-export function jiraSyncRoutes(store: TandemStore, publicUrl: () => string) {
+export function jiraSyncRoutes(store: TandemStore, publicUrl: () => string, jobs: JobQueue) {
   const app = new OpenAPIHono<ApiEnv>();
   const project = async (ref: string) => (await store.projects.byId(ref)) ?? Promise.reject(notFound(`Project '${ref}'`));
 
@@ -37,7 +40,7 @@ export function jiraSyncRoutes(store: TandemStore, publicUrl: () => string) {
   async function recorded<T extends SentItems>(target: Project, user: User, identity: string, work: () => Promise<T>): Promise<T & { run: unknown }> {
     const sent = await run(work);
     const touched = sent.created.length > 0 || sent.failed.length > 0;
-    return { ...sent, run: touched ? await recordSent(target, sent, user.id, identity) : null };
+    return { ...sent, run: touched ? await recordSent(store, target, sent, { userId: user.id, identity }) : null };
   }
   const inJiraProjects = (target: Project, keys: string[]) => {
     const outside = keys.filter((key) => !target.jiraProjects.includes(key.toUpperCase()));
@@ -85,7 +88,7 @@ export function jiraSyncRoutes(store: TandemStore, publicUrl: () => string) {
     return c.json(await recorded(target, c.get("user"), sync.identity, () => (target.jiraSync.epic ? syncProjectEpic(sync, target) : syncTeams(sync, target))), 200);
   });
 
-  app.openapi(createRoute({ method: "post", path: "/projects/{id}/create-in-jira", middleware: [role("member")] as const, tags: ["import"], security, request: { params: IdParam, ...body(z.strictObject({ items: z.array(z.string().min(1)).min(1).max(1000), jiraProject: z.string().min(1), issueType: z.string().min(1), fields: z.record(z.string(), z.unknown()).optional() })) }, responses: { 200: json(z.any(), "Created (or found from an earlier attempt) and linked, per item; one run in the history"), ...errors } }), async (c) => {
+  app.openapi(createRoute({ method: "post", path: "/projects/{id}/create-in-jira", middleware: [role("member")] as const, tags: ["import"], security, request: { params: IdParam, ...body(z.strictObject({ items: z.array(z.string().min(1)).min(1).max(1000), jiraProject: z.string().min(1), issueType: z.string().min(1), fields: z.record(z.string(), z.unknown()).optional(), background: z.boolean().default(false) })) }, responses: { 200: json(z.any(), "Created (or found from an earlier attempt) and linked, per item; one run in the history"), 202: json(z.any(), "Queued as a job (background: true)"), ...errors } }), async (c) => {
     const target = await project(c.req.valid("param").id);
     const input = c.req.valid("json");
     inJiraProjects(target, [input.jiraProject]);
@@ -96,19 +99,12 @@ export function jiraSyncRoutes(store: TandemStore, publicUrl: () => string) {
       items.push(found);
     }
     const sync = await deps(target, c.get("user"));
+    // A batch can run as a durable job: creation is idempotent (each issue carries its item's mark), so a retry
+    // after a crash or a timeout never creates a second issue.
+    if (input.background) return acceptedJob(c, await jobs.enqueue<CreatePayload>("create", { projectId: target.id, userId: c.get("user").id, items: items.map((item) => item.id), jiraProject: input.jiraProject.toUpperCase(), issueType: input.issueType, fields: input.fields }, projectJobOptions(target)));
     const sent = await run(() => createItemsInJira(sync, items, { jiraProject: input.jiraProject.toUpperCase(), issueType: input.issueType, fields: input.fields }));
-    return c.json({ ...sent, run: await recordSent(target, sent, c.get("user").id, sync.identity) }, 200);
+    return c.json({ ...sent, run: await recordSent(store, target, sent, { userId: c.get("user").id, identity: sync.identity }) }, 200);
   });
-
-  /** One push run naming every item created, found again or refused. */
-  async function recordSent(target: Project, sent: SentItems, userId: string, identity: string) {
-    const started = await store.runs.start({ projectId: target.id, kind: "push", dryRun: false, userId, identity });
-    const byKey = new Map((await store.projects.items(target.id)).map((item) => [item.key, item]));
-    for (const row of sent.created) await store.runs.addItem(started.id, { itemId: byKey.get(row.item)!.id, itemKey: row.item, jiraKey: row.key, outcome: "changed", changes: [{ field: "link", side: "tandem", before: null, after: row.key }], messages: [row.reused ? `${row.key}, created by an earlier attempt, was found by its mark and linked.` : `Created ${row.key} in Jira from ${row.item} and linked them.`] });
-    for (const row of sent.failed) await store.runs.addItem(started.id, { itemId: byKey.get(row.item)!.id, itemKey: row.item, jiraKey: null, outcome: "failed", changes: [], messages: [row.reason] });
-    for (const row of sent.skipped) await store.runs.addItem(started.id, { itemId: byKey.get(row.item)!.id, itemKey: row.item, jiraKey: null, outcome: "unchanged", changes: [], messages: [`Skipped: ${row.reason}.`] });
-    return store.runs.finish(started.id, { changed: sent.created.length, unchanged: sent.skipped.length, warning: 0, failed: sent.failed.length, conflict: 0 }, null);
-  }
 
   return app;
 }

@@ -180,6 +180,12 @@ export function projectRoutes(store: TandemStore, publicUrl: () => string, onSch
     return c.json({ created }, 201);
   });
 
+  app.openapi(createRoute({ method: "get", path: "/items/{id}", tags: ["items"], security, request: { params: IdParam }, responses: { 200: json(Any, "The item, by id or key (minimal retention: with the cached issue data, while it lasts)"), ...errors } }), async (c) => {
+    const current = await item(c.req.valid("param").id);
+    const target = (await store.projects.byId(current.projectId))!;
+    return c.json((await itemsView(store.issueCache, target, [current]))[0]!, 200);
+  });
+
   app.openapi(createRoute({ method: "patch", path: "/items/{id}", middleware: [role("member")] as const, tags: ["items"], security, request: { params: IdParam, ...body(z.strictObject({ values: ItemValues })) }, responses: { 200: json(Any, "Updated"), 409: json(ErrorSchema, "Edited meanwhile"), ...errors } }), async (c) => {
     const current = await item(c.req.valid("param").id);
     const target = (await store.projects.byId(current.projectId))!;
