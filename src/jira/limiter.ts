@@ -17,8 +17,18 @@ export interface LimiterStats {
   pausedUntil: number;
 }
 
+/**
+ * Pauses shared by every process of one Tandem (PostgreSQL): a 429's "retry after" seen by one process holds the
+ * connector's requests in the others too. Read at most once a second per connector.
+ */
+export interface SharedPauses {
+  publish(connectorKey: string, until: number): Promise<void>;
+  read(connectorKey: string): Promise<number>;
+}
+
 export class ConnectorLimiter {
   private options: LimiterOptions;
+  private shared: { pauses: SharedPauses; key: string; readAt: number } | null = null;
   private concurrency: number;
   private inFlight = 0;
   private waiters: (() => void)[] = [];
@@ -38,10 +48,20 @@ export class ConnectorLimiter {
     this.concurrency = this.options.initialConcurrency;
   }
 
+  /** Shares this limiter's pauses with the other processes (see SharedPauses). */
+  share(pauses: SharedPauses | null, connectorKey: string): void {
+    this.shared = pauses ? { pauses, key: connectorKey, readAt: 0 } : null;
+  }
+
   /** Waits for a free slot and for any rate-limit pause to end; returns the release function. */
   async acquire(): Promise<() => void> {
     while (this.inFlight >= this.concurrency) await new Promise<void>((resolve) => this.waiters.push(resolve));
     this.inFlight += 1;
+    if (this.shared && this.options.now() - this.shared.readAt >= 1000) {
+      this.shared.readAt = this.options.now();
+      // Another process's pause counts as this one's; a store that cannot answer holds nothing up.
+      this.pausedUntil = Math.max(this.pausedUntil, await this.shared.pauses.read(this.shared.key).catch(() => 0));
+    }
     for (;;) {
       const wait = this.pausedUntil - this.options.now();
       if (wait <= 0) break;
@@ -71,6 +91,7 @@ export class ConnectorLimiter {
     this.successes = 0;
     this.concurrency = Math.max(1, Math.floor(this.concurrency / 2));
     this.pausedUntil = Math.max(this.pausedUntil, this.options.now() + retryAfterMs);
+    this.shared?.pauses.publish(this.shared.key, this.pausedUntil).catch(() => {});
   }
 
   stats(): LimiterStats {
@@ -84,11 +105,19 @@ export class ConnectorLimiter {
 
 /** One limiter per connector in this process, shared by every client of that connector. */
 const limiters = new Map<string, ConnectorLimiter>();
+let sharedPauses: SharedPauses | null = null;
+
+/** Set once by a server on PostgreSQL: every connector's pauses then hold across processes. */
+export function sharePausesAcrossProcesses(pauses: SharedPauses | null): void {
+  sharedPauses = pauses;
+  for (const [key, limiter] of limiters) limiter.share(pauses, key);
+}
 
 export function limiterFor(connectorKey: string): ConnectorLimiter {
   let limiter = limiters.get(connectorKey);
   if (!limiter) {
     limiter = new ConnectorLimiter();
+    if (sharedPauses) limiter.share(sharedPauses, connectorKey);
     limiters.set(connectorKey, limiter);
   }
   return limiter;

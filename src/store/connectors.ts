@@ -184,3 +184,20 @@ export class ConnectorRepository {
     return { connectorId: row.connector_id, userId: row.user_id, purpose: row.purpose, redirectUri: row.redirect_uri };
   }
 }
+
+/** Rate-limit pauses per connector, in the database so that every process of a PostgreSQL Tandem honours them. */
+export class ConnectorPauseRepository {
+  private db: SqlDatabase;
+  constructor(db: SqlDatabase) {
+    this.db = db;
+  }
+
+  async publish(connectorKey: string, until: number): Promise<void> {
+    await this.db.run("INSERT INTO connector_pauses (connector_key, paused_until) VALUES (?, ?) ON CONFLICT (connector_key) DO UPDATE SET paused_until = CASE WHEN excluded.paused_until > connector_pauses.paused_until THEN excluded.paused_until ELSE connector_pauses.paused_until END", [connectorKey, until]);
+  }
+
+  async read(connectorKey: string): Promise<number> {
+    const row = await this.db.get<{ paused_until: number }>("SELECT paused_until FROM connector_pauses WHERE connector_key = ?", [connectorKey]);
+    return row ? Number(row.paused_until) : 0;
+  }
+}

@@ -324,6 +324,11 @@ export const MIGRATIONS: { version: number; name: string; statements: string[] }
       "CREATE UNIQUE INDEX inbox_version ON inbox (connector_id, version) WHERE version IS NOT NULL",
     ],
   },
+  {
+    version: 18,
+    name: "a connector's rate-limit pause (Jira's retry-after), shared by every process",
+    statements: ["CREATE TABLE connector_pauses (connector_key TEXT PRIMARY KEY, paused_until BIGINT NOT NULL)"],
+  },
 ];
 
 export async function migrate(db: SqlDatabase): Promise<number> {

@@ -1,7 +1,7 @@
 // Opens Tandem's store: the database (SQLite file by default), migrations, the secret box, and the repositories.
 import { dirname, join } from "node:path";
 import { loadSecretKey, SecretBox } from "../security/secrets.ts";
-import { ConnectorRepository } from "./connectors.ts";
+import { ConnectorPauseRepository, ConnectorRepository } from "./connectors.ts";
 import type { SqlDatabase } from "./database.ts";
 import { migrate } from "./migrations.ts";
 import { InboxRepository } from "./inbox.ts";
@@ -20,6 +20,7 @@ export interface TandemStore {
   users: UserRepository;
   tokens: TokenRepository;
   connectors: ConnectorRepository;
+  pauses: ConnectorPauseRepository;
   projects: ProjectRepository;
   runs: RunRepository;
   inbox: InboxRepository;
@@ -49,6 +50,7 @@ export async function openStore(options: StoreOptions): Promise<TandemStore> {
     users: new UserRepository(db),
     tokens: new TokenRepository(db),
     connectors: new ConnectorRepository(db, box),
+    pauses: new ConnectorPauseRepository(db),
     projects: new ProjectRepository(db),
     runs: new RunRepository(db),
     inbox: new InboxRepository(db, box),
