@@ -12,6 +12,7 @@ import type { Mapping } from "./model.ts";
 import { walkToStatus } from "./status-push.ts";
 import { allowedValuesOf, buildBulkEdit } from "../jira/bulk-edit.ts";
 import { severDeletedLink } from "../crossing/sever.ts";
+import { splitIdentity } from "../connectors/run-identity.ts";
 import { comparesAsWritten, fromJira, statusTarget, toJira, type TransformContext } from "./transforms.ts";
 
 export interface SyncDeps {
@@ -221,7 +222,7 @@ async function planItem(deps: SyncDeps, request: SyncRequest, item: Item, issue:
   const record = (outcome: ItemOutcome, changes: FieldChange[], messages: string[]): ItemResult => ({ item, entry: line(outcome, changes, messages) });
   if (!issue) {
     const why = lostAccess ? " It still exists for the connector's own identity: this is lost access, not a deletion, and the link is kept." : "";
-    return record("failed", [], [`${item.link!.jiraKey}: Issue does not exist or you do not have permission to see it (as ${request.identity}).${why} Ask a Jira admin to give this identity access, or re-link the item.`]);
+    return record("failed", [], [`${item.link!.jiraKey}: Issue does not exist or you do not have permission to see it (as ${splitIdentity(request.identity).account}).${why} Ask a Jira admin to give this identity access, or re-link the item.`]);
   }
   const messages: string[] = [];
   const changes: FieldChange[] = [];

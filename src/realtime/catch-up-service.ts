@@ -1,6 +1,7 @@
 // Runs one project's catch-up: used by the scheduler (as Tandem's service account) and by "sync now" (as the person);
 // and its reconciliation of links, which the scheduled catch-up follows with (deletions never show in a search).
 import { jiraForConnector } from "../connectors/jira-for.ts";
+import { serviceAccountIdentity } from "../connectors/run-identity.ts";
 import { syncContextFor, type SyncActor } from "../connectors/sync-context.ts";
 import { refreshAfterEvents } from "../insights/service.ts";
 import type { Project } from "../store/projects.ts";
@@ -30,5 +31,5 @@ export async function runCatchUp(store: TandemStore, project: Project, publicUrl
 export async function reconcileProject(store: TandemStore, project: Project, userId: string, options: { quiet?: boolean } = {}): Promise<Run | null> {
   const connector = (await store.connectors.byId(project.connectorId!))!;
   const serviceJira = await jiraForConnector(store, connector, "service", { readOnly: true });
-  return reconcileLinks({ projects: store.projects, runs: store.runs, serviceJira }, project, { userId, identity: `the service account of '${connector.name}'` }, options);
+  return reconcileLinks({ projects: store.projects, runs: store.runs, serviceJira }, project, { userId, identity: serviceAccountIdentity(connector) }, options);
 }

@@ -1,6 +1,7 @@
 // Processes the webhook inbox from a queue: deliveries of a burst are coalesced per issue, the current state is
 // fetched in bulk by the sync run (so a stale or out-of-order payload never rolls anything back), a deleted issue
 // only severs its links, and our own pushes echo back as "unchanged" rather than looping.
+import { serviceAccountIdentity, startedBy } from "../connectors/run-identity.ts";
 import { syncContextFor } from "../connectors/sync-context.ts";
 import { jiraForConnector } from "../connectors/jira-for.ts";
 import { runSync } from "../engine/sync-run.ts";
@@ -159,7 +160,7 @@ export class WebhookProcessor {
       // Deleting an issue in Jira severs the link; the item stays, marked, and the history records it.
       const severed = items.filter((candidate) => deleted.has(candidate.link!.jiraIssueId));
       if (severed.length) {
-        const run = await this.store.runs.start({ projectId: project.id, kind: "sync", dryRun: false, userId: "webhook", identity: `webhook (issue deleted), '${connector.name}'` });
+        const run = await this.store.runs.start({ projectId: project.id, kind: "sync", dryRun: false, userId: "webhook", identity: startedBy("webhook (issue deleted)", serviceAccountIdentity(connector)) });
         for (const item of severed) await severDeletedLink(this.store, run.id, item, "Jira sent its deletion event");
         await this.store.runs.finish(run.id, { ...EMPTY_COUNTS, changed: severed.length }, null);
       }

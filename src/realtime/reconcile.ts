@@ -4,6 +4,7 @@
 // acting person lost access to is not touched here (that is a permission problem, reported by their syncs); and
 // when the service identity cannot see the issue's Jira project at all, that is lost access too, never a reason to
 // sever every link of the project.
+import { startedBy } from "../connectors/run-identity.ts";
 import type { JiraClient } from "../jira/client.ts";
 import type { Item, ProjectRepository, Project } from "../store/projects.ts";
 import { severDeletedLink } from "../crossing/sever.ts";
@@ -36,7 +37,7 @@ export async function reconcileLinks(deps: ReconcileDeps, project: Project, who:
   }
   const unseenProjects = failure ? new Set<string>() : await projectsOutOfSight(deps.serviceJira, missing);
   if (options.quiet && !failure && missing.length === 0) return null;
-  const run = await deps.runs.start({ projectId: project.id, kind: "sync", dryRun: false, userId: who.userId, identity: `reconciliation, as ${who.identity}` });
+  const run = await deps.runs.start({ projectId: project.id, kind: "sync", dryRun: false, userId: who.userId, identity: startedBy("reconciliation", who.identity) });
   for (const item of failure ? [] : missing) {
     const jiraProject = item.link!.jiraKey.split("-")[0]!;
     if (unseenProjects.has(jiraProject)) {
