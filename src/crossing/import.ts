@@ -206,6 +206,8 @@ async function importMatches(jira: JiraClient, projects: ProjectRepository, proj
     }
     if (minimal) await options.cache!.put(project.id, page.map((issue) => ({ jiraIssueId: issue.id, data: cachedData(issue) })), project.cacheTtlMs);
   }
+  // Thousands of new rows: the store's planner statistics catch up before the next run pages through them.
+  if (created.length >= 1000) await projects.refreshStatistics();
   // Hierarchy: a parent imported (or linked before) becomes the item's parent.
   const outside = [...new Set(parents.values())].filter((id) => !itemByIssue.has(id));
   const linkedParents = await projects.itemsByIssueIds(project.id, outside);

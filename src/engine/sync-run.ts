@@ -136,11 +136,10 @@ export async function openSync(deps: SyncDeps, request: SyncRequest): Promise<Sy
     const inserted = page.results.filter((result) => options.inserted?.has(result.entry.itemId));
     await deps.projects.insertLinkedItems(inserted.map((result) => ({ item: { ...(result.commit?.item ?? result.item), values: result.commit?.values ?? result.item.values }, snapshots: result.commit?.snapshots })));
     const entries: RunItem[] = inserted.map((result) => result.entry);
-    for (const result of page.results) {
-      if (options.inserted?.has(result.entry.itemId)) continue;
-      // Skipped when someone edited the item meanwhile (the next run settles it).
-      entries.push(!result.commit || (await deps.projects.updateItemAtomically(result.commit.item, result.commit.values, result.commit.snapshots, result.commit.jiraKey)) ? result.entry : result.stale!);
-    }
+    const updated = page.results.filter((result) => !options.inserted?.has(result.entry.itemId));
+    // An item someone edited meanwhile is not stored (the next run settles it), and says so.
+    const stored = await deps.projects.commitSynced(updated.flatMap((result) => (result.commit ? [result.commit] : [])));
+    for (const result of updated) entries.push(!result.commit || stored.has(result.item.id) ? result.entry : result.stale!);
     await deps.runs.addItems(run.id, entries);
     for (const entry of entries) counts[entry.outcome] += 1;
   };
@@ -195,7 +194,8 @@ async function checkUnreadable(deps: SyncDeps, unreadable: string[]): Promise<{ 
 export interface ItemResult {
   item: Item;
   entry: RunItem;
-  commit?: { item: Item; values: Record<string, unknown>; snapshots: Map<string, unknown>; jiraKey: string };
+  /** What to store: the values and snapshots synced, beside the snapshots read before (only differences are written). */
+  commit?: { item: Item; values: Record<string, unknown>; snapshots: Map<string, unknown>; previous: Map<string, unknown>; jiraKey: string };
   stale?: RunItem;
 }
 
@@ -213,6 +213,8 @@ interface PlannedItem {
   writeMappings: Map<string, Mapping>;
   statusPush: { mapping: Mapping; value: string } | null;
   conflicts: number;
+  /** The snapshots read before the sync (only what differs from them is written). */
+  previous: Map<string, unknown>;
   line: (outcome: ItemOutcome, changes: FieldChange[], messages: string[]) => RunItem;
 }
 
@@ -304,7 +306,7 @@ async function planItem(deps: SyncDeps, request: SyncRequest, item: Item, issue:
   }
 
   if (request.dryRun) return record(changes.length ? "changed" : conflicts ? "conflict" : messages.length ? "warning" : "unchanged", changes, ["dry run: nothing was written", ...messages]);
-  return { item, issue, ctx, messages, changes, newValues, newSnapshots, jiraWrites, writeMappings, statusPush, conflicts, line };
+  return { item, issue, ctx, messages, changes, newValues, newSnapshots, jiraWrites, writeMappings, statusPush, conflicts, previous: snapshots, line };
 }
 
 /**
@@ -312,7 +314,7 @@ async function planItem(deps: SyncDeps, request: SyncRequest, item: Item, issue:
  * through the workflow) and says what it came to. If Jira refuses a field, that field fails and the rest are written.
  */
 async function writeItem(deps: SyncDeps, planned: PlannedItem, mappings: Mapping[], fieldsWritten: boolean): Promise<ItemResult> {
-  const { item, issue, ctx, messages, changes, newValues, newSnapshots, jiraWrites, writeMappings, statusPush, conflicts, line } = planned;
+  const { item, issue, ctx, messages, changes, newValues, newSnapshots, jiraWrites, writeMappings, statusPush, conflicts, previous, line } = planned;
   const fields = issue.fields ?? {};
   const record = (outcome: ItemOutcome, lineChanges: FieldChange[], lineMessages: string[]): ItemResult => ({ item, entry: line(outcome, lineChanges, lineMessages) });
   let failedFields: string[] = [];
@@ -359,7 +361,7 @@ async function writeItem(deps: SyncDeps, planned: PlannedItem, mappings: Mapping
   return {
     item,
     entry: line(outcome, effective, messages),
-    commit: { item, values: newValues, snapshots: newSnapshots, jiraKey: issue.key },
+    commit: { item, values: newValues, snapshots: newSnapshots, previous, jiraKey: issue.key },
     stale: line("warning", [], [`${item.key} changed in Tandem while syncing; its Jira writes are done, and the next run will settle the rest.`, ...messages]),
   };
 }

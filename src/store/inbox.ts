@@ -126,9 +126,19 @@ export class InboxRepository {
   }
 
   async byToken(pathToken: string): Promise<(WebhookEndpoint & { secret: string }) | undefined> {
+    // Every delivery asks: under a burst, the answer of the last second serves (an endpoint changes rarely).
+    const known = this.byTokenCache.get(pathToken);
+    if (known && known.until > Date.now()) return known.endpoint;
     const row = await this.db.get<EndpointRow>("SELECT * FROM webhook_endpoints WHERE path_token = ?", [pathToken]);
-    return row ? { ...toEndpoint(row), secret: this.openSecret(row.secret_sealed) } : undefined;
+    const endpoint = row ? { ...toEndpoint(row), secret: this.openSecret(row.secret_sealed) } : undefined;
+    if (endpoint) {
+      if (this.byTokenCache.size > 1000) this.byTokenCache.clear();
+      this.byTokenCache.set(pathToken, { endpoint, until: Date.now() + 1000 });
+    }
+    return endpoint;
   }
+
+  private byTokenCache = new Map<string, { endpoint: WebhookEndpoint & { secret: string }; until: number }>();
 
   /** Opened secrets by their sealed form: every delivery needs its endpoint's secret, and opening costs a cipher. */
   private opened = new Map<string, string>();
@@ -165,25 +175,35 @@ export class InboxRepository {
   record(entry: Omit<InboxEntry, "id" | "receivedAt"> & { version?: string | null }): Promise<boolean> {
     return new Promise((resolve, reject) => {
       this.waiting.push({ entry, resolve, reject });
-      if (this.waiting.length === 1) setImmediate(() => void this.writeWaiting());
+      if (this.waiting.length === 1 && !this.writing) setImmediate(() => void this.writeWaiting());
     });
   }
+
+  /** One group commit at a time: what arrives meanwhile is the next group (no two commits wait on each other's locks). */
+  private writing = false;
 
   private waiting: { entry: Omit<InboxEntry, "id" | "receivedAt"> & { version?: string | null }; resolve: (fresh: boolean) => void; reject: (error: unknown) => void }[] = [];
 
   private async writeWaiting(): Promise<void> {
+    if (this.writing || this.waiting.length === 0) return;
+    this.writing = true;
     const batch = this.waiting.splice(0);
     try {
       const fresh = await this.db.transaction(async (tx) => {
-        const results: boolean[] = [];
-        for (const { entry } of batch) {
-          this.lastReceivedAt = Math.max(Date.now(), this.lastReceivedAt + 1);
-          // A repeat of either the identifier or the issue version is the same news: nothing is inserted.
-          const inserted = await tx.run("INSERT INTO inbox (id, connector_id, identifier, event, issue_id, body, status, error, received_at, processed_at, version) VALUES (?, ?, ?, ?, ?, ?, 'pending', NULL, ?, NULL, ?) ON CONFLICT DO NOTHING", [
-            randomUUID(), entry.connectorId, entry.identifier, entry.event, entry.issueId, entry.body, this.lastReceivedAt, entry.version ?? null,
-          ]);
-          results.push(inserted.changes === 1);
+        const ids = batch.map(() => randomUUID());
+        const inserted = new Set<string>();
+        // One multi-row insert per hundred; a repeat of either the identifier or the issue version is the same news,
+        // so it inserts nothing and is not returned.
+        for (let index = 0; index < batch.length; index += 100) {
+          const chunk = batch.slice(index, index + 100);
+          const values = chunk.flatMap(({ entry }, offset) => {
+            this.lastReceivedAt = Math.max(Date.now(), this.lastReceivedAt + 1);
+            return [ids[index + offset]!, entry.connectorId, entry.identifier, entry.event, entry.issueId, entry.body, this.lastReceivedAt, entry.version ?? null];
+          });
+          const rows = await tx.all<{ id: string }>(`INSERT INTO inbox (id, connector_id, identifier, event, issue_id, body, status, error, received_at, processed_at, version) VALUES ${chunk.map(() => "(?, ?, ?, ?, ?, ?, 'pending', NULL, ?, NULL, ?)").join(", ")} ON CONFLICT DO NOTHING RETURNING id`, values);
+          for (const row of rows) inserted.add(row.id);
         }
+        const results = ids.map((id) => inserted.has(id));
         for (const [connectorId, verified] of Map.groupBy(batch, (waiting) => waiting.entry.connectorId)) {
           await tx.run("UPDATE webhook_endpoints SET verified_count = verified_count + ?, last_delivery_at = ? WHERE connector_id = ?", [verified.length, Date.now(), connectorId]);
         }
@@ -192,6 +212,9 @@ export class InboxRepository {
       batch.forEach((waiting, index) => waiting.resolve(fresh[index]!));
     } catch (error) {
       for (const waiting of batch) waiting.reject(error);
+    } finally {
+      this.writing = false;
+      if (this.waiting.length) setImmediate(() => void this.writeWaiting());
     }
   }
 

@@ -329,6 +329,11 @@ export const MIGRATIONS: { version: number; name: string; statements: string[] }
     name: "a connector's rate-limit pause (Jira's retry-after), shared by every process",
     statements: ["CREATE TABLE connector_pauses (connector_key TEXT PRIMARY KEY, paused_until BIGINT NOT NULL)"],
   },
+  {
+    version: 19,
+    name: "a project's items in creation order, to the id, so a run's pages are index ranges",
+    statements: ["DROP INDEX items_project", "CREATE INDEX items_project_order ON items (project_id, created_at, id)"],
+  },
 ];
 
 export async function migrate(db: SqlDatabase): Promise<number> {
