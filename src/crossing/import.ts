@@ -104,7 +104,6 @@ async function withExistingKeys<T>(scope: ImportScope, work: (scope: ImportScope
 export interface ImportResult {
   created: string[];
   existing: string[];
-  itemIds: string[];
 }
 
 /** What an import would do, without writing: issues to create as items, linked items to update, issues left out. */
@@ -147,7 +146,7 @@ async function importMatches(jira: JiraClient, projects: ProjectRepository, proj
   const minimal = project.retention === "minimal";
   const created: string[] = [];
   const existing: string[] = [];
-  const itemByIssue = new Map<string, string>();
+  // Child issue → parent issue, for the hierarchy pass at the end (only issues that have a parent are kept).
   const parents = new Map<string, string>();
   const fields = [...new Set([...PREVIEW_FIELDS, ...(options.fields ?? [])])];
   let pull: Pick<SyncSession, "prepare" | "commit"> | null = null;
@@ -167,7 +166,6 @@ async function importMatches(jira: JiraClient, projects: ProjectRepository, proj
         continue;
       }
       existing.push(already.key);
-      itemByIssue.set(issue.id, already.id);
       // The level follows the hierarchy mapping (written only when it changed, so a re-import writes nothing).
       const level = minimal ? null : levelOf(project, issue);
       if (level && already.values.level !== level) newLevels.set(already.id, level);
@@ -200,24 +198,25 @@ async function importMatches(jira: JiraClient, projects: ProjectRepository, proj
         if (level) await projects.updateItem(item.id, { ...item.values, level }, item.version);
       }
     });
-    for (const item of fresh) {
-      created.push(item.key);
-      itemByIssue.set(item.link!.jiraIssueId, item.id);
-    }
+    for (const item of fresh) created.push(item.key);
     if (minimal) await options.cache!.put(project.id, page.map((issue) => ({ jiraIssueId: issue.id, data: cachedData(issue) })), project.cacheTtlMs);
   }
   // Thousands of new rows: the store's planner statistics catch up before the next run pages through them.
   if (created.length >= 1000) await projects.refreshStatistics();
-  // Hierarchy: a parent imported (or linked before) becomes the item's parent.
-  const outside = [...new Set(parents.values())].filter((id) => !itemByIssue.has(id));
-  const linkedParents = await projects.itemsByIssueIds(project.id, outside);
-  for (const [issueId, parentIssueId] of parents) {
-    const parentItem = itemByIssue.get(parentIssueId) ?? linkedParents.get(parentIssueId)?.id;
-    if (!parentItem) continue;
-    const item = (await projects.item(itemByIssue.get(issueId)!))!;
-    if (item.values.parent !== parentItem) await projects.updateItem(item.id, { ...item.values, parent: parentItem }, item.version);
+  // Hierarchy: a parent imported (or linked before) becomes the item's parent; both are found by issue id, a few
+  // hundred pairs at a time, rather than held in memory for the whole import.
+  const pairs = [...parents];
+  for (let index = 0; index < pairs.length; index += 250) {
+    const chunk = pairs.slice(index, index + 250);
+    const linked = await projects.itemsByIssueIds(project.id, [...new Set(chunk.flat())]);
+    for (const [issueId, parentIssueId] of chunk) {
+      const item = linked.get(issueId);
+      const parentItem = linked.get(parentIssueId)?.id;
+      if (!item || !parentItem || item.values.parent === parentItem) continue;
+      await projects.updateItem(item.id, { ...item.values, parent: parentItem }, item.version);
+    }
   }
-  return { created, existing, itemIds: [...itemByIssue.values()] };
+  return { created, existing };
 }
 
 /**
