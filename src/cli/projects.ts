@@ -204,14 +204,14 @@ export function projectCommands(): Command[] {
       console.log(`Resolved: kept ${flags.keep}'s value.`);
     });
   const importCommand = new Command("import").description("Import Jira issues as linked items (--preview shows a page, --dry-run what would change)").argument("<project>")
-    .option("--jql <jql>", "JQL within the project's Jira projects").option("--include-done", "include closed issues")
+    .option("--jql <jql>", "JQL within the project's Jira projects").option("--filter <filter>", "a saved Jira filter, by id or name (with --jql: both)").option("--include-done", "include closed issues")
     .option("--all", "every match (the default), not only the page shown").option("--keys <keys...>", "only these issues").option("--issue <keys...>", "same as --keys")
     .option("--preview", "show one page of matches, import nothing").option("--page <token>", "the preview page to show")
     .option("--dry-run", "say what would be imported, updated and skipped, and write nothing").option("--json", "print as JSON")
-    .action(async (ref: string, flags: { jql?: string; includeDone?: boolean; all?: boolean; keys?: string[]; issue?: string[]; preview?: boolean; page?: string; dryRun?: boolean; json?: boolean }) => {
+    .action(async (ref: string, flags: { jql?: string; filter?: string; includeDone?: boolean; all?: boolean; keys?: string[]; issue?: string[]; preview?: boolean; page?: string; dryRun?: boolean; json?: boolean }) => {
       const keys = [...(flags.keys ?? []), ...(flags.issue ?? [])];
       if (flags.all && keys.length) throw new UsageError("Use either --all or --keys, not both.");
-      const scope = { ...(flags.jql ? { jql: flags.jql } : {}), includeDone: Boolean(flags.includeDone), ...(keys.length ? { issues: keys } : {}) };
+      const scope = { ...(flags.jql ? { jql: flags.jql } : {}), ...(flags.filter ? { filter: flags.filter } : {}), includeDone: Boolean(flags.includeDone), ...(keys.length ? { issues: keys } : {}) };
       if (flags.preview) {
         const page = await apiCall<{ total: number | null; rows: Record<string, unknown>[]; nextPageToken: string | null }>("POST", `/projects/${encodeURIComponent(ref)}/import/preview`, { ...scope, ...(flags.page ? { pageToken: flags.page } : {}) });
         if (flags.json) return printJson(page);

@@ -319,18 +319,29 @@ export function projectRoutes(store: TandemStore, publicUrl: () => string, onSch
 
   // ---- across the boundary: import and create ----
 
-  const ImportScopeSchema = z.strictObject({ jql: z.string().optional(), includeDone: z.boolean().default(false), issues: z.array(z.string()).optional() });
+  const ImportScopeSchema = z.strictObject({ jql: z.string().optional(), filter: z.string().min(1).optional(), includeDone: z.boolean().default(false), issues: z.array(z.string()).optional() });
+  /** A saved filter (id or name) becomes JQL, with the JQL given beside it; one the identity cannot use is named. */
+  const withFilter = async <T extends { jql?: string; filter?: string }>(jira: SyncContext["jira"], input: T): Promise<Omit<T, "filter">> => {
+    const { filter, ...rest } = input;
+    if (!filter) return rest;
+    const filters = await jira.filters();
+    const found = filters.find((candidate) => candidate.id === filter || candidate.name.toLowerCase() === filter.toLowerCase());
+    if (!found) throw new ApiError(400, "unknown_filter", `No saved filter '${filter}' that this Jira identity can use${filters.length ? ` (it can use: ${filters.map((candidate) => `${candidate.name} (${candidate.id})`).join(", ")})` : ""}; GET /connectors/{id}/filters lists them.`);
+    const jql = found.jql.replace(/\s+ORDER\s+BY[\s\S]*$/i, "");
+    return { ...rest, jql: rest.jql?.trim() ? `(${jql}) AND (${rest.jql})` : jql };
+  };
   app.openapi(createRoute({ method: "post", path: "/projects/{id}/import/preview", tags: ["import"], security, request: { params: IdParam, ...body(ImportScopeSchema.extend({ pageSize: z.number().int().min(1).max(100).default(25), pageToken: z.string().optional() })) }, responses: { 200: json(Any, "One page of matching issues"), ...errors } }), async (c) => {
     const target = await project(c.req.valid("param").id);
-    const input = c.req.valid("json");
     const { jira } = await contextFor(target, c.get("user"));
+    const input = await withFilter(jira, c.req.valid("json"));
     return c.json(await jqlChecked(() => previewImport(jira, store.projects, target, input, { size: input.pageSize, token: input.pageToken })), 200);
   });
 
   app.openapi(createRoute({ method: "post", path: "/projects/{id}/import", middleware: [role("member")] as const, tags: ["import"], security, request: { params: IdParam, ...body(ImportScopeSchema.extend({ dryRun: z.boolean().default(false), background: z.boolean().default(false) })) }, responses: { 200: json(Any, "Imported, or (dryRun) what would be created, updated and skipped"), 202: accepted, ...errors } }), async (c) => {
     const target = await project(c.req.valid("param").id);
-    const { dryRun, background, ...scope } = c.req.valid("json");
+    const { dryRun, background, ...asked } = c.req.valid("json");
     const context = await contextFor(target, c.get("user"));
+    const scope = await withFilter(context.jira, asked);
     if (dryRun) return c.json(await jqlChecked(() => planImport(context.jira, store.projects, target, scope)), 200);
     if (background) return acceptedJob(c, await jobs.enqueue<ImportPayload>("import", { projectId: target.id, userId: c.get("user").id, scope }, projectJobOptions(target)));
     // Each page is stored and its mapped fields pulled at once (minimal retention keeps no fields).
