@@ -46,10 +46,16 @@ describe("project-level sync", () => {
     assert.equal(child.parentId, epic!.id);
     assert.equal(child.summary, "Retrospective");
 
+    // Rows of a CSV import follow too.
+    const rows = await api(t(), "POST", "/projects/PL/items/csv", { token: t().tokens.member, body: { csv: "title\nPress release\nLaunch party\n" } });
+    assert.equal(rows.status, 201, JSON.stringify(rows.body));
+    assert.equal(rows.body.jira.created.length, 2, JSON.stringify(rows.body));
+    for (const row of rows.body.jira.created as { key: string }[]) assert.equal(jira().state.issueByIdOrKey(row.key)!.parentId, epic!.id);
+
     const again = await runCli(["jira-sync", "PL", "--json"]);
     assert.equal(again.status, 0, again.stderr);
     assert.deepEqual(JSON.parse(again.stdout).created, [], "nothing is created twice");
-    assert.equal(jira().state.issues.size, before + 5);
+    assert.equal(jira().state.issues.size, before + 7);
     assert.equal(issuesMarkedFor(projectId).length, 1);
   });
 

@@ -172,11 +172,21 @@ export function projectRoutes(store: TandemStore, publicUrl: () => string, onSch
     const target = await project(c.req.valid("param").id);
     const parsed = parseItemsCsv(target, c.req.valid("json").csv);
     if (!parsed.ok) throw new ApiError(400, "invalid_csv", `Nothing was imported: ${parsed.problems.join("; ")}.`, parsed.problems);
-    const created = await store.projects.inTransaction(async () => {
-      const keys: string[] = [];
-      for (const values of parsed.rows) keys.push((await store.projects.addItem(target.id, values)).key);
-      return keys;
+    const added = await store.projects.inTransaction(async () => {
+      const items: { id: string; key: string }[] = [];
+      for (const values of parsed.rows) items.push(await store.projects.addItem(target.id, values));
+      return items;
     });
+    const created = added.map((entry) => entry.key);
+    // In a project sent to Jira as an Epic or by team, rows follow as any new item does.
+    if ((target.jiraSync.epic || target.jiraSync.team) && target.direction !== "pull") {
+      const { jira, metadata } = await contextFor(target, c.get("user"));
+      try {
+        return c.json({ created, jira: await sendNewItems({ jira, metadata, projects: store.projects }, target, added.map((entry) => entry.id)) }, 201);
+      } catch (error) {
+        return c.json({ created, jira: { error: error instanceof Error ? error.message : String(error) } }, 201);
+      }
+    }
     return c.json({ created }, 201);
   });
 
