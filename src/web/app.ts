@@ -14,6 +14,7 @@ import { PRESET_CHOICES } from "./mappings.ts";
 import { createInJiraPages } from "./create-in-jira.ts";
 import { historyPages, liveRuns } from "./history.ts";
 import { importPages } from "./import.ts";
+import { projectsFromJiraPages } from "./projects-from-jira.ts";
 import { itemPages } from "./items.ts";
 import { startHere } from "./start-here.ts";
 
@@ -100,6 +101,7 @@ export function webApp(api: Fetcher, options: WebOptions = {}): Hono<WebEnv> {
   const items = itemPages(api);
   app.route("/", items.routes);
   app.route("/", importPages(api));
+  app.route("/", projectsFromJiraPages(api));
   app.route("/", createInJiraPages(api));
   app.route("/", historyPages(api));
 
@@ -107,14 +109,18 @@ export function webApp(api: Fetcher, options: WebOptions = {}): Hono<WebEnv> {
   app.get("/projects", async (c) => {
     const list = (await call<any[]>(c, "GET", "/projects")).body;
     let start: Html | string = "";
+    let fromJira: Html | string = "";
     if (canChange(user(c))) {
       const connectors = (await call<any[]>(c, "GET", "/connectors")).body ?? [];
       const project = list.find((candidate) => candidate.connectorId) ?? null;
       const linked = project ? ((await call<any[]>(c, "GET", `/projects/${project.key}/items`)).body ?? []).find((item) => item.link) : null;
       start = startHere({ connectors, projects: list, project, linkedKey: linked?.link?.jiraKey ?? null, admin: user(c).role === "admin" });
+      // Projects can also come from Jira itself: one per Jira project, per Epic or per value of a field.
+      if (connectors.length === 1) fromJira = html`<p id="from-jira">Or <a id="make-projects-from-jira" href="/connectors/${connectors[0].id}/make-projects">make Tandem projects from Jira</a> through ${connectors[0].name}: one per Jira project, per Epic, or per value of a field such as a product area.</p>`;
+      else if (connectors.length > 1) fromJira = html`<p id="from-jira">Or make Tandem projects from Jira (one per Jira project, per Epic, or per value of a field such as a product area) through ${connectors.map((connector, index) => html`${index ? ", " : ""}<a class="make-projects-from-jira" href="/connectors/${connector.id}/make-projects">${connector.name}</a>`)}.</p>`;
     }
     const body = html`<h1>Projects</h1>${messages(c)}${start}<section>${list.length === 0
-      ? html`<p id="no-projects">No project yet. ${canChange(user(c)) ? "Add one below: give it a key and a name, and pick a preset for its fields and mappings." : "A member or an admin can add one."}</p>`
+      ? html`<p id="no-projects">No project yet. ${canChange(user(c)) ? "Add one below: give it a key and a name, and pick a preset for its fields and mappings." : "A member or an admin can add one."}</p>${fromJira}`
       : html`<table id="projects"><thead><tr><th>Key</th><th>Name</th><th>Jira</th><th>Direction</th></tr></thead><tbody>
 ${list.map((project) => html`<tr><td><a href="/projects/${project.key}">${project.key}</a></td><td>${project.name}</td><td>${project.jiraProjects.join(", ") || html`<span class="muted">not connected</span>`}</td><td>${project.direction}</td></tr>`)}
 </tbody></table>`}</section>
@@ -122,7 +128,7 @@ ${canChange(user(c)) ? html`<section><h2>Add a project</h2><form method="post" a
 <div><label for="key">Key</label><input id="key" name="key" required pattern="[A-Za-z][A-Za-z0-9]{1,9}"></div>
 <div><label for="pname">Name</label><input id="pname" name="name" required></div>
 <div><label for="preset">Fields and mappings</label><select id="preset" name="preset"><option value="">none</option>${PRESET_CHOICES}</select></div>
-<div><label>&nbsp;</label><button>Add project</button></div></form></section>` : ""}`;
+<div><label>&nbsp;</label><button>Add project</button></div></form>${list.length ? fromJira : ""}</section>` : ""}`;
     return c.html(page("Projects", body, user(c)));
   });
 
@@ -165,9 +171,11 @@ ${canChange(user(c)) ? html`<section><h2>Add a project</h2><form method="post" a
     const body = html`<h1>${p.key} · ${p.name}</h1><p><a id="reports-link" href="/projects/${p.key}/reports">Reports</a></p>${messages(c)}
 <section id="jira-panel"><h2>Jira integration</h2><p>Jira projects: ${p.jiraProjects.join(", ") || "none"} · direction ${p.direction} · conflicts: ${p.conflictPolicy} · syncs as ${p.syncIdentity === "user" ? "the person who clicks" : "the connector's service account"}</p>
 <p>Last Pull: ${p.lastPull ? html`<a id="last-pull" href="/runs/${p.lastPull.id}">${when(p.lastPull.startedAt)}</a>` : "never"} · Last Push: ${p.lastPush ? html`<a id="last-push" href="/runs/${p.lastPush.id}">${when(p.lastPush.startedAt)}</a>` : "never"}</p>
+${p.connectorId && p.direction === "pull" ? html`<p id="read-only-note"><strong>Read-only:</strong> this project only pulls; Tandem never writes to its Jira (its connection refuses every write).</p>` : ""}
 ${editable && p.connectorId ? html`<form method="post" action="/projects/${p.key}/run" class="inline"><input type="hidden" name="kind" value="pull"><button id="pull">Pull</button></form>
-<form method="post" action="/projects/${p.key}/run" class="inline"><input type="hidden" name="kind" value="push"><button id="push">Push</button></form>
-<form method="post" action="/projects/${p.key}/run" class="inline"><input type="hidden" name="kind" value="push"><input type="hidden" name="dryRun" value="1"><button id="push-dry" class="secondary">Push (dry run)</button></form>` : ""}
+${p.direction === "pull" ? "" : html`<form method="post" action="/projects/${p.key}/run" class="inline"><input type="hidden" name="kind" value="push"><button id="push">Push</button></form>
+<form method="post" action="/projects/${p.key}/run" class="inline"><input type="hidden" name="kind" value="push"><input type="hidden" name="dryRun" value="1"><button id="push-dry" class="secondary">Push (dry run)</button></form>`}` : ""}
+${connector ? html`<p><a id="open-people" href="/connectors/${connector.id}/people">People</a>: Jira assignees and reporters are matched to Tandem people by email, with manual overrides.</p>` : ""}
 ${editable ? html`<details ${p.connectorId ? "" : "open"}><summary>Change the Jira integration</summary><form method="post" action="/projects/${p.key}/jira" class="grid">
 <div><label for="connector">Connector</label><select id="connector" name="connector">${connectors.map((connector) => html`<option value="${connector.id}" ${selected(connector.id, p.connectorId ?? "")}>${connector.name}</option>`)}</select></div>
 <div><label for="jiraProjects">Jira projects</label><input id="jiraProjects" name="jiraProjects" value="${p.jiraProjects.join(", ")}" placeholder="ABC, XYZ" required></div>

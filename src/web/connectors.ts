@@ -149,7 +149,7 @@ ${credentialFields("", mode, undefined, typed)}
     const admin = kit.isAdmin(c);
     const body = html`<h1>${connector.name}</h1>${kit.messages(c)}
 <section><p>${connector.flavour === "cloud" ? "Jira Cloud" : "Jira Data Center"} at <a href="${connector.siteUrl}">${connector.siteUrl}</a>, ${MODE_NAMES[connector.authMode] ?? connector.authMode}${connector.hasCredentials ? "" : html` · <span class="warn">not authorized yet</span>`}</p>
-<p>Projects using it: ${used.length ? used.map((project) => html`<a href="/projects/${project.key}">${project.key}</a> `) : html`<span class="muted">none yet — associate a project with it on the project's page</span>`} · <a href="/connectors/${connector.id}/people">People</a></p>
+<p>Projects using it: ${used.length ? used.map((project) => html`<a href="/projects/${project.key}">${project.key}</a> `) : html`<span class="muted">none yet — associate a project with it on the project's page</span>`} · <a href="/connectors/${connector.id}/people">People</a>${kit.canChange(c) ? html` · <a id="make-projects-link" href="/connectors/${connector.id}/make-projects">Make Tandem projects from Jira</a>` : ""}</p>
 ${kit.canChange(c) ? html`<form method="post" action="/connectors/${connector.id}/test" class="inline"><button id="connect-test-button">Connect &amp; Test</button></form>` : ""}
 ${admin && connector.authMode === "oauth" ? html` <form method="post" action="/connectors/${connector.id}/oauth" class="inline"><input type="hidden" name="purpose" value="connector"><button class="secondary" id="authorize-connector">Authorize with Atlassian</button></form>` : ""}</section>
 ${sites ? sitePicker(connector.id, sites.status === 200 ? sites.body : null, sites.status === 200 ? null : kit.errorOf(sites)) : ""}

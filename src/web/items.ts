@@ -128,6 +128,8 @@ export function itemPages(api: Fetcher): ItemPages {
     const editable = canChange(signedIn(c));
     const extra = (p.fields as FieldDef[]).slice(0, 4);
     const connected = Boolean(p.connectorId);
+    // A pull-only project never writes to Jira: it offers no "Create in Jira" (the API would refuse it).
+    const creates = connected && p.direction !== "pull";
     const otherFields = (p.fields as FieldDef[]).filter((field) => field.type !== "status");
     return html`<section id="items-section" aria-labelledby="items-title"><h2 id="items-title">Items</h2>
 ${editable ? html`<p><form method="post" action="/projects/${p.key}/items" class="inline"><input name="title" placeholder="A new item" aria-label="New item title" required> <button id="add-item">Add item</button></form>
@@ -138,7 +140,7 @@ ${items.length === 0 ? html`<p id="no-items">No items yet. ${editable ? html`Add
 <thead><tr>${editable ? html`<th><input type="checkbox" id="select-all" aria-label="Select all items"></th>` : ""}<th>Key</th><th>Jira</th><th>Title</th><th>Status</th><th>Assignee</th>${extra.map((field) => html`<th>${field.name}</th>`)}<th>Actions</th></tr></thead><tbody>
 ${items.map((item) => html`<tr data-item="${item.key}">${editable ? html`<td><input type="checkbox" form="bulk" name="items" value="${item.key}" aria-label="Select ${item.key}"></td>` : ""}
 <td class="nowrap"><a href="/items/${item.key}" aria-label="Open ${item.key}">${item.key}</a></td>
-<td class="jira">${item.link ? (jiraSite ? html`<a class="jira-key nowrap" href="${jiraIssueUrl(jiraSite, item.link.jiraKey)}" target="_blank" rel="noopener" aria-label="${item.link.jiraKey} in Jira (opens a new tab)">${item.link.jiraKey} ↗</a>` : html`<span class="jira-key">${item.link.jiraKey}</span>`) : editable && connected ? html`<form method="post" action="/items/${item.key}/link?project=${p.key}" class="inline"><input name="jiraKey" placeholder="ABC-123" size="12" aria-label="Jira key of ${item.key}" list="suggest-${item.key}" autocomplete="off" data-suggest="${p.key}"><datalist id="suggest-${item.key}"></datalist><button>Link</button></form> <a href="/items/${item.key}/find" aria-label="Search Jira for the issue of ${item.key}">Search</a> · <a class="create-one" href="/projects/${p.key}/create?items=${item.key}" aria-label="Create a Jira issue from ${item.key}">Create in Jira</a>` : html`<span class="muted">not linked</span>`}</td>
+<td class="jira">${item.link ? (jiraSite ? html`<a class="jira-key nowrap" href="${jiraIssueUrl(jiraSite, item.link.jiraKey)}" target="_blank" rel="noopener" aria-label="${item.link.jiraKey} in Jira (opens a new tab)">${item.link.jiraKey} ↗</a>` : html`<span class="jira-key">${item.link.jiraKey}</span>`) : editable && connected ? html`<form method="post" action="/items/${item.key}/link?project=${p.key}" class="inline"><input name="jiraKey" placeholder="ABC-123" size="12" aria-label="Jira key of ${item.key}" list="suggest-${item.key}" autocomplete="off" data-suggest="${p.key}"><datalist id="suggest-${item.key}"></datalist><button>Link</button></form> <a href="/items/${item.key}/find" aria-label="Search Jira for the issue of ${item.key}">Search</a>${creates ? html` · <a class="create-one" href="/projects/${p.key}/create?items=${item.key}" aria-label="Create a Jira issue from ${item.key}">Create in Jira</a>` : ""}` : html`<span class="muted">not linked</span>`}</td>
 <td class="title">${item.values.title}</td><td class="status">${item.values.status ?? ""}</td><td class="assignee">${display(item.values.assignee)}</td>${extra.map((field) => html`<td>${display(item.values[field.key])}</td>`)}
 <td class="actions">${editable ? html`<button type="button" class="quick-edit secondary" hidden aria-label="Quick edit ${item.key}">Quick edit</button> <a href="/items/${item.key}" aria-label="Edit every field of ${item.key}">Edit</a>` : html`<a href="/items/${item.key}" aria-label="View ${item.key}">View</a>`}</td></tr>`)}
 </tbody></table>
@@ -147,7 +149,7 @@ ${editable ? html`<form method="post" action="/projects/${p.key}/bulk" id="bulk"
 <div><label for="bulk-assignee">Assignee</label><input id="bulk-assignee" name="assignee" type="email" placeholder="(keep)"></div>
 <div><label for="bulk-field">Another field</label><select id="bulk-field" name="field"><option value="">(none)</option>${otherFields.map((field) => html`<option value="${field.key}">${field.name}</option>`)}</select></div>
 <div><label for="bulk-value">Its new value</label><input id="bulk-value" name="value" aria-describedby="bulk-value-hint"><small id="bulk-value-hint" class="muted">For a list (labels): values separated by commas.</small></div>
-</div><p><button id="bulk-update" name="action" value="update">Update selected</button> ${connected ? html`<button id="bulk-create" name="action" value="create" class="secondary">Create in Jira…</button>` : ""}</p></fieldset></form>
+</div><p><button id="bulk-update" name="action" value="update">Update selected</button> ${creates ? html`<button id="bulk-create" name="action" value="create" class="secondary">Create in Jira…</button>` : ""}</p></fieldset></form>
 <script>${raw(SELECT_SCRIPT)}${raw(QUICK_EDIT_SCRIPT)}${raw(SUGGEST_SCRIPT)}</script>` : ""}`}</section>`;
   }
 
@@ -205,7 +207,7 @@ ${found.body.map((issue) => html`<tr><td>${issue.key}</td><td>${issue.summary}</
 <section id="jira-link"><h2>Jira</h2>${item.link
       ? html`<p>Linked to <strong id="linked-key">${item.link.jiraKey}</strong>${site ? html` (<a id="open-in-jira" href="${jiraIssueUrl(site, item.link.jiraKey)}" target="_blank" rel="noopener">open it in Jira ↗</a>)` : ""}.${pushes ? " Saving sends your changes to it." : " This project only pulls: changes here stay in Tandem."}</p>${editable ? html`<form method="post" action="/items/${key}/unlink" class="inline"><button class="secondary" id="unlink">Unlink</button></form>` : ""}`
       : html`<p>Not linked to a Jira issue.</p>${editable && project.connectorId ? html`<form method="post" action="/items/${key}/link" class="inline"><label for="link-key" style="display:inline">Jira key</label> <input id="link-key" name="jiraKey" placeholder="ABC-123" size="10"> <button>Link</button></form>
- · <a href="/items/${key}/find">Search Jira</a> · <a id="create-in-jira" href="/projects/${project.key}/create?items=${key}">Create a Jira issue from it</a>` : ""}`}</section>
+ · <a href="/items/${key}/find">Search Jira</a>${project.direction === "pull" ? "" : html` · <a id="create-in-jira" href="/projects/${project.key}/create?items=${key}">Create a Jira issue from it</a>`}` : ""}`}</section>
 <section id="edit"><h2>Fields</h2>${editable
       ? html`<form method="post" action="/items/${key}" id="edit-form"><div class="grid">${fields.map((field) => fieldControl(field, item.values[field.key], `f-${field.key}`, statuses))}</div><p><button id="save">Save${pushes ? " and push to Jira" : ""}</button></p></form>`
       : html`<dl>${fields.map((field) => html`<dt><strong>${field.name}</strong></dt><dd class="value-${field.key}" style="white-space:pre-wrap">${display(item.values[field.key]) || html`<span class="muted">(empty)</span>`}</dd>`)}</dl>`}</section>
