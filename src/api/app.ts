@@ -52,7 +52,7 @@ export function createApi(deps: ApiDeps) {
   api.use("/api/v1/*", authenticate(deps.store));
   api.get("/api/v1/health", (c) => c.json({ ok: true }));
   api.route("/api/v1", sessionRoutes(deps.store));
-  api.route("/api/v1", connectorRoutes(deps.store, deps.publicUrl));
+  api.route("/api/v1", connectorRoutes(deps.store, deps.publicUrl, deps.onScheduleChange));
   api.route("/api/v1", projectRoutes(deps.store, deps.publicUrl, deps.onScheduleChange, deps.jobs));
   api.route("/api/v1", jobRoutes(deps.store, deps.jobs, deps.onInboxRetry));
   api.route("/api/v1", retentionRoutes(deps.store, deps.publicUrl));

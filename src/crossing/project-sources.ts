@@ -28,14 +28,16 @@ export async function importProjects(
   input: { connectorId: string; jiraProjects: string[]; source: ProjectSource; includeDone: boolean; direction: Project["direction"] },
 ): Promise<SourcedProject[]> {
   const results: SourcedProject[] = [];
-  const ensure = async (key: string, name: string, jiraProjects: string[]) => {
+  // A project made from an Epic or a field value keeps that as its JQL scope, so its catch-up, its webhook filter
+  // and its reports cover what it was made from, not the whole Jira project.
+  const ensure = async (key: string, name: string, jiraProjects: string[], jqlScope: string) => {
     const existing = await deps.projects.byId(key);
     const project = existing ?? (await deps.projects.create({ key, name, fields: [] }));
-    if (!existing) await deps.projects.associate(project.id, { connectorId: input.connectorId, jiraProjects, jqlScope: "", direction: input.direction, conflictPolicy: "jira-wins", syncIdentity: "service" });
+    if (!existing) await deps.projects.associate(project.id, { connectorId: input.connectorId, jiraProjects, jqlScope, direction: input.direction, conflictPolicy: "jira-wins", syncIdentity: "service" });
     return { project: (await deps.projects.byId(project.id))!, created: !existing };
   };
-  const record = async (key: string, name: string, jiraProjects: string[], scope: { jql?: string; issues?: string[] }) => {
-    const { project, created } = await ensure(key, name, jiraProjects);
+  const record = async (key: string, name: string, jiraProjects: string[], scope: { jql?: string; issues?: string[] }, jqlScope = "") => {
+    const { project, created } = await ensure(key, name, jiraProjects, jqlScope);
     const imported = await importIssues(deps.jira, deps.projects, project, { ...scope, includeDone: input.includeDone });
     results.push({ key: project.key, name: project.name, created, itemsCreated: imported.created.length, itemsExisting: imported.existing.length });
   };
@@ -50,7 +52,7 @@ export async function importProjects(
     for await (const epic of deps.jira.search(`${scope} AND issuetype = Epic ORDER BY key ASC`, { fields: ["summary", "project"] })) {
       const projectKey = (epic.fields?.project as { key?: string } | undefined)?.key ?? input.jiraProjects[0]!;
       const key = projectKeyFrom(`${projectKey}${epic.key.split("-")[1]}`, "EP");
-      await record(key, String(epic.fields?.summary ?? epic.key), [projectKey], { jql: `parent = ${epic.key}` });
+      await record(key, String(epic.fields?.summary ?? epic.key), [projectKey], { jql: `parent = ${epic.key}` }, `parent = ${epic.key}`);
     }
   } else {
     const field = await deps.metadata.field(input.source.field);
@@ -64,7 +66,7 @@ export async function importProjects(
     }
     for (const [value, keys] of groups) {
       for (let index = 0; index < keys.length; index += 100) {
-        await record(projectKeyFrom(value, "FV"), value, input.jiraProjects, { issues: keys.slice(index, index + 100) });
+        await record(projectKeyFrom(value, "FV"), value, input.jiraProjects, { issues: keys.slice(index, index + 100) }, `${fieldClause(field)} = "${value.replace(/["\\]/g, "\\$&")}"`);
       }
     }
   }
@@ -75,4 +77,10 @@ export async function importProjects(
     merged.set(row.key, seen ? { ...seen, created: seen.created || row.created, itemsCreated: seen.itemsCreated + row.itemsCreated, itemsExisting: seen.itemsExisting + row.itemsExisting } : row);
   }
   return [...merged.values()];
+}
+
+/** How JQL names a field: cf[NNNNN] for a custom field (its name may be ambiguous), the id for a system one. */
+function fieldClause(field: { id: string }): string {
+  const custom = /^customfield_(\d+)$/.exec(field.id);
+  return custom ? `cf[${custom[1]}]` : field.id;
 }

@@ -220,7 +220,8 @@ export class ProjectRepository {
   }
 
   async items(projectId: string): Promise<Item[]> {
-    return (await this.db.all<ItemRow>(`${ITEM_SELECT} WHERE items.project_id = ? ORDER BY items.created_at`, [projectId])).map(toItem);
+    // Items stored together (an import's page) share their time: their number orders them (REL-9 before REL-10).
+    return (await this.db.all<ItemRow>(`${ITEM_SELECT} WHERE items.project_id = ? ORDER BY items.created_at, LENGTH(items.key), items.key`, [projectId])).map(toItem);
   }
 
   /**
@@ -257,7 +258,7 @@ export class ProjectRepository {
         for (const row of rows) if (row.project_id === projectId) found.set(row.id, row);
       }
     }
-    return [...found.values()].sort((a, b) => Number(a.created_at) - Number(b.created_at) || a.id.localeCompare(b.id)).map(toItem);
+    return [...found.values()].sort((a, b) => Number(a.created_at) - Number(b.created_at) || a.key.length - b.key.length || a.key.localeCompare(b.key)).map(toItem);
   }
 
   /**

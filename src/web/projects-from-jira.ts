@@ -140,17 +140,7 @@ ${jiraProjects}
       return formPage(c, connector, choices, `Nothing was made: ${errorOf(result)}${advice}`);
     }
     const made = result.body;
-    const fresh = made.filter((row) => row.created);
-    // The API associates the projects it makes directly in the store, so neither the catch-up schedules nor the
-    // connector's webhook filter hear of them. Saving one new project's association again through the API (with
-    // the very values it has) refreshes both, for all of the connector's projects at once.
-    if (fresh.length) {
-      const first = await call<any>(c, "GET", `/projects/${encodeURIComponent(fresh[0]!.key)}`);
-      if (first.status === 200) {
-        const p = first.body;
-        await call(c, "PUT", `/projects/${encodeURIComponent(p.key)}/jira`, { connector: p.connectorId, jiraProjects: p.jiraProjects, jqlScope: p.jqlScope, direction: p.direction, conflictPolicy: p.conflictPolicy, syncIdentity: p.syncIdentity });
-      }
-    }
+    // (The API schedules the new projects' catch-ups and puts them in the connector's webhook filter.)
     const outcomes = new Map<string, FieldsOutcome>();
     for (const row of made) outcomes.set(row.key, !row.created ? { kind: "kept" } : !choices.preset ? { kind: "none" } : await mapAndPull(call, c, row.key, choices.direction));
     return c.html(page("Projects made from Jira", resultPage(connector, choices, made, outcomes), signedIn(c)));

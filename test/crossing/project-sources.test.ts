@@ -35,7 +35,16 @@ describe("projects from Jira", () => {
       assert.equal(row.key, projectKeyFrom(`ROAD${epic.key.split("-")[1]}`, "EP"));
       const children = [...state().issues.values()].filter((issue) => issue.parentId === epic.id && open(issue)).length;
       assert.equal(row.itemsCreated, children, `${epic.key} children`);
+      // Its scope is the Epic, and it is scheduled like any connected project.
+      const made = (await t().tandem.store.projects.byId(row.key))!;
+      assert.equal(made.jqlScope, `parent = ${epic.key}`);
+      assert.ok(t().tandem.scheduler.nextRun(made.id), `${row.key} has a catch-up scheduled`);
     }
+    // A catch-up of an Epic's project searches that Epic's issues only.
+    const first = epics[0]!;
+    const caught = await api(t(), "POST", `/projects/${projectKeyFrom(`ROAD${first.key.split("-")[1]}`, "EP")}/catch-up`);
+    assert.equal(caught.status, 200, JSON.stringify(caught.body));
+    assert.equal(caught.body.searchedIssues, [...state().issues.values()].filter((issue) => issue.parentId === first.id).length);
   });
 
   it("makes one project per value of a custom field", async () => {
@@ -51,6 +60,7 @@ describe("projects from Jira", () => {
       byValue.set(value, (byValue.get(value) ?? 0) + 1);
     }
     assert.deepEqual(Object.fromEntries(result.body.map((row: { name: string; itemsCreated: number }) => [row.name, row.itemsCreated])), Object.fromEntries(byValue));
+    for (const row of result.body as { key: string; name: string }[]) assert.equal((await t().tandem.store.projects.byId(row.key))!.jqlScope, `cf[${field.numericId}] = "${row.name}"`);
     const unknown = await api(t(), "POST", `/connectors/${connector}/import-projects`, { body: { jiraProjects: ["ROAD"], source: { mode: "field", field: "Colour" } } });
     assert.equal(unknown.status, 400);
     assert.match(unknown.body.error.message, /No Jira field 'Colour'/);

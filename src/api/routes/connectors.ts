@@ -9,7 +9,7 @@ import { JiraError } from "../../jira/errors.ts";
 import { forgetMetadata, metadataFor } from "../../jira/metadata.ts";
 import { importProjects } from "../../crossing/project-sources.ts";
 import { accessibleResources, ATLASSIAN_OAUTH, authorizationUrl, exchangeCode, newOAuthState, sandboxOAuthEndpoints } from "../../jira/oauth.ts";
-import { registerWebhook } from "../../realtime/registration.ts";
+import { followProjectsInWebhook, registerWebhook } from "../../realtime/registration.ts";
 import type { StoredOAuthApp } from "../../store/connectors.ts";
 import type { TandemStore } from "../../store/store.ts";
 import { requireRole, role, type ApiEnv } from "../auth.ts";
@@ -57,7 +57,7 @@ const namedFields = (names: Record<string, string>) => (result: { success: boole
   throw new ApiError(400, error.code, error.message, error.details);
 };
 
-export function connectorRoutes(store: TandemStore, publicUrl: () => string) {
+export function connectorRoutes(store: TandemStore, publicUrl: () => string, onScheduleChange: () => Promise<void> = async () => {}) {
   const app = new OpenAPIHono<ApiEnv>();
   const find = async (id: string) => (await store.connectors.byId(id)) ?? (await store.connectors.byName(id)) ?? Promise.reject(notFound(`Connector '${id}'`));
   const security = [{ bearer: [] }];
@@ -211,7 +211,13 @@ export function connectorRoutes(store: TandemStore, publicUrl: () => string) {
     const input = c.req.valid("json");
     const jira = await jiraForConnector(store, connector, "service", { readOnly: true });
     try {
-      return c.json(await importProjects({ jira, metadata: metadataFor(`${connector.id}:service`, jira), projects: store.projects }, { connectorId: connector.id, jiraProjects: input.jiraProjects.map((key) => key.toUpperCase()), source: input.source, includeDone: input.includeDone, direction: input.direction }), 200);
+      const made = await importProjects({ jira, metadata: metadataFor(`${connector.id}:service`, jira), projects: store.projects }, { connectorId: connector.id, jiraProjects: input.jiraProjects.map((key) => key.toUpperCase()), source: input.source, includeDone: input.includeDone, direction: input.direction });
+      // New projects get their catch-up schedule and are in the connector's webhook filter, as any connected project.
+      if (made.some((row) => row.created)) {
+        await onScheduleChange();
+        await followProjectsInWebhook(store, connector.id, (owner) => jiraForConnector(store, owner, "service"), publicUrl());
+      }
+      return c.json(made, 200);
     } catch (error) {
       if (error instanceof Error && /^No Jira field/.test(error.message)) throw new ApiError(400, "unknown_field", error.message);
       throw error;
