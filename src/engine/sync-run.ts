@@ -383,11 +383,17 @@ async function writeInBulk(deps: SyncDeps, planned: PlannedItem[], siteFields: (
   for (const group of groups.values()) {
     if (group.length < BULK_EDIT_MIN_ISSUES) continue;
     const writes = group[0]!.jiraWrites;
-    const { edit, refused } = buildBulkEdit(writes, { fields: await siteFields(), allowedValues: allowedValuesOf(await deps.jira.editMeta(group[0]!.issue.id)) });
-    if (!edit || refused.length) continue;
-    const outcome = await deps.jira.bulkEditFields(group.map((plan) => plan.issue.id), edit, { sendNotification: false });
-    const succeeded = new Set(outcome.succeeded);
-    for (const plan of group) if (succeeded.has(plan.issue.id)) written.add(plan.item.id);
+    try {
+      const { edit, refused } = buildBulkEdit(writes, { fields: await siteFields(), allowedValues: allowedValuesOf(await deps.jira.editMeta(group[0]!.issue.id)) });
+      if (!edit || refused.length) continue;
+      const outcome = await deps.jira.bulkEditFields(group.map((plan) => plan.issue.id), edit, { sendNotification: false });
+      const succeeded = new Set(outcome.succeeded);
+      for (const plan of group) if (succeeded.has(plan.issue.id)) written.add(plan.item.id);
+    } catch (error) {
+      // A bulk edit that failed or did not finish leaves its issues to their own edits (writing the same values
+      // again changes nothing), which report per item; an expired authorization stops the run.
+      if (error instanceof JiraAuthorizationExpiredError) throw error;
+    }
   }
   return written;
 }

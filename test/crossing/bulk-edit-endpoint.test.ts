@@ -74,5 +74,20 @@ for (const flavour of ["cloud", "dc"] as const) {
         road.permissions[dave.accountId] = permissions;
       }
     });
+
+    if (flavour === "cloud") {
+      it("falls back to one edit per issue when Jira refuses the bulk edit, and still writes each", async () => {
+        await call(jira(), "POST", "/_sandbox/limits", { auth: "", body: { reset: true, failNext: [{ count: 1, status: 400, path: "/rest/api/3/bulk/issues/fields" }] } });
+        const items = ((await api(t(), "GET", `/projects/${key}/items`)).body as { key: string; link: { jiraKey: string } }[]).filter((item) => item.link.jiraKey.startsWith("SCHED-"));
+        await stats(jira());
+        const result = await api(t(), "POST", `/projects/${key}/bulk-edit`, { body: { items: items.map((item) => item.key), values: { title: "Renamed one by one" } } });
+        assert.equal(result.status, 200, JSON.stringify(result.body));
+        assert.deepEqual(result.body.failed, []);
+        const requests = await stats(jira());
+        // (The refused submit is answered before the sandbox counts it by route; without it there would be no PUT.)
+        assert.equal(count(requests, /^PUT \/rest\/api\/3\/issue\/:/), items.length, `one edit per issue after the refused bulk edit: ${JSON.stringify(requests)}`);
+        for (const item of items) assert.equal(jira().state.issueByIdOrKey(item.link.jiraKey)!.summary, "Renamed one by one");
+      });
+    }
   });
 }
