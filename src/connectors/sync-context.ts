@@ -11,7 +11,8 @@ import { jiraForConnector } from "./jira-for.ts";
 import { ownIdentity, serviceAccountIdentity, startedBy } from "./run-identity.ts";
 
 /** Who starts the run: a person (the project's identity setting applies) or Tandem itself (always the service account). */
-export type SyncActor = { person: User } | { system: "webhook" | "catch-up" | "scheduler" };
+/** Who a run is for: a person, or Tandem itself (with a note for the history, such as who changed Jira). */
+export type SyncActor = { person: User } | { system: "webhook" | "catch-up" | "scheduler"; note?: string };
 
 export interface SyncContext {
   jira: JiraClient;
@@ -36,7 +37,7 @@ export async function syncContextFor(store: TandemStore, project: Project, actor
   const identity = asPerson
     ? ownIdentity(asPerson.email, (await store.connectors.identity(connector.id, asPerson.id))?.account)
     : "system" in actor
-      ? startedBy(actor.system, serviceAccountIdentity(connector))
+      ? startedBy(actor.note ? `${actor.system} (${actor.note})` : actor.system, serviceAccountIdentity(connector))
       : serviceAccountIdentity(connector);
   // Identities may see different fields, so metadata is cached per connector and identity.
   const metadata = metadataFor(`${connector.id}:${asPerson ? asPerson.id : "service"}`, jira);

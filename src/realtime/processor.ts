@@ -167,7 +167,9 @@ export class WebhookProcessor {
       const touched = items.filter((item) => changed.has(item.link!.jiraIssueId)).map((item) => item.id);
       // Minimal-retention projects copy no issue data: their cache is filled when opened or refreshed.
       if (touched.length === 0 || project.direction === "push" || project.retention === "minimal") continue;
-      const context = await syncContextFor(this.store, project, { system: "webhook" }, this.options.publicUrl());
+      // The history (and the live feed) names who made the changes in Jira, beside the account Tandem acts as.
+      const authors = changeAuthors(batch.filter((entry) => entry.issueId && changed.has(entry.issueId) && !echoes.has(entry.id)));
+      const context = await syncContextFor(this.store, project, { system: "webhook", ...(authors ? { note: `from ${authors}` } : {}) }, this.options.publicUrl());
       const run = await runSync(
         context.deps,
         { project, kind: project.direction === "two-way" ? "sync" : "pull", dryRun: false, userId: "webhook", identity: context.identity, itemRefs: touched },
@@ -218,4 +220,19 @@ export class WebhookProcessor {
     }
     return known;
   }
+}
+
+/** Who made a batch's changes in Jira, as people know them: up to three names, then how many more; "" when unknown. */
+export function changeAuthors(entries: InboxEntry[]): string {
+  const names = new Set<string>();
+  for (const entry of entries) {
+    const parsed = parseWebhookPayload(entry.body);
+    if (!parsed.ok) continue;
+    const user = parsed.payload.user ?? parsed.payload.comment?.updateAuthor ?? parsed.payload.comment?.author;
+    const name = user?.displayName ?? user?.emailAddress ?? user?.name;
+    // A name is shown inside parentheses: one holding a parenthesis of its own is left out rather than garbled.
+    if (name && !/[()]/.test(name)) names.add(name);
+  }
+  const listed = [...names];
+  return listed.length <= 3 ? listed.join(", ") : `${listed.slice(0, 3).join(", ")} and ${listed.length - 3} more`;
 }

@@ -90,7 +90,9 @@ describe("webhooks into Tandem", () => {
     const items = (await api(t(), "GET", "/projects/RT/items")).body as { values: { title: string }; link: { jiraKey: string } }[];
     assert.equal(items.find((item) => item.link?.jiraKey === "ROAD-1")!.values.title, "Changed in Jira");
     const runs = (await api(t(), "GET", "/projects/RT/runs")).body as { identity: string; kind: string }[];
-    assert.match(runs[0]!.identity, /^webhook/);
+    // The run names who changed Jira, and the account Tandem read it as.
+    const bob = [...jira().state.users.values()].find((user) => user.email === "bob@sandbox.test")!;
+    assert.match(runs[0]!.identity, new RegExp(`^webhook \\(from ${bob.displayName}\\), as admin@sandbox\\.test|^webhook \\(from ${bob.displayName}\\), as the service account`));
     const status = (await api(t(), "GET", `/connectors/${connectorId}/webhook`)).body;
     assert.equal(status.connected, true);
     assert.ok(status.lastVerifiedDelivery > 0);
