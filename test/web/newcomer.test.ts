@@ -167,16 +167,17 @@ describe("a newcomer's walk through the demo in the browser", { skip: browserSki
       const now = (await page.textContent(row).catch(() => null))?.trim();
       return Boolean(now) && now !== before;
     });
-    await until("the webhook run listed among the latest runs", async () => /Sync \(webhook\)/.test((await page.textContent("#recent-runs").catch(() => "")) ?? ""));
+    // Its title says what started it and who changed Jira (the person the sandbox's page acts as).
+    await until("the webhook run listed among the latest runs", async () => /Sync \(webhook, from [^)]+\)/.test((await page.textContent("#recent-runs").catch(() => "")) ?? ""));
     await web.shot("webhook-change-arrived");
     // What started the run is in its title; the Jira account it acted as follows "as", by its email.
     const account = /as tandem-sync@sandbox\.test \(service account of 'Sandbox Jira \(demo\)'\)/;
-    const listed = (await page.locator("#recent-runs li", { hasText: "Sync (webhook)" }).first().textContent()) ?? "";
+    const listed = (await page.locator("#recent-runs li", { hasText: "Sync (webhook, from" }).first().textContent()) ?? "";
     assert.match(listed, account);
     assert.doesNotMatch(listed, /as webhook/);
-    await page.locator("#recent-runs a", { hasText: "Sync (webhook)" }).first().click();
+    await page.locator("#recent-runs a", { hasText: "Sync (webhook, from" }).first().click();
     await page.waitForURL(/\/runs\//);
-    assert.equal((await page.textContent("h1"))?.trim(), "Sync (webhook)");
+    assert.match((await page.textContent("h1"))?.trim() ?? "", /^Sync \(webhook, from [^)]+\)$/);
     assert.match((await page.textContent("#run-status")) ?? "", account);
     assert.doesNotMatch((await page.textContent("#run-status")) ?? "", /as webhook/);
     assert.match((await page.textContent(`#run-items tr[data-item='${item.key}']`)) ?? "", /Status in Tandem/);
