@@ -4,6 +4,7 @@
 import type { Context } from "hono";
 import { html } from "hono/html";
 import { PRESETS } from "../engine/presets.ts";
+import { DEFAULT_LEVELS as LEVEL_DEFAULTS } from "../crossing/import.ts";
 import { page, type Html } from "./layout.ts";
 import { makeKit, type Fetcher, type Kit, type WebApp } from "./kit.ts";
 
@@ -182,6 +183,16 @@ ${!p.connectorId ? html`<section id="mappings-empty"><p>This project is not conn
     return save(c, key, mappings, `Statuses saved: ${count} Jira status${count === 1 ? "" : "es"} mapped by name, the rest by category.`);
   });
 
+  app.post("/projects/:key/mappings/hierarchy", async (c) => {
+    const key = c.req.param("key");
+    const input = await kit.form(c);
+    const levels = Object.fromEntries(Object.entries(input).filter(([name, value]) => name.startsWith("level:") && value.trim()).map(([name, value]) => [name.slice("level:".length), value.trim().toLowerCase()]));
+    const saved = await kit.call<any>(c, "PUT", `/projects/${key}/hierarchy`, { levels });
+    if (saved.status !== 200) return kit.back(c, `/projects/${key}/mappings#hierarchy`, "error", `Levels not saved: ${kit.errorOf(saved)}`);
+    const count = Object.keys(levels).length;
+    return kit.back(c, `/projects/${key}/mappings#hierarchy`, "notice", `Levels saved: ${count ? `${count} issue type${count === 1 ? "" : "s"} named, the rest by Jira's hierarchy` : "every issue type by Jira's hierarchy"}. The next import applies them.`);
+  });
+
   app.post("/projects/:key/mappings/value-map", async (c) => {
     const key = c.req.param("key");
     const { project } = await load(c, key);
@@ -232,7 +243,9 @@ ${options.jiraStatuses.map((jira) => html`<tr><td>${jira.name}</td><td>${jira.ca
 <section id="value-maps"><h2>Value maps</h2>${valueMaps.length === 0 ? html`<p class="muted">No value map: add a field mapping with the value map transform (e.g. Jira priority ↔ Tandem importance).</p>` : valueMaps.map((mapping) => html`<form method="post" action="/projects/${p.key}/mappings/value-map"><input type="hidden" name="id" value="${mapping.id}">
 <label for="vm-${mapping.id}">${tandemName(mapping.tandemField)} ↔ ${jiraName(mapping.jiraField)} (Jira value = Tandem value)</label><textarea id="vm-${mapping.id}" name="valueMap" rows="${Object.keys(mapping.transform.map).length + 1}" style="width:100%" ${editable ? "" : "readonly"}>${Object.entries(mapping.transform.map as Record<string, string>).map(([jira, tandem]) => `${jira} = ${tandem}\n`).join("")}</textarea>
 ${editable ? html`<button class="secondary">Save value map</button>` : ""}</form>`)}</section>
-<section id="hierarchy"><h2>Hierarchy levels</h2><p>Jira's issue types by level, highest first. Tandem items are one level today: map each level you import to a project (e.g. by epic when importing projects from Jira).</p>
-<table><thead><tr><th>Level</th><th>Issue types</th></tr></thead><tbody>${[...new Set(options.issueTypes.map((type) => type.hierarchyLevel ?? 0))].map((level) => html`<tr><td>${level}</td><td>${options.issueTypes.filter((type) => (type.hierarchyLevel ?? 0) === level).map((type) => type.name).join(", ")}</td></tr>`)}</tbody></table></section>
+<section id="hierarchy"><h2>Hierarchy levels</h2><p>Each Jira issue type becomes a Tandem level when issues are imported: by Jira's hierarchy by default (Initiative &gt; Epic &gt; Story &gt; Sub-task); name another level to change it. The next import applies it.</p>
+<form method="post" action="/projects/${p.key}/mappings/hierarchy"><table id="hierarchy-map"><thead><tr><th>Jira issue type</th><th>Jira level</th><th>Tandem level</th></tr></thead><tbody>
+${[...options.issueTypes].sort((a, b) => (b.hierarchyLevel ?? 0) - (a.hierarchyLevel ?? 0)).map((type) => html`<tr><td>${type.name}</td><td>${type.hierarchyLevel ?? 0}</td><td><input id="level-${type.id}" name="level:${type.name}" value="${(p.hierarchy ?? {})[type.name] ?? ""}" placeholder="${LEVEL_DEFAULTS[String(Math.max(-1, Math.min(2, type.hierarchyLevel ?? 0)))]}" aria-label="Tandem level for Jira issue type ${type.name}" size="14" ${editable ? "" : "readonly"}></td></tr>`)}
+</tbody></table>${editable ? html`<p><button id="save-hierarchy">Save levels</button></p>` : ""}</form></section>
 <section id="people"><h2>People</h2><p>Assignees and reporters are matched to Tandem people by email; <a href="/connectors/${p.connectorId}/people">manual overrides</a> are kept on the connector.</p></section>`;
 }

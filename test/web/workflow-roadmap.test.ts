@@ -132,6 +132,25 @@ describe("workflow 5 (roadmap) in the browser: a Data Center connector and typed
     assert.deepEqual((await mappingsOf()).find((mapping) => mapping.tandemField === "importance")!.transform, importance.transform, "nothing half-saved");
   });
 
+  it("maps Jira's issue types onto Tandem levels, refusing a level it cannot use", async () => {
+    const { page } = web;
+    const story = "input[aria-label='Tandem level for Jira issue type Story']";
+    assert.equal(await page.getAttribute(story, "placeholder"), "story", "by Jira's hierarchy until named");
+    await page.fill(story, "Feature");
+    await page.fill("input[aria-label='Tandem level for Jira issue type Epic']", "theme");
+    await page.click("#save-hierarchy");
+    await page.waitForURL(/notice=/);
+    assert.match((await page.textContent("[role=status]")) ?? "", /Levels saved: 2 issue types named, the rest by Jira's hierarchy/);
+    assert.deepEqual((await web.tandem.store.projects.byId("RD"))!.hierarchy, { Story: "feature", Epic: "theme" });
+    assert.equal(await page.inputValue(story), "feature", "the page shows what is saved");
+    await page.fill(story, "not a level!");
+    await page.click("#save-hierarchy");
+    await page.waitForURL(/error=/);
+    assert.match((await page.textContent("[role=alert]")) ?? "", /Levels not saved: .*A level is a short lowercase name/);
+    assert.deepEqual((await web.tandem.store.projects.byId("RD"))!.hierarchy, { Story: "feature", Epic: "theme" }, "nothing half-saved");
+    await web.shot("hierarchy-levels");
+  });
+
   it("renames the connector and rotates its credentials, keeping the mappings", async () => {
     const { page } = web;
     const before = await mappingsOf();
