@@ -2,6 +2,7 @@
 // Pure: everything a transform needs from the site or the item comes in the context.
 import { fromJiraRichText, toJiraRichText } from "../jira/rich-text.ts";
 import type { JiraFlavour } from "../jira/credentials.ts";
+import { jiraTime } from "../jira/time.ts";
 import type { Mapping } from "./model.ts";
 
 export interface TransformContext {
@@ -70,7 +71,7 @@ export function fromJira(mapping: Mapping, value: unknown, ctx: TransformContext
       return ok(t.multiple ? values : (values[0] ?? null));
     }
     case "datetime":
-      return ok(typeof value === "string" ? new Date(Date.parse(value.replace(/([+-]\d{2})(\d{2})$/, "$1:$2"))).toISOString() : null);
+      return ok(typeof value === "string" ? new Date(jiraTime(value)).toISOString() : null);
     case "labels":
       return ok(Array.isArray(value) ? [...value].map(String).sort() : []);
     case "valueMap": {

@@ -1,11 +1,7 @@
 // Jira's JSON → insight shapes: one issue with its status/assignee history; works for Cloud (accountId) and DC (name).
+import { jiraTime } from "../jira/time.ts";
 import type { JiraChangelogEntry, JiraIssue } from "../jira/types.ts";
 import type { InsightChange, InsightIssue, InsightSprint, JiraPerson, StatusCategory } from "./types.ts";
-
-/** Jira's timestamps carry an offset without a colon ("+0000", "-0500"). */
-export function jiraTime(value: string): number {
-  return Date.parse(value.replace(/([+-]\d{2})(\d{2})$/, "$1:$2"));
-}
 
 type JiraUserJson = { accountId?: string; name?: string; key?: string; displayName?: string; emailAddress?: string; timeZone?: string } | null | undefined;
 

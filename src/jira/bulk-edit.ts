@@ -1,6 +1,7 @@
 // Jira Cloud's bulk edit in Tandem's terms: the typed `editedFieldsInput` (Atlassian's JiraIssueFields), a builder
 // from the plain field values Tandem would otherwise PUT as `fields` on /issue/{id}, and the outcome of a finished
 // task. The builder refuses what the bulk API cannot express, so the caller edits those fields one issue at a time.
+import { jiraTime } from "./time.ts";
 import type { JiraField, JiraFieldMeta, JiraFieldSchema } from "./types.ts";
 
 /** Jira's limits for one bulk edit (submitBulkEdit: "a maximum of 1000 issues (including subtasks) and 200 fields"). */
@@ -263,7 +264,7 @@ export function buildBulkEdit(fields: Record<string, unknown>, lookups: BulkEdit
         } else refuse(`${field.name} takes a yyyy-MM-dd date, not ${JSON.stringify(value)}.`);
         break;
       case "dateTime": {
-        const time = typeof value === "string" ? Date.parse(value.replace(/([+-]\d{2})(\d{2})$/, "$1:$2")) : NaN;
+        const time = typeof value === "string" ? jiraTime(value) : NaN;
         if (value === null || value === "") {
           push("dateTimePickerFields", { fieldId, dateTime: { formattedDateTime: "" } });
           done();
