@@ -1,5 +1,6 @@
 // The one typed interface over Jira Cloud (REST v3, ADF, enhanced search) and Data Center (REST v2, wiki
 // markup, startAt search). No other module builds Jira URLs or parses Jira's JSON.
+import { backoffMs } from "./backoff.ts";
 import { BULK_EDIT_LIMITS, BULK_TASK_FINISHED, bulkEditOutcome, type BulkEdit, type BulkEditOutcome, type JiraBulkOperationProgress } from "./bulk-edit.ts";
 import { JiraBulkTaskPendingError, JiraError, JiraInvalidJqlError, JiraUnsupportedError } from "./errors.ts";
 import { apiBase, staticAuthorization, type JiraCredentials, type JiraFlavour, type OAuthApp } from "./credentials.ts";
@@ -60,10 +61,9 @@ export interface BulkPollOptions {
   timeoutMs: number;
   /** Called with each progress answer that is not finished yet. */
   onProgress?: (progress: JiraBulkOperationProgress) => void;
-  sleep?: (ms: number) => Promise<void>;
 }
 
-export const DEFAULT_BULK_POLL: BulkPollOptions = { initialDelayMs: 250, maxDelayMs: 5_000, timeoutMs: 15 * 60_000 };
+const DEFAULT_BULK_POLL: BulkPollOptions = { initialDelayMs: 250, maxDelayMs: 5_000, timeoutMs: 15 * 60_000 };
 
 export interface BulkEditOptions {
   /** Jira's sendBulkNotification: one notification for the whole edit (Jira's default, true), or none. */
@@ -328,12 +328,11 @@ export class JiraClient {
   /** Polls a bulk operation task with capped, jittered exponential backoff until it finishes (COMPLETE, FAILED, CANCELLED, DEAD). */
   async waitForBulkOperation(taskId: string, poll: Partial<BulkPollOptions> = {}): Promise<JiraBulkOperationProgress> {
     const options = { ...DEFAULT_BULK_POLL, ...poll };
-    const sleep = options.sleep ?? this.transport.options.sleep;
+    const { sleep, random } = this.transport.options;
     let waited = 0;
-    for (let attempt = 0; ; attempt++) {
-      const step = Math.min(options.maxDelayMs, options.initialDelayMs * 2 ** attempt);
+    for (let attempt = 1; ; attempt++) {
       // Equal jitter: never less than half the step, so a slow task is not hammered.
-      const delay = Math.round(step / 2 + this.transport.options.random() * (step / 2));
+      const delay = backoffMs(attempt, { baseMs: options.initialDelayMs, maxMs: options.maxDelayMs }, random);
       await sleep(delay);
       waited += delay;
       const progress = await this.bulkOperationProgress(taskId);
