@@ -74,41 +74,43 @@ const PLUGIN = "com.atlassian.jira.plugin.system.customfieldtypes:";
 
 type Kind = "text" | "richText" | "labels" | "priority" | "user" | "select" | "multiSelect" | "number" | "date" | "dateTime" | "url" | "versions";
 
+/** The bulk input of each system field it can edit, by schema.system. */
+const SYSTEM_KINDS: Record<string, Kind> = {
+  summary: "text",
+  description: "richText",
+  environment: "richText",
+  labels: "labels",
+  priority: "priority",
+  assignee: "user",
+  reporter: "user",
+  duedate: "date",
+  fixVersions: "versions",
+  versions: "versions",
+};
+
+/** The bulk input of each custom field type it can edit, by schema.custom. */
+const CUSTOM_KINDS: Record<string, Kind> = {
+  [`${PLUGIN}textfield`]: "text",
+  [`${PLUGIN}textarea`]: "richText",
+  [`${PLUGIN}labels`]: "labels",
+  [`${PLUGIN}userpicker`]: "user",
+  [`${PLUGIN}select`]: "select",
+  [`${PLUGIN}radiobuttons`]: "select",
+  [`${PLUGIN}multiselect`]: "multiSelect",
+  [`${PLUGIN}multicheckboxes`]: "multiSelect",
+  [`${PLUGIN}float`]: "number",
+  "com.pyxis.greenhopper.jira:jsw-story-points": "number",
+  [`${PLUGIN}datepicker`]: "date",
+  [`${PLUGIN}datetime`]: "dateTime",
+  [`${PLUGIN}url`]: "url",
+};
+
 /** Which bulk input edits a field, from its schema (system id or custom type key); null when none does. */
-export function bulkEditKind(field: { id: string; custom?: boolean; schema?: JiraFieldSchema }): Kind | null {
+function bulkEditKind(field: { custom?: boolean; schema?: JiraFieldSchema }): Kind | null {
   const schema = field.schema;
   if (!schema) return null;
-  if (!field.custom && schema.system) {
-    const system: Record<string, Kind> = {
-      summary: "text",
-      description: "richText",
-      environment: "richText",
-      labels: "labels",
-      priority: "priority",
-      assignee: "user",
-      reporter: "user",
-      duedate: "date",
-      fixVersions: "versions",
-      versions: "versions",
-    };
-    return system[schema.system] ?? null;
-  }
-  const custom: Record<string, Kind> = {
-    [`${PLUGIN}textfield`]: "text",
-    [`${PLUGIN}textarea`]: "richText",
-    [`${PLUGIN}labels`]: "labels",
-    [`${PLUGIN}userpicker`]: "user",
-    [`${PLUGIN}select`]: "select",
-    [`${PLUGIN}radiobuttons`]: "select",
-    [`${PLUGIN}multiselect`]: "multiSelect",
-    [`${PLUGIN}multicheckboxes`]: "multiSelect",
-    [`${PLUGIN}float`]: "number",
-    "com.pyxis.greenhopper.jira:jsw-story-points": "number",
-    [`${PLUGIN}datepicker`]: "date",
-    [`${PLUGIN}datetime`]: "dateTime",
-    [`${PLUGIN}url`]: "url",
-  };
-  return schema.custom ? (custom[schema.custom] ?? null) : null;
+  if (!field.custom && schema.system) return SYSTEM_KINDS[schema.system] ?? null;
+  return schema.custom ? (CUSTOM_KINDS[schema.custom] ?? null) : null;
 }
 
 type Result<T> = { ok: true; value: T } | { ok: false; reason: string };
@@ -127,11 +129,26 @@ function resolveId(fieldId: string, value: unknown, lookups: BulkEditLookups, wh
   return found ? ok(found.id) : no(`the bulk API takes ${what} ids, and '${label}' is not among the allowed values given for ${fieldId} (pass BulkEditLookups.allowedValues, e.g. from edit metadata).`);
 }
 
+/** Each value's id (resolveId), then in the form the input takes; the first value that fails is the reason. */
+function resolveEach<T>(fieldId: string, values: unknown[], lookups: BulkEditLookups, what: string, convert: (id: string) => Result<T>): Result<T[]> {
+  const out: T[] = [];
+  for (const value of values) {
+    const id = resolveId(fieldId, value, lookups, what);
+    const converted = id.ok ? convert(id.value) : id;
+    if (!converted.ok) return converted;
+    out.push(converted.value);
+  }
+  return ok(out);
+}
+
 function optionId(id: string): Result<number> {
   return /^\d+$/.test(id) ? ok(Number(id)) : no(`option id '${id}' is not a number, which the bulk API requires.`);
 }
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+/** One input's entry: an element of the list inputs, the object itself for priority. */
+type InputEntry<K extends keyof JiraBulkEditedFields> = NonNullable<JiraBulkEditedFields[K]> extends (infer E)[] ? E : NonNullable<JiraBulkEditedFields[K]>;
 
 /**
  * Builds one bulk edit from the values Tandem would PUT as `fields` on /issue/{id} (Cloud form: ADF rich text,
@@ -146,13 +163,16 @@ export function buildBulkEdit(fields: Record<string, unknown>, lookups: BulkEdit
   const input: JiraBulkEditedFields = {};
   const selectedActions: string[] = [];
   const refused: BulkEditRefusal[] = [];
-  const push = <K extends keyof JiraBulkEditedFields>(key: K, entry: NonNullable<JiraBulkEditedFields[K]> extends (infer E)[] ? E : never) => {
-    ((input[key] ??= [] as never) as unknown[]).push(entry);
-  };
 
   for (const [fieldId, value] of Object.entries(fields)) {
     const field = byId.get(fieldId);
     const refuse = (reason: string) => refused.push({ field: fieldId, reason });
+    /** The field's edit: its entry in the input, and the field among the selected actions. */
+    const add = <K extends keyof JiraBulkEditedFields>(key: K, entry: InputEntry<K>) => {
+      if (key === "priority") input.priority = entry as InputEntry<"priority">;
+      else ((input[key] ??= [] as never) as unknown[]).push(entry);
+      selectedActions.push(fieldId);
+    };
     if (!field) {
       refuse(`${fieldId} is not a field of this site (or the field list given is out of date).`);
       continue;
@@ -162,34 +182,21 @@ export function buildBulkEdit(fields: Record<string, unknown>, lookups: BulkEdit
       refuse(`${field.name} (${field.schema?.custom ?? field.schema?.system ?? field.schema?.type ?? "no schema"}) cannot be written by a bulk edit.`);
       continue;
     }
-    const done = () => selectedActions.push(fieldId);
     switch (kind) {
       case "text":
-        if (typeof value === "string" && (value.trim() !== "" || field.custom)) {
-          push("singleLineTextFields", { fieldId, text: value });
-          done();
-        } else if (value === null && field.custom) {
-          push("singleLineTextFields", { fieldId, text: "" });
-          done();
-        } else refuse(field.custom ? `${field.name} takes a string, not ${JSON.stringify(value)}.` : `${field.name} cannot be cleared; it takes a non-empty string.`);
+        if (typeof value === "string" && (value.trim() !== "" || field.custom)) add("singleLineTextFields", { fieldId, text: value });
+        else if (value === null && field.custom) add("singleLineTextFields", { fieldId, text: "" });
+        else refuse(field.custom ? `${field.name} takes a string, not ${JSON.stringify(value)}.` : `${field.name} cannot be cleared; it takes a non-empty string.`);
         break;
       case "richText":
-        if (value === null) {
-          push("richTextFields", { fieldId, richText: {} });
-          done();
-        } else if (isObject(value) && value.type === "doc") {
-          push("richTextFields", { fieldId, richText: { adfValue: value } });
-          done();
-        } else refuse(`${field.name}: the bulk API takes rich text as an ADF document only, not ${typeof value === "string" ? "wiki markup or plain text" : JSON.stringify(value)}.`);
+        if (value === null) add("richTextFields", { fieldId, richText: {} });
+        else if (isObject(value) && value.type === "doc") add("richTextFields", { fieldId, richText: { adfValue: value } });
+        else refuse(`${field.name}: the bulk API takes rich text as an ADF document only, not ${typeof value === "string" ? "wiki markup or plain text" : JSON.stringify(value)}.`);
         break;
       case "labels":
-        if (value === null || (Array.isArray(value) && value.length === 0)) {
-          push("labelsFields", { fieldId, bulkEditMultiSelectFieldOption: "REMOVE_ALL", labels: [] });
-          done();
-        } else if (Array.isArray(value) && value.every((label) => typeof label === "string")) {
-          push("labelsFields", { fieldId, bulkEditMultiSelectFieldOption: "REPLACE", labels: (value as string[]).map((name) => ({ name })) });
-          done();
-        } else refuse(`${field.name} takes a list of labels, not ${JSON.stringify(value)}.`);
+        if (value === null || (Array.isArray(value) && value.length === 0)) add("labelsFields", { fieldId, bulkEditMultiSelectFieldOption: "REMOVE_ALL", labels: [] });
+        else if (Array.isArray(value) && value.every((label) => typeof label === "string")) add("labelsFields", { fieldId, bulkEditMultiSelectFieldOption: "REPLACE", labels: (value as string[]).map((name) => ({ name })) });
+        else refuse(`${field.name} takes a list of labels, not ${JSON.stringify(value)}.`);
         break;
       case "priority": {
         if (value === null) {
@@ -197,35 +204,24 @@ export function buildBulkEdit(fields: Record<string, unknown>, lookups: BulkEdit
           break;
         }
         const id = resolveId(fieldId, value, lookups, "priority");
-        if (!id.ok) refuse(`Priority: ${id.reason}`);
-        else {
-          input.priority = { priorityId: id.value };
-          done();
-        }
+        if (id.ok) add("priority", { priorityId: id.value });
+        else refuse(`Priority: ${id.reason}`);
         break;
       }
       case "user":
-        if (value === null) {
-          push("singleSelectClearableUserPickerFields", { fieldId, user: null });
-          done();
-        } else if (isObject(value) && typeof value.accountId === "string") {
-          push("singleSelectClearableUserPickerFields", { fieldId, user: { accountId: value.accountId } });
-          done();
-        } else refuse(`${field.name}: the bulk API names users by accountId only, not ${JSON.stringify(value)}.`);
+        if (value === null) add("singleSelectClearableUserPickerFields", { fieldId, user: null });
+        else if (isObject(value) && typeof value.accountId === "string") add("singleSelectClearableUserPickerFields", { fieldId, user: { accountId: value.accountId } });
+        else refuse(`${field.name}: the bulk API names users by accountId only, not ${JSON.stringify(value)}.`);
         break;
       case "select": {
         if (value === null) {
-          push("singleSelectFields", { fieldId, option: { optionId: -1 } });
-          done();
+          add("singleSelectFields", { fieldId, option: { optionId: -1 } });
           break;
         }
         const id = resolveId(fieldId, value, lookups, "option");
         const numeric = id.ok ? optionId(id.value) : id;
-        if (!numeric.ok) refuse(`${field.name}: ${numeric.reason}`);
-        else {
-          push("singleSelectFields", { fieldId, option: { optionId: numeric.value } });
-          done();
-        }
+        if (numeric.ok) add("singleSelectFields", { fieldId, option: { optionId: numeric.value } });
+        else refuse(`${field.name}: ${numeric.reason}`);
         break;
       }
       case "multiSelect": {
@@ -233,73 +229,38 @@ export function buildBulkEdit(fields: Record<string, unknown>, lookups: BulkEdit
           refuse(`${field.name} takes a list of options, not ${JSON.stringify(value)}.`);
           break;
         }
-        const ids: number[] = [];
-        let problem: string | null = null;
-        for (const option of value ?? []) {
-          const id = resolveId(fieldId, option, lookups, "option");
-          const numeric = id.ok ? optionId(id.value) : id;
-          if (!numeric.ok) {
-            problem = numeric.reason;
-            break;
-          }
-          ids.push(numeric.value);
-        }
-        if (problem) refuse(`${field.name}: ${problem}`);
-        else {
-          push("multipleSelectFields", { fieldId, options: ids.map((id) => ({ optionId: id })) });
-          done();
-        }
+        const ids = resolveEach(fieldId, value ?? [], lookups, "option", optionId);
+        if (ids.ok) add("multipleSelectFields", { fieldId, options: ids.value.map((id) => ({ optionId: id })) });
+        else refuse(`${field.name}: ${ids.reason}`);
         break;
       }
       case "number":
-        if (value === null || (typeof value === "number" && Number.isFinite(value))) {
-          push("clearableNumberFields", { fieldId, value: value as number | null });
-          done();
-        } else refuse(`${field.name} takes a number, not ${JSON.stringify(value)}.`);
+        if (value === null || (typeof value === "number" && Number.isFinite(value))) add("clearableNumberFields", { fieldId, value: value as number | null });
+        else refuse(`${field.name} takes a number, not ${JSON.stringify(value)}.`);
         break;
       case "date":
-        if (value === null || value === "" || (typeof value === "string" && DATE.test(value))) {
-          push("datePickerFields", { fieldId, date: { formattedDate: (value as string | null) ?? "" } });
-          done();
-        } else refuse(`${field.name} takes a yyyy-MM-dd date, not ${JSON.stringify(value)}.`);
+        if (value === null || value === "" || (typeof value === "string" && DATE.test(value))) add("datePickerFields", { fieldId, date: { formattedDate: (value as string | null) ?? "" } });
+        else refuse(`${field.name} takes a yyyy-MM-dd date, not ${JSON.stringify(value)}.`);
         break;
       case "dateTime": {
         const time = typeof value === "string" ? jiraTime(value) : NaN;
-        if (value === null || value === "") {
-          push("dateTimePickerFields", { fieldId, dateTime: { formattedDateTime: "" } });
-          done();
-        } else if (!Number.isNaN(time)) {
-          push("dateTimePickerFields", { fieldId, dateTime: { formattedDateTime: new Date(time).toISOString() } });
-          done();
-        } else refuse(`${field.name} takes an ISO date-time, not ${JSON.stringify(value)}.`);
+        if (value === null || value === "") add("dateTimePickerFields", { fieldId, dateTime: { formattedDateTime: "" } });
+        else if (!Number.isNaN(time)) add("dateTimePickerFields", { fieldId, dateTime: { formattedDateTime: new Date(time).toISOString() } });
+        else refuse(`${field.name} takes an ISO date-time, not ${JSON.stringify(value)}.`);
         break;
       }
       case "url":
-        if (value === null || typeof value === "string") {
-          push("urlFields", { fieldId, url: (value as string | null) ?? "" });
-          done();
-        } else refuse(`${field.name} takes a URL string, not ${JSON.stringify(value)}.`);
+        if (value === null || typeof value === "string") add("urlFields", { fieldId, url: (value as string | null) ?? "" });
+        else refuse(`${field.name} takes a URL string, not ${JSON.stringify(value)}.`);
         break;
       case "versions": {
         if (value !== null && !Array.isArray(value)) {
           refuse(`${field.name} takes a list of versions, not ${JSON.stringify(value)}.`);
           break;
         }
-        const ids: string[] = [];
-        let problem: string | null = null;
-        for (const version of value ?? []) {
-          const id = resolveId(fieldId, version, lookups, "version");
-          if (!id.ok) {
-            problem = id.reason;
-            break;
-          }
-          ids.push(id.value);
-        }
-        if (problem) refuse(`${field.name}: ${problem}`);
-        else {
-          push("multipleVersionPickerFields", { fieldId, bulkEditMultiSelectFieldOption: ids.length ? "REPLACE" : "REMOVE_ALL", versions: ids.map((versionId) => ({ versionId })) });
-          done();
-        }
+        const ids = resolveEach(fieldId, value ?? [], lookups, "version", ok);
+        if (ids.ok) add("multipleVersionPickerFields", { fieldId, bulkEditMultiSelectFieldOption: ids.value.length ? "REPLACE" : "REMOVE_ALL", versions: ids.value.map((versionId) => ({ versionId })) });
+        else refuse(`${field.name}: ${ids.reason}`);
         break;
       }
     }
