@@ -16,19 +16,28 @@ export function adfToMarkdown(doc: AdfDoc): string {
   return stringifyMarkdown(adfToMdast(doc));
 }
 
+/** A document as the flavour's REST API takes it: ADF on Cloud, wiki markup (mentions by username) on DC. */
+function forFlavour(doc: AdfDoc, flavour: JiraFlavour): AdfDoc | string {
+  return flavour === "cloud" ? doc : adfToWiki(doc, { mentions: "username" });
+}
+
+/** A rich-text value as Jira returns it (ADF object, wiki string) as ADF; null when empty, absent or not rich text. */
+function jiraDoc(value: unknown): AdfDoc | null {
+  if (typeof value === "string") return value.trim() === "" ? null : wikiToAdf(value);
+  if (typeof value === "object" && value !== null && (value as { type?: unknown }).type === "doc") return value as AdfDoc;
+  return null;
+}
+
 /** The value to send for a rich-text field: ADF on Cloud, wiki markup on DC; empty Markdown clears the field. */
 export function toJiraRichText(markdown: string | null, flavour: JiraFlavour): AdfDoc | string | null {
   if (markdown === null || markdown.trim() === "") return null;
-  const doc = markdownToAdf(markdown);
-  return flavour === "cloud" ? doc : adfToWiki(doc, { mentions: "username" });
+  return forFlavour(markdownToAdf(markdown), flavour);
 }
 
 /** Markdown of a rich-text value as Jira returns it (ADF object, wiki string, or null). */
 export function fromJiraRichText(value: unknown): string | null {
-  if (value === null || value === undefined) return null;
-  if (typeof value === "string") return value.trim() === "" ? null : adfToMarkdown(wikiToAdf(value));
-  if (typeof value === "object" && (value as { type?: unknown }).type === "doc") return adfToMarkdown(value as AdfDoc);
-  return null;
+  const doc = jiraDoc(value);
+  return doc ? adfToMarkdown(doc) : null;
 }
 
 /**
@@ -37,13 +46,15 @@ export function fromJiraRichText(value: unknown): string | null {
  */
 export function toJiraComment(markdown: string, flavour: JiraFlavour, attribution: string | null = null): AdfDoc | string {
   const body = markdownToAdf(markdown);
-  const doc = attribution ? withAttribution(body, attribution) : body;
-  return flavour === "cloud" ? doc : adfToWiki(doc, { mentions: "username" });
+  return forFlavour(attribution ? withAttribution(body, attribution) : body, flavour);
 }
 
-/** A comment's body as Jira returns it: the person named by a Tandem attribution (or null) and the rest as Markdown. */
+/**
+ * A comment's body as Jira returns it: the person named by a Tandem attribution (or null) and the rest as Markdown.
+ * Without an attribution the Markdown is the whole body, as fromJiraRichText gives it (but null when blank).
+ */
 export function fromJiraComment(value: unknown): { attribution: string | null; markdown: string | null } {
-  const doc = typeof value === "string" ? (value.trim() === "" ? null : wikiToAdf(value)) : typeof value === "object" && value !== null && (value as { type?: unknown }).type === "doc" ? (value as AdfDoc) : null;
+  const doc = jiraDoc(value);
   if (!doc) return { attribution: null, markdown: null };
   const { name, doc: rest } = splitAttribution(doc);
   const markdown = adfToMarkdown(rest);
