@@ -2,10 +2,11 @@
 // an empty field), functions, dates with minute precision in the caller's time zone, `~` word search, and the
 // history operators WAS and CHANGED (history.ts) over the changelog.
 import { JqlError } from "./errors.ts";
-import { dateFunction, invalidDate, parseDateLiteral, toMinute } from "./dates.ts";
+import { toMinute } from "./dates.ts";
 import { keyNumber, resolveField, type EvalContext, type FieldAccessor, type Scalar } from "./fields.ts";
 import { compileHistory } from "./history.ts";
 import type { JqlExpr, JqlValue, Operator } from "./parser.ts";
+import { wantedValues } from "./values.ts";
 import type { Issue } from "../model/types.ts";
 
 export type Predicate = (issue: Issue) => boolean;
@@ -28,7 +29,7 @@ export function compile(expr: JqlExpr, ctx: EvalContext): Predicate {
     case "clause":
       return compileClause(resolveField(ctx.state, expr.field, ctx.timeZone), expr.operator, expr.value, ctx);
     case "history":
-      return compileHistory(expr, ctx, (field, value) => targetValues(field, value, ctx));
+      return compileHistory(expr, ctx);
   }
 }
 
@@ -47,14 +48,13 @@ function compileClause(field: FieldAccessor, operator: Operator, value: JqlValue
   if (field.type === "text") {
     throw new JqlError(`The operator '${operator.toUpperCase()}' is not supported by the '${field.name}' field. Use '~' or '!~'.`);
   }
-  const targets = targetValues(field, value, ctx);
+  // `resolution = Unresolved` and `x IN (EMPTY, ...)` also match an empty field.
+  const { values: targets, empty: unresolvedWanted } = wantedValues(field, value, ctx);
   const minutePrecision = field.type === "date" && ctx.state.quirks.jqlMinutePrecision;
   const actual = (issue: Issue): Scalar[] => {
     const values = field.values(issue);
     return minutePrecision ? values.map((item) => toMinute(item as number)) : values;
   };
-  // `resolution = Unresolved` and `x IN (EMPTY, ...)` also match an empty field.
-  const unresolvedWanted = targets.includes("__unresolved__") || (value.kind === "list" && value.items.some((item) => item.kind === "empty"));
   switch (operator) {
     case "=":
     case "in":
@@ -97,44 +97,6 @@ function keyComparison(ctx: EvalContext, operator: "<" | ">" | "<=" | ">=", targ
   const target = ctx.state.issues.get(targetId)!;
   const number = keyNumber(target.key);
   return (issue) => issue.projectId === target.projectId && compareWith(operator, keyNumber(issue.key), number);
-}
-
-function targetValues(field: FieldAccessor, value: JqlValue, ctx: EvalContext): Scalar[] {
-  if (value.kind === "list") return value.items.flatMap((item) => targetValues(field, item, ctx));
-  if (value.kind === "empty") return [];
-  if (value.kind === "function") return functionValues(field, value.name, value.args, ctx);
-  if (field.type === "date") {
-    const time = parseDateLiteral(value.text, ctx.now, ctx.timeZone);
-    if (time === null) throw invalidDate(value.text, field.name);
-    return [ctx.state.quirks.jqlMinutePrecision ? toMinute(time) : time];
-  }
-  if (field.type === "key") {
-    const resolved = field.resolve!(value.text, ctx);
-    return resolved;
-  }
-  return field.resolve ? field.resolve(value.text, ctx) : [value.text];
-}
-
-function functionValues(field: FieldAccessor, name: string, args: string[], ctx: EvalContext): Scalar[] {
-  const lower = name.toLowerCase();
-  if (lower === "currentuser") {
-    if (!ctx.viewer) return [];
-    return [ctx.viewer.accountId];
-  }
-  if (lower === "opensprints" || lower === "closedsprints" || lower === "futuresprints") {
-    const state = lower === "opensprints" ? "active" : lower === "closedsprints" ? "closed" : "future";
-    return [...ctx.state.sprints.values()].filter((sprint) => sprint.state === state).map((sprint) => String(sprint.id));
-  }
-  if (lower === "membersof") {
-    // The sandbox has no groups, so it cannot answer membersOf() truthfully; better an error than a silent miss.
-    throw new JqlError(`Error in the JQL Query: The function 'membersOf' is not supported by the sandbox Jira (it has no groups).`);
-  }
-  if (field.type === "date") {
-    const time = dateFunction(name, args, ctx.now, ctx.timeZone);
-    if (time === null) throw new JqlError(`Error in the JQL Query: Unable to find JQL function '${name}(${args.join(", ")})'.`);
-    return [ctx.state.quirks.jqlMinutePrecision ? toMinute(time) : time];
-  }
-  throw new JqlError(`Error in the JQL Query: Unable to find JQL function '${name}(${args.join(", ")})'.`);
 }
 
 /** Jira's `~`: every word of the query must start a word of the text (case-insensitive; * and ? wildcards). */

@@ -17,22 +17,17 @@ import type { SandboxState } from "../model/state.ts";
 import type { ChangeItem, Issue } from "../model/types.ts";
 import { dateFunction, instantRange, literalDateRange, type DateRange } from "./dates.ts";
 import { JqlError } from "./errors.ts";
-import { resolveField, userByQuery, type EvalContext, type FieldAccessor, type Scalar } from "./fields.ts";
+import { resolveField, userByQuery, type EvalContext, type FieldAccessor } from "./fields.ts";
 import { displayValue, type HistoryOperator, type HistoryPredicate, type HistoryPredicateKind, type JqlExpr, type JqlValue } from "./parser.ts";
+import { wantedValues, type Wanted } from "./values.ts";
 
 type Predicate = (issue: Issue) => boolean;
 
-/** Resolves a literal or function value the way the field's other clauses do. */
-export type ValueResolver = (field: FieldAccessor, value: JqlValue) => Scalar[];
-
+/** What history needs of a field beyond its accessor (whose values() is the current value, as comparable ids). */
 interface HistoryField {
-  /** The JQL name whose accessor resolves values ("fixVersion"). */
-  jqlName: string;
   /** The changelog's fieldId for this field. */
   fieldId: string;
-  /** The current value, as comparable ids (account ids for users). */
-  current(issue: Issue): string[];
-  /** A changelog from/to as the same kind of id. */
+  /** A changelog from/to as the accessor's kind of id (account ids for users). */
   normalize(state: SandboxState, raw: string): string;
 }
 
@@ -41,28 +36,21 @@ function userFromChangelog(state: SandboxState, raw: string): string {
   return (state.userByAccountId(raw) ?? state.userByNameOrKey(raw))?.accountId ?? raw;
 }
 
-const single = (value: string | null) => (value ? [value] : []);
 const asIs = (_state: SandboxState, raw: string) => raw;
 
 // The fields Jira indexes change history for (ChangeHistoryFieldConfigurationManager): Assignee, Fix Version,
-// Priority, Reporter, Resolution and Status.
-const HISTORY_FIELDS: Record<string, HistoryField> = {
-  status: { jqlName: "status", fieldId: "status", current: (issue) => [issue.statusId], normalize: asIs },
-  assignee: { jqlName: "assignee", fieldId: "assignee", current: (issue) => single(issue.assigneeId), normalize: userFromChangelog },
-  reporter: { jqlName: "reporter", fieldId: "reporter", current: (issue) => single(issue.reporterId), normalize: userFromChangelog },
-  priority: { jqlName: "priority", fieldId: "priority", current: (issue) => single(issue.priorityId), normalize: asIs },
-  resolution: { jqlName: "resolution", fieldId: "resolution", current: (issue) => single(issue.resolutionId), normalize: asIs },
-  fixversion: { jqlName: "fixVersion", fieldId: "fixVersions", current: (issue) => [...issue.fixVersionIds], normalize: asIs },
-};
-const HISTORY_ALIASES: Record<string, string> = { fixversions: "fixversion", "fix version": "fixversion" };
-
-function historyFieldNamed(written: string): HistoryField | undefined {
-  const name = written.trim().toLowerCase();
-  return HISTORY_FIELDS[HISTORY_ALIASES[name] ?? name];
-}
+// Priority, Reporter, Resolution and Status, by the name of their accessor (fields.ts, which knows their aliases).
+const HISTORY_FIELDS = new Map<string, HistoryField>([
+  ["status", { fieldId: "status", normalize: asIs }],
+  ["assignee", { fieldId: "assignee", normalize: userFromChangelog }],
+  ["reporter", { fieldId: "reporter", normalize: userFromChangelog }],
+  ["priority", { fieldId: "priority", normalize: asIs }],
+  ["resolution", { fieldId: "resolution", normalize: asIs }],
+  ["fixVersion", { fieldId: "fixVersions", normalize: asIs }],
+]);
 
 /** Jira's message (jira.jql.history.field.not.supported); the two spaces before the name are in Jira's own bundle. */
-export function historyNotSupported(written: string): JqlError {
+function historyNotSupported(written: string): JqlError {
   return new JqlError(`History searches do not support the  '${written}' field.`);
 }
 
@@ -82,13 +70,13 @@ interface Period {
 }
 
 /** The issue's changes to the field, oldest first, and the periods of values they delimit. */
-function fieldHistory(state: SandboxState, issue: Issue, field: HistoryField): { changes: Change[]; periods: Period[] } {
+function fieldHistory(state: SandboxState, issue: Issue, accessor: FieldAccessor, field: HistoryField): { changes: Change[]; periods: Period[] } {
   const entries = issue.changelog
     .map((entry) => ({ entry, items: entry.items.filter((item: ChangeItem) => item.fieldId === field.fieldId) }))
     .filter(({ items }) => items.length > 0)
     .sort((a, b) => a.entry.created - b.entry.created);
   // Walk back from the current value, undoing each change: what is left is the value at creation.
-  let value = new Set(field.current(issue));
+  let value = new Set(accessor.values(issue).map(String));
   const after: Set<string>[] = [];
   const before: Set<string>[] = [];
   for (let index = entries.length - 1; index >= 0; index--) {
@@ -107,32 +95,10 @@ function fieldHistory(state: SandboxState, issue: Issue, field: HistoryField): {
   return { changes, periods };
 }
 
-/** Values a clause or FROM / TO asks for: ids, and whether EMPTY (no value) is one of them. */
-interface Wanted {
-  ids: Set<string>;
-  empty: boolean;
-}
-
-function wantedValues(accessor: FieldAccessor, value: JqlValue, resolve: ValueResolver): Wanted {
-  const wanted: Wanted = { ids: new Set(), empty: false };
-  const add = (item: JqlValue) => {
-    if (item.kind === "empty") wanted.empty = true;
-    else if (item.kind === "list") item.items.forEach(add);
-    else {
-      for (const id of resolve(accessor, item)) {
-        // `resolution = Unresolved` means no resolution.
-        if (id === "__unresolved__") wanted.empty = true;
-        else wanted.ids.add(String(id));
-      }
-    }
-  };
-  add(value);
-  return wanted;
-}
-
+/** Whether a value held (a set of ids) is one a clause or FROM / TO asks for (wantedValues). */
 function holds(values: Set<string>, wanted: Wanted): boolean {
   if (values.size === 0) return wanted.empty;
-  for (const value of values) if (wanted.ids.has(value)) return true;
+  for (const value of values) if (wanted.values.includes(value)) return true;
   return false;
 }
 
@@ -173,8 +139,8 @@ function dateRanges(predicate: HistoryPredicate, ctx: EvalContext): DateRange[] 
 }
 
 /** Who a BY predicate names: account ids, and whether EMPTY (no author) is allowed. */
-function authors(predicate: HistoryPredicate, ctx: EvalContext): Wanted {
-  const wanted: Wanted = { ids: new Set(), empty: false };
+function authors(predicate: HistoryPredicate, ctx: EvalContext): { ids: Set<string>; empty: boolean } {
+  const wanted = { ids: new Set<string>(), empty: false };
   for (const item of items(predicate.value)) {
     if (item.kind === "empty") wanted.empty = true;
     else if (item.kind === "function") {
@@ -192,13 +158,13 @@ function authors(predicate: HistoryPredicate, ctx: EvalContext): Wanted {
 type Moment = { kind: "change"; change: Change } | { kind: "period"; period: Period };
 
 /** Compiles the predicates into one test of a change (CHANGED) or of a period (WAS); all must hold. */
-function compilePredicates(predicates: HistoryPredicate[], accessor: FieldAccessor, ctx: EvalContext, resolve: ValueResolver): (moment: Moment) => boolean {
+function compilePredicates(predicates: HistoryPredicate[], accessor: FieldAccessor, ctx: EvalContext): (moment: Moment) => boolean {
   const tests: ((moment: Moment) => boolean)[] = predicates.map((predicate) => {
     const kind: HistoryPredicateKind = predicate.kind;
     switch (kind) {
       case "from":
       case "to": {
-        const wanted = wantedValues(accessor, predicate.value, resolve);
+        const wanted = wantedValues(accessor, predicate.value, ctx);
         return (moment) => moment.kind === "change" && holds(kind === "from" ? moment.change.from : moment.change.to, wanted);
       }
       case "by": {
@@ -244,27 +210,24 @@ function checkOperand(operator: HistoryOperator, value: JqlValue, written: strin
 }
 
 /** Compiles a history clause into a predicate over issues. */
-export function compileHistory(expr: Extract<JqlExpr, { kind: "history" }>, ctx: EvalContext, resolve: ValueResolver): Predicate {
+export function compileHistory(expr: Extract<JqlExpr, { kind: "history" }>, ctx: EvalContext): Predicate {
   const changed = expr.operator === "changed" || expr.operator === "not changed";
-  let field: HistoryField | undefined;
   let accessor: FieldAccessor;
-  if (changed) {
-    // Jira's ChangedClauseValidator checks only that the field keeps history, so an unknown field gets this message too.
-    field = historyFieldNamed(expr.field);
-    if (!field) throw historyNotSupported(expr.field);
-    accessor = resolveField(ctx.state, field.jqlName, ctx.timeZone);
-  } else {
+  try {
     accessor = resolveField(ctx.state, expr.field, ctx.timeZone);
-    checkOperand(expr.operator, expr.value!, expr.field);
-    field = historyFieldNamed(expr.field);
-    if (!field) throw historyNotSupported(expr.field);
+  } catch (error) {
+    // Jira's ChangedClauseValidator checks only that the field keeps history, so an unknown field gets that message too.
+    if (changed && error instanceof JqlError) throw historyNotSupported(expr.field);
+    throw error;
   }
-  const history = field;
-  const wanted = changed ? null : wantedValues(accessor, expr.value!, resolve);
-  const test = compilePredicates(expr.predicates, accessor, ctx, resolve);
+  if (!changed) checkOperand(expr.operator, expr.value!, expr.field);
+  const history = HISTORY_FIELDS.get(accessor.name);
+  if (!history) throw historyNotSupported(expr.field);
+  const wanted = changed ? null : wantedValues(accessor, expr.value!, ctx);
+  const test = compilePredicates(expr.predicates, accessor, ctx);
   const negated = expr.operator === "not changed" || expr.operator === "was not" || expr.operator === "was not in";
   const matches = changed
-    ? (issue: Issue) => fieldHistory(ctx.state, issue, history).changes.some((change) => test({ kind: "change", change }))
-    : (issue: Issue) => fieldHistory(ctx.state, issue, history).periods.some((period) => holds(period.values, wanted!) && test({ kind: "period", period }));
+    ? (issue: Issue) => fieldHistory(ctx.state, issue, accessor, history).changes.some((change) => test({ kind: "change", change }))
+    : (issue: Issue) => fieldHistory(ctx.state, issue, accessor, history).periods.some((period) => holds(period.values, wanted!) && test({ kind: "period", period }));
   return negated ? (issue) => !matches(issue) : matches;
 }
