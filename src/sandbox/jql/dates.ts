@@ -12,7 +12,7 @@ export function invalidDate(value: string, field: string): JqlError {
 }
 
 /** Wall-clock parts of an instant in a time zone. */
-export function partsIn(epochMs: number, timeZone: string) {
+function partsIn(epochMs: number, timeZone: string) {
   const format = new Intl.DateTimeFormat("en-US", { timeZone, hourCycle: "h23", year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", second: "2-digit", weekday: "short" });
   const parts = Object.fromEntries(format.formatToParts(new Date(epochMs)).map((part) => [part.type, part.value]));
   return { year: Number(parts.year), month: Number(parts.month), day: Number(parts.day), hour: Number(parts.hour), minute: Number(parts.minute), second: Number(parts.second), weekday: String(parts.weekday) };
@@ -30,24 +30,38 @@ export function zonedTime(timeZone: string, year: number, month: number, day: nu
   return guess;
 }
 
-function parsePeriod(text: string): number | null {
+/** The unit a date literal names: "yyyy-MM-dd" a day, "yyyy-MM-dd HH:mm" a minute, a period its least significant unit. */
+type Precision = "minute" | "hour" | "day";
+
+/** A period ("-1w 2d", "+5m") in ms, with its precision (minutes win at once, then hours, else days, as in Jira). */
+function parsePeriod(text: string): { ms: number; precision: Precision } | null {
   const match = /^([+-])?\s*((?:\d+\s*[wdhm]\s*)+)$/i.exec(text.trim());
   if (!match) return null;
   let total = 0;
-  for (const [, amount, unit] of match[2]!.matchAll(/(\d+)\s*([wdhm])/gi)) total += Number(amount) * UNIT_MS[unit!.toLowerCase()]!;
-  return match[1] === "-" ? -total : total;
+  const units = new Set<string>();
+  for (const [, amount, unit] of match[2]!.matchAll(/(\d+)\s*([wdhm])/gi)) {
+    total += Number(amount) * UNIT_MS[unit!.toLowerCase()]!;
+    units.add(unit!.toLowerCase());
+  }
+  const precision = units.has("m") ? "minute" : units.has("h") ? "hour" : "day";
+  return { ms: match[1] === "-" ? -total : total, precision };
 }
 
-/** An absolute or relative date literal → epoch ms, or null if it is neither. */
-export function parseDateLiteral(text: string, now: number, timeZone: string): number | null {
+/** An absolute or relative date literal: the instant it names and its precision; null if it is neither. */
+function parseDate(text: string, now: number, timeZone: string): { time: number; precision: Precision } | null {
   const absolute = /^(\d{4})[/-](\d{1,2})[/-](\d{1,2})(?:\s+(\d{1,2}):(\d{2}))?$/.exec(text.trim());
   if (absolute) {
     const [, year, month, day, hour, minute] = absolute;
     if (Number(month) < 1 || Number(month) > 12 || Number(day) < 1 || Number(day) > 31 || Number(hour ?? 0) > 23 || Number(minute ?? 0) > 59) return null;
-    return zonedTime(timeZone, Number(year), Number(month), Number(day), Number(hour ?? 0), Number(minute ?? 0));
+    return { time: zonedTime(timeZone, Number(year), Number(month), Number(day), Number(hour ?? 0), Number(minute ?? 0)), precision: hour === undefined ? "day" : "minute" };
   }
   const period = parsePeriod(text);
-  return period === null ? null : now + period;
+  return period === null ? null : { time: now + period.ms, precision: period.precision };
+}
+
+/** An absolute or relative date literal → epoch ms, or null if it is neither. */
+export function parseDateLiteral(text: string, now: number, timeZone: string): number | null {
+  return parseDate(text, now, timeZone)?.time ?? null;
 }
 
 /** Date functions with an optional period argument, e.g. startOfDay(-1), endOfWeek("+1w"). */
@@ -60,7 +74,7 @@ export function dateFunction(name: string, args: string[], now: number, timeZone
     const bare = /^[+-]?\d+$/.test(offsetArg.trim()) ? `${offsetArg.trim()}${lower.includes("week") ? "w" : lower.includes("day") ? "d" : "d"}` : offsetArg;
     const parsed = parsePeriod(bare);
     if (parsed === null) return null;
-    offset = parsed;
+    offset = parsed.ms;
   }
   const base = now + offset;
   const parts = partsIn(base, timeZone);
@@ -103,8 +117,6 @@ export interface DateRange {
   hi: number;
 }
 
-type Precision = "minute" | "hour" | "day";
-
 /**
  * A history predicate's date as the range it names, the way Jira reads it (JqlDateSupportImpl
  * .convertToDateRangeWithImpliedPrecision): "yyyy-MM-dd" is the whole day, "yyyy-MM-dd HH:mm" that minute, and a
@@ -113,17 +125,8 @@ type Precision = "minute" | "hour" | "day";
  * minutes and instants are exact; hours and days keep their range.
  */
 export function literalDateRange(text: string, now: number, timeZone: string, minutePrecision: boolean): DateRange | null {
-  const time = parseDateLiteral(text, now, timeZone);
-  if (time === null) return null;
-  const trimmed = text.trim();
-  let precision: Precision = "minute";
-  if (/^\d{4}[/-]\d{1,2}[/-]\d{1,2}$/.test(trimmed)) precision = "day";
-  else if (!/^\d{4}/.test(trimmed)) {
-    // Jira: the least significant unit of the period decides; minutes win at once.
-    const units = [...trimmed.matchAll(/\d+\s*([wdhm])/gi)].map((match) => match[1]!.toLowerCase());
-    precision = units.includes("m") ? "minute" : units.includes("h") ? "hour" : "day";
-  }
-  return rangeAround(time, precision, timeZone, minutePrecision);
+  const parsed = parseDate(text, now, timeZone);
+  return parsed && rangeAround(parsed.time, parsed.precision, timeZone, minutePrecision);
 }
 
 /** The instant a date function names, as a range (a minute with minute precision). */
