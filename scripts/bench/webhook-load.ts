@@ -17,8 +17,6 @@ export interface WebhookLoad {
   maxMs: number;
   /** Edits never applied within the wait. */
   missing: string[];
-  /** Each applied edit's time since the first edit and its latency, in ms (to see where a tail comes from). */
-  samples: [number, number][];
 }
 
 const epochNow = () => performance.timeOrigin + performance.now();
@@ -65,6 +63,5 @@ export async function webhookLoad(jira: SandboxThread, tandem: RunningTandem, op
     p99Ms: quantile(0.99),
     maxMs: latencies.at(-1) ?? Number.NaN,
     missing: [...editedAt.keys()].filter((key) => !appliedAt.has(key)),
-    samples: [...editedAt].flatMap(([key, at]) => (appliedAt.has(key) ? [[at - first, appliedAt.get(key)! - at] as [number, number]] : [])),
   };
 }

@@ -55,6 +55,7 @@ export async function syncContextFor(store: TandemStore, project: Project, actor
       today: new Date().toISOString().slice(0, 10),
       personOverrides: await store.connectors.personOverrideMap(connector.id),
       serviceJira: asPerson ? await jiraForConnector(store, connector, "service", { readOnly: true }) : jira,
+      siteFields: () => metadata.fields(),
     },
   };
 }

@@ -22,13 +22,13 @@ export async function importAndPull(
   // The Pull of an import brings Jira's values even into a push-only project: the items are new.
   const pullProject: Project = { ...project, direction: project.direction === "push" ? "two-way" : project.direction };
   // Opened with the first page, so an import that matches nothing (or fails at once) leaves no empty run.
-  let session: SyncSession | null = null;
+  const pull: { session?: SyncSession } = {};
   const imported = await importIssues(context.jira, deps.projects, project, scope, {
     fields: mappedJiraFields(mappings),
-    pull: async () => (session = await openSync(deps, { project: pullProject, kind: "pull", dryRun: false, userId: options.userId, identity })),
+    pull: async () => (pull.session = await openSync(deps, { project: pullProject, kind: "pull", dryRun: false, userId: options.userId, identity })),
   }).catch(async (error: unknown) => {
-    if (session) await (session as SyncSession).finish(error);
+    await pull.session?.finish(error);
     throw error;
   });
-  return { ...imported, run: session ? await (session as SyncSession).finish() : null };
+  return { ...imported, run: pull.session ? await pull.session.finish() : null };
 }

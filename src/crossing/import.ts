@@ -2,6 +2,8 @@
 // (never duplicates); closed issues are left out unless asked; parents that come along are linked as parents.
 import type { JiraClient } from "../jira/client.ts";
 import { JiraInvalidJqlError } from "../jira/errors.ts";
+import { withoutOrderBy } from "../jira/jql.ts";
+import { chunks } from "../store/chunks.ts";
 import type { JiraIssue } from "../jira/types.ts";
 import type { IssueCacheRepository } from "../store/issue-cache.ts";
 import type { SyncSession } from "../engine/sync-run.ts";
@@ -9,7 +11,12 @@ import type { Item, Project, ProjectRepository } from "../store/projects.ts";
 import { cachedData } from "./retention.ts";
 
 /** Tandem levels by Jira's hierarchy level (Initiative 2+, Epic 1, standard 0, sub-task -1), when not configured. */
-export const DEFAULT_LEVELS: Record<string, string> = { "2": "initiative", "1": "epic", "0": "story", "-1": "subtask" };
+const DEFAULT_LEVELS: Record<string, string> = { "2": "initiative", "1": "epic", "0": "story", "-1": "subtask" };
+
+/** The Tandem level of a Jira hierarchy level when the project names none (levels above 2 are initiatives). */
+export function defaultLevel(hierarchyLevel: number): string {
+  return DEFAULT_LEVELS[String(Math.max(-1, Math.min(2, hierarchyLevel)))]!;
+}
 
 /** An issue's Tandem level: the project's mapping by issue type name, else the default by Jira's hierarchy level. */
 export function levelOf(project: Project, issue: JiraIssue): string | null {
@@ -18,7 +25,7 @@ export function levelOf(project: Project, issue: JiraIssue): string | null {
   const configured = Object.entries(project.hierarchy).find(([name]) => name.toLowerCase() === type.name?.toLowerCase())?.[1];
   if (configured) return configured;
   if (typeof type.hierarchyLevel !== "number") return null;
-  return DEFAULT_LEVELS[String(Math.max(-1, Math.min(2, type.hierarchyLevel)))] ?? null;
+  return defaultLevel(type.hierarchyLevel);
 }
 
 export interface ImportScope {
@@ -32,7 +39,7 @@ export interface ImportScope {
 export function importJql(project: Project, scope: ImportScope): string {
   const projects = `project in (${project.jiraProjects.map((key) => `"${key}"`).join(", ")})`;
   const parts = [projects];
-  if (scope.jql?.trim()) parts.push(`(${scope.jql.replace(/\s+ORDER\s+BY[\s\S]*$/i, "")})`);
+  if (scope.jql?.trim()) parts.push(`(${withoutOrderBy(scope.jql)})`);
   if (!scope.includeDone) parts.push("statusCategory != Done");
   if (scope.issues?.length) parts.push(`key in (${scope.issues.map((key) => `"${key.toUpperCase()}"`).join(", ")})`);
   return `${parts.join(" AND ")} ORDER BY key ASC`;
@@ -205,9 +212,7 @@ async function importMatches(jira: JiraClient, projects: ProjectRepository, proj
   if (created.length >= 1000) await projects.refreshStatistics();
   // Hierarchy: a parent imported (or linked before) becomes the item's parent; both are found by issue id, a few
   // hundred pairs at a time, rather than held in memory for the whole import.
-  const pairs = [...parents];
-  for (let index = 0; index < pairs.length; index += 250) {
-    const chunk = pairs.slice(index, index + 250);
+  for (const chunk of chunks([...parents], 250)) {
     const linked = await projects.itemsByIssueIds(project.id, [...new Set(chunk.flat())]);
     for (const [issueId, parentIssueId] of chunk) {
       const item = linked.get(issueId);

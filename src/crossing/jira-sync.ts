@@ -6,7 +6,7 @@ import type { JiraClient } from "../jira/client.ts";
 import { JiraError } from "../jira/errors.ts";
 import type { JiraMetadata } from "../jira/metadata.ts";
 import type { Item, JiraSyncConfig, Project, ProjectRepository } from "../store/projects.ts";
-import type { Run, RunRepository } from "../store/runs.ts";
+import type { Run, RunItem, RunRepository } from "../store/runs.ts";
 import { createInJira } from "./create-in-jira.ts";
 
 export const PROJECT_PROPERTY = "tandem.project";
@@ -123,8 +123,11 @@ export async function recordSent(deps: { projects: ProjectRepository; runs: RunR
   const started = await deps.runs.start({ projectId: target.id, kind: "push", dryRun: false, userId: who.userId, identity: who.identity });
   const rows = [...sent.created, ...sent.failed, ...sent.skipped];
   const byKey = new Map((await deps.projects.itemsByRefs(target.id, rows.map((row) => row.item))).map((item) => [item.key, item]));
-  for (const row of sent.created) await deps.runs.addItem(started.id, { itemId: byKey.get(row.item)!.id, itemKey: row.item, jiraKey: row.key, outcome: "changed", changes: [{ field: "link", side: "tandem", before: null, after: row.key }], messages: [row.reused ? `${row.key}, created by an earlier attempt, was found by its mark and linked.` : `Created ${row.key} in Jira from ${row.item} and linked them.`] });
-  for (const row of sent.failed) await deps.runs.addItem(started.id, { itemId: byKey.get(row.item)!.id, itemKey: row.item, jiraKey: null, outcome: "failed", changes: [], messages: [row.reason] });
-  for (const row of sent.skipped) await deps.runs.addItem(started.id, { itemId: byKey.get(row.item)!.id, itemKey: row.item, jiraKey: null, outcome: "unchanged", changes: [], messages: [`Skipped: ${row.reason}.`] });
+  const line = (item: string, rest: Omit<RunItem, "itemId" | "itemKey">): RunItem => ({ itemId: byKey.get(item)!.id, itemKey: item, ...rest });
+  await deps.runs.addItems(started.id, [
+    ...sent.created.map((row) => line(row.item, { jiraKey: row.key, outcome: "changed", changes: [{ field: "link", side: "tandem", before: null, after: row.key }], messages: [row.reused ? `${row.key}, created by an earlier attempt, was found by its mark and linked.` : `Created ${row.key} in Jira from ${row.item} and linked them.`] })),
+    ...sent.failed.map((row) => line(row.item, { jiraKey: null, outcome: "failed", changes: [], messages: [row.reason] })),
+    ...sent.skipped.map((row) => line(row.item, { jiraKey: null, outcome: "unchanged", changes: [], messages: [`Skipped: ${row.reason}.`] })),
+  ]);
   return deps.runs.finish(started.id, { changed: sent.created.length, unchanged: sent.skipped.length, warning: 0, failed: sent.failed.length, conflict: 0 }, null);
 }

@@ -30,6 +30,8 @@ export interface SyncDeps {
    * so a lost permission (still there for the service) is told apart from a deletion (gone for it too).
    */
   serviceJira?: JiraClient;
+  /** The site's fields with their types (the connector's metadata cache); asked only when a bulk edit needs them. */
+  siteFields?: () => Promise<JiraField[]>;
 }
 
 export interface SyncRequest {
@@ -95,10 +97,18 @@ export async function openSync(deps: SyncDeps, request: SyncRequest): Promise<Sy
   const mappings = await deps.projects.mappings(project.id);
   const jiraFields = mappedJiraFields(mappings);
   const users = new Map<string, JiraUserRef | null>();
-  // The site's fields, asked once per run when a bulk edit needs their types.
+  // What a bulk edit needs, asked once per run: the site's fields, and each Jira project's edit metadata.
   let siteFields: Promise<JiraField[]> | null = null;
+  const editMeta = new Map<string, ReturnType<JiraClient["editMeta"]>>();
+  const bulk: BulkLookups = {
+    fields: () => (siteFields ??= deps.siteFields?.() ?? deps.jira.fields()),
+    editMeta: (jiraProject, issueId) => {
+      if (!editMeta.has(jiraProject)) editMeta.set(jiraProject, deps.jira.editMeta(issueId));
+      return editMeta.get(jiraProject)!;
+    },
+  };
   const finish = (error?: unknown) => {
-    const message = error === undefined || error === null ? null : error instanceof JiraAuthorizationExpiredError ? `${error.message}` : error instanceof Error ? error.message : String(error);
+    const message = error === undefined || error === null ? null : error instanceof Error ? error.message : String(error);
     return deps.runs.finish(run.id, counts, message);
   };
   const prepare = async (page: Item[], prefetched?: Map<string, JiraIssue>): Promise<PreparedPage> => {
@@ -128,7 +138,7 @@ export async function openSync(deps: SyncDeps, request: SyncRequest): Promise<Sy
       else planned.push(plan);
     }
     // Issues getting the very same field values are written with one bulk edit where Jira has it (Cloud).
-    const written = await writeInBulk(deps, planned, () => (siteFields ??= deps.jira.fields()));
+    const written = await writeInBulk(deps, planned, bulk);
     for (const plan of planned) results.push(await writeItem(deps, plan, mappings, written.has(plan.item.id)));
     return { results };
   };
@@ -375,16 +385,23 @@ export const BULK_EDIT_MIN_ISSUES = 5;
  * Answers the items whose fields are written. Anything the bulk edit cannot express, or any issue it did not
  * write, is left to the item's own edit, which names Jira's reason per field.
  */
-async function writeInBulk(deps: SyncDeps, planned: PlannedItem[], siteFields: () => Promise<JiraField[]>): Promise<Set<string>> {
+/** What building a bulk edit reads from Jira, asked once per run. */
+interface BulkLookups {
+  fields(): Promise<JiraField[]>;
+  editMeta(jiraProject: string, issueId: string): ReturnType<JiraClient["editMeta"]>;
+}
+
+async function writeInBulk(deps: SyncDeps, planned: PlannedItem[], lookups: BulkLookups): Promise<Set<string>> {
   const written = new Set<string>();
   if (!deps.jira.supportsBulkEdit) return written;
   const canonical = (writes: Record<string, unknown>) => JSON.stringify(Object.keys(writes).sort().map((key) => [key, writes[key]]));
-  const groups = Map.groupBy(planned.filter((plan) => Object.keys(plan.jiraWrites).length), (plan) => `${plan.issue.key.split("-")[0]} ${canonical(plan.jiraWrites)}`);
+  const jiraProject = (plan: PlannedItem) => plan.issue.key.split("-")[0]!;
+  const groups = Map.groupBy(planned.filter((plan) => Object.keys(plan.jiraWrites).length), (plan) => `${jiraProject(plan)} ${canonical(plan.jiraWrites)}`);
   for (const group of groups.values()) {
     if (group.length < BULK_EDIT_MIN_ISSUES) continue;
-    const writes = group[0]!.jiraWrites;
+    const first = group[0]!;
     try {
-      const { edit, refused } = buildBulkEdit(writes, { fields: await siteFields(), allowedValues: allowedValuesOf(await deps.jira.editMeta(group[0]!.issue.id)) });
+      const { edit, refused } = buildBulkEdit(first.jiraWrites, { fields: await lookups.fields(), allowedValues: allowedValuesOf(await lookups.editMeta(jiraProject(first), first.issue.id)) });
       if (!edit || refused.length) continue;
       const outcome = await deps.jira.bulkEditFields(group.map((plan) => plan.issue.id), edit, { sendNotification: false });
       const succeeded = new Set(outcome.succeeded);

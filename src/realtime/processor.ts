@@ -5,7 +5,7 @@ import { serviceAccountIdentity, startedBy } from "../connectors/run-identity.ts
 import { syncContextFor } from "../connectors/sync-context.ts";
 import { jiraForConnector } from "../connectors/jira-for.ts";
 import { runSync } from "../engine/sync-run.ts";
-import { parseWebhookPayload } from "../jira/webhook-payload.ts";
+import { parseWebhookPayload, type WebhookPayload } from "../jira/webhook-payload.ts";
 import type { Connector } from "../store/connectors.ts";
 import type { InboxEntry } from "../store/inbox.ts";
 import { severDeletedLink } from "../crossing/sever.ts";
@@ -148,7 +148,13 @@ export class WebhookProcessor {
     const connector = await this.store.connectors.byId(connectorId);
     if (!connector) return new Map();
     const deleted = new Set(batch.filter((entry) => entry.event === "jira:issue_deleted" && entry.issueId).map((entry) => entry.issueId!));
-    const echoes = await this.echoes(connector, batch.filter((entry) => entry.issueId && !deleted.has(entry.issueId)));
+    // Each body is parsed once for the batch (the echo signals and the history's authors both read it).
+    const payloads = new Map(batch.map((entry) => [entry.id, parseWebhookPayload(entry.body)] as const));
+    const payloadOf = (entry: InboxEntry) => {
+      const parsed = payloads.get(entry.id)!;
+      return parsed.ok ? parsed.payload : null;
+    };
+    const echoes = await this.echoes(connector, batch.filter((entry) => entry.issueId && !deleted.has(entry.issueId)), payloadOf);
     const changed = new Set(batch.filter((entry) => entry.issueId && !deleted.has(entry.issueId) && !echoes.has(entry.id)).map((entry) => entry.issueId!));
     const projects = (await this.store.projects.list()).filter((project) => project.connectorId === connectorId);
     for (const project of projects) {
@@ -168,7 +174,7 @@ export class WebhookProcessor {
       // Minimal-retention projects copy no issue data: their cache is filled when opened or refreshed.
       if (touched.length === 0 || project.direction === "push" || project.retention === "minimal") continue;
       // The history (and the live feed) names who made the changes in Jira, beside the account Tandem acts as.
-      const authors = changeAuthors(batch.filter((entry) => entry.issueId && changed.has(entry.issueId) && !echoes.has(entry.id)));
+      const authors = changeAuthors(batch.filter((entry) => entry.issueId && changed.has(entry.issueId) && !echoes.has(entry.id)).map(payloadOf));
       const context = await syncContextFor(this.store, project, { system: "webhook", ...(authors ? { note: `from ${authors}` } : {}) }, this.options.publicUrl());
       const run = await runSync(
         context.deps,
@@ -185,18 +191,18 @@ export class WebhookProcessor {
    * Deliveries that are the echo of Tandem's own writes, by delivery id with the signal that recognised it. An issue's
    * deliveries are skipped only when every one of them is an echo: anything from anyone else gets the issue synced.
    */
-  private async echoes(connector: Connector, entries: InboxEntry[]): Promise<Map<string, string>> {
+  private async echoes(connector: Connector, entries: InboxEntry[], payloadOf: (entry: InboxEntry) => WebhookPayload | null): Promise<Map<string, string>> {
     const account = await this.serviceAccount(connector);
     const byIssue = Map.groupBy(entries, (entry) => entry.issueId!);
     const echoes = new Map<string, string>();
     for (const deliveries of byIssue.values()) {
       const signals = deliveries.map((entry) => {
-        const parsed = parseWebhookPayload(entry.body);
-        if (!parsed.ok) return null;
+        const payload = payloadOf(entry);
+        if (!payload) return null;
         // Only when the connector's account is Tandem's alone (TANDEM_DEDICATED_SERVICE_ACCOUNT=1): an account people
         // also edit with by hand would otherwise have their edits taken for echoes.
-        if (process.env.TANDEM_DEDICATED_SERVICE_ACCOUNT === "1" && madeBy(parsed.payload, account)) return "own identity";
-        return writeWindows.covers(connector.id, parsed.payload, entry.receivedAt) ? "write window" : null;
+        if (process.env.TANDEM_DEDICATED_SERVICE_ACCOUNT === "1" && madeBy(payload, account)) return "own identity";
+        return writeWindows.covers(connector.id, payload, entry.receivedAt) ? "write window" : null;
       });
       if (signals.every((signal) => signal !== null)) deliveries.forEach((entry, index) => echoes.set(entry.id, signals[index]!));
     }
@@ -223,12 +229,11 @@ export class WebhookProcessor {
 }
 
 /** Who made a batch's changes in Jira, as people know them: up to three names, then how many more; "" when unknown. */
-export function changeAuthors(entries: InboxEntry[]): string {
+function changeAuthors(payloads: (WebhookPayload | null)[]): string {
   const names = new Set<string>();
-  for (const entry of entries) {
-    const parsed = parseWebhookPayload(entry.body);
-    if (!parsed.ok) continue;
-    const user = parsed.payload.user ?? parsed.payload.comment?.updateAuthor ?? parsed.payload.comment?.author;
+  for (const payload of payloads) {
+    if (!payload) continue;
+    const user = payload.user ?? payload.comment?.updateAuthor ?? payload.comment?.author;
     const name = user?.displayName ?? user?.emailAddress ?? user?.name;
     // A name is shown inside parentheses: one holding a parenthesis of its own is left out rather than garbled.
     if (name && !/[()]/.test(name)) names.add(name);

@@ -3,6 +3,7 @@
 // the URL, secret, JQL and events are returned for a Jira admin to paste.
 import type { JiraClient } from "../jira/client.ts";
 import { JiraError, JiraNotFoundError, JiraPermissionError } from "../jira/errors.ts";
+import { withoutOrderBy } from "../jira/jql.ts";
 import type { Connector } from "../store/connectors.ts";
 import type { Project } from "../store/projects.ts";
 import type { TandemStore } from "../store/store.ts";
@@ -36,7 +37,7 @@ function projectClause(projects: Project[]): string {
 export function webhookJql(projects: Project[]): string {
   const connected = projects.filter((project) => project.jiraProjects.length);
   const unscoped = projectClause(connected.filter((project) => !project.jqlScope.trim()));
-  const scoped = connected.filter((project) => project.jqlScope.trim()).map((project) => `(${projectClause([project])} AND (${project.jqlScope.replace(/\s+ORDER\s+BY[\s\S]*$/i, "").trim()}))`);
+  const scoped = connected.filter((project) => project.jqlScope.trim()).map((project) => `(${projectClause([project])} AND (${withoutOrderBy(project.jqlScope)}))`);
   const clauses = [...new Set([...(unscoped ? [unscoped] : []), ...scoped])];
   if (clauses.length <= 1) return clauses[0]?.replace(/^\((.*)\)$/, "$1") ?? "";
   return clauses.map((clause) => (clause.startsWith("(") ? clause : `(${clause})`)).join(" OR ");

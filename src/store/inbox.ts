@@ -2,6 +2,7 @@
 // deliveries: written before answering, processed from a queue, recorded once per delivery identifier.
 import { randomBytes, randomUUID } from "node:crypto";
 import type { SecretBox } from "../security/secrets.ts";
+import { chunks, marks } from "./chunks.ts";
 import type { SqlDatabase } from "./database.ts";
 
 export interface WebhookEndpoint {
@@ -49,6 +50,9 @@ const toEndpoint = (row: EndpointRow): WebhookEndpoint => ({
 export const INBOX_ATTEMPTS = 5;
 const RETRY_DELAYS_MS = [2_000, 10_000, 60_000, 300_000];
 const retryDelayMs = (attempts: number) => Number(process.env.TANDEM_INBOX_RETRY_MS ?? RETRY_DELAYS_MS[Math.min(attempts, RETRY_DELAYS_MS.length) - 1]);
+
+/** A delivery waiting to be applied whose time has come (a retry waits for its next attempt); the parameter is now. */
+const DUE = "status = 'pending' AND (next_attempt_at IS NULL OR next_attempt_at <= ?)";
 
 export interface InboxEntry {
   id: string;
@@ -130,7 +134,7 @@ export class InboxRepository {
     const known = this.byTokenCache.get(pathToken);
     if (known && known.until > Date.now()) return known.endpoint;
     const row = await this.db.get<EndpointRow>("SELECT * FROM webhook_endpoints WHERE path_token = ?", [pathToken]);
-    const endpoint = row ? { ...toEndpoint(row), secret: this.openSecret(row.secret_sealed) } : undefined;
+    const endpoint = row ? { ...toEndpoint(row), secret: this.box.open(row.secret_sealed) } : undefined;
     if (endpoint) {
       if (this.byTokenCache.size > 1000) this.byTokenCache.clear();
       this.byTokenCache.set(pathToken, { endpoint, until: Date.now() + 1000 });
@@ -138,19 +142,8 @@ export class InboxRepository {
     return endpoint;
   }
 
+  /** The endpoints (with their opened secret) asked for in the last second: every delivery asks for one. */
   private byTokenCache = new Map<string, { endpoint: WebhookEndpoint & { secret: string }; until: number }>();
-
-  /** Opened secrets by their sealed form: every delivery needs its endpoint's secret, and opening costs a cipher. */
-  private opened = new Map<string, string>();
-  private openSecret(sealed: string): string {
-    let secret = this.opened.get(sealed);
-    if (secret === undefined) {
-      secret = this.box.open(sealed);
-      if (this.opened.size > 1000) this.opened.clear();
-      this.opened.set(sealed, secret);
-    }
-    return secret;
-  }
 
   async setJiraWebhookId(connectorId: string, id: string | null, kind: "admin" | "dynamic" = "admin", expiresAt: number | null = null): Promise<void> {
     await this.db.run("UPDATE webhook_endpoints SET jira_webhook_id = ?, kind = ?, expires_at = ? WHERE connector_id = ?", [id, kind, expiresAt, connectorId]);
@@ -194,11 +187,10 @@ export class InboxRepository {
         const inserted = new Set<string>();
         // One multi-row insert per hundred; a repeat of either the identifier or the issue version is the same news,
         // so it inserts nothing and is not returned.
-        for (let index = 0; index < batch.length; index += 100) {
-          const chunk = batch.slice(index, index + 100);
-          const values = chunk.flatMap(({ entry }, offset) => {
+        for (const chunk of chunks(batch.map((waiting, index) => ({ ...waiting.entry, id: ids[index]! })), 100)) {
+          const values = chunk.flatMap((entry) => {
             this.lastReceivedAt = Math.max(Date.now(), this.lastReceivedAt + 1);
-            return [ids[index + offset]!, entry.connectorId, entry.identifier, entry.event, entry.issueId, entry.body, this.lastReceivedAt, entry.version ?? null];
+            return [entry.id, entry.connectorId, entry.identifier, entry.event, entry.issueId, entry.body, this.lastReceivedAt, entry.version ?? null];
           });
           const rows = await tx.all<{ id: string }>(`INSERT INTO inbox (id, connector_id, identifier, event, issue_id, body, status, error, received_at, processed_at, version) VALUES ${chunk.map(() => "(?, ?, ?, ?, ?, ?, 'pending', NULL, ?, NULL, ?)").join(", ")} ON CONFLICT DO NOTHING RETURNING id`, values);
           for (const row of rows) inserted.add(row.id);
@@ -221,7 +213,7 @@ export class InboxRepository {
   /** The oldest deliveries waiting and due (a retry waits for its time), of every connector or of one. */
   async pending(limit = 500, connectorId?: string): Promise<InboxEntry[]> {
     const rows = await this.db.all<{ id: string; connector_id: string; identifier: string; event: string; issue_id: string | null; body: string; received_at: number }>(
-      `SELECT * FROM inbox WHERE status = 'pending' AND (next_attempt_at IS NULL OR next_attempt_at <= ?)${connectorId ? " AND connector_id = ?" : ""} ORDER BY received_at LIMIT ?`,
+      `SELECT * FROM inbox WHERE ${DUE}${connectorId ? " AND connector_id = ?" : ""} ORDER BY received_at LIMIT ?`,
       connectorId ? [Date.now(), connectorId, limit] : [Date.now(), limit],
     );
     return rows.map((row) => ({ id: row.id, connectorId: row.connector_id, identifier: row.identifier, event: row.event, issueId: row.issue_id, body: row.body, receivedAt: Number(row.received_at) }));
@@ -229,16 +221,13 @@ export class InboxRepository {
 
   /** The connectors that have deliveries waiting, the one waiting longest first. */
   async pendingConnectors(): Promise<string[]> {
-    const rows = await this.db.all<{ connector_id: string }>("SELECT connector_id FROM inbox WHERE status = 'pending' AND (next_attempt_at IS NULL OR next_attempt_at <= ?) GROUP BY connector_id ORDER BY MIN(received_at)", [Date.now()]);
+    const rows = await this.db.all<{ connector_id: string }>(`SELECT connector_id FROM inbox WHERE ${DUE} GROUP BY connector_id ORDER BY MIN(received_at)`, [Date.now()]);
     return rows.map((row) => row.connector_id);
   }
 
   async markDone(ids: string[], status: "processed" | "ignored" | "failed", error: string | null = null): Promise<void> {
     // One statement per few hundred deliveries, not one per delivery.
-    for (let index = 0; index < ids.length; index += 500) {
-      const chunk = ids.slice(index, index + 500);
-      await this.db.run(`UPDATE inbox SET status = ?, error = ?, processed_at = ? WHERE id IN (${chunk.map(() => "?").join(", ")})`, [status, error, Date.now(), ...chunk]);
-    }
+    for (const chunk of chunks(ids, 500)) await this.db.run(`UPDATE inbox SET status = ?, error = ?, processed_at = ? WHERE id IN (${marks(chunk.length)})`, [status, error, Date.now(), ...chunk]);
   }
 
   /**
@@ -247,11 +236,15 @@ export class InboxRepository {
    */
   async failAttempt(ids: string[], error: string): Promise<void> {
     const now = Date.now();
-    for (const id of ids) {
-      const row = await this.db.get<{ attempts: number }>("SELECT attempts FROM inbox WHERE id = ?", [id]);
-      const attempts = Number(row?.attempts ?? 0) + 1;
-      if (attempts >= INBOX_ATTEMPTS) await this.db.run("UPDATE inbox SET status = 'failed', attempts = ?, error = ?, next_attempt_at = NULL, processed_at = ? WHERE id = ?", [attempts, error, now, id]);
-      else await this.db.run("UPDATE inbox SET status = 'pending', attempts = ?, error = ?, next_attempt_at = ? WHERE id = ?", [attempts, error, now + retryDelayMs(attempts), id]);
+    for (const chunk of chunks(ids, 500)) {
+      // A batch's deliveries have usually been tried as often: one statement per count of attempts.
+      const rows = await this.db.all<{ id: string; attempts: number }>(`SELECT id, attempts FROM inbox WHERE id IN (${marks(chunk.length)})`, chunk);
+      for (const [tried, group] of Map.groupBy(rows, (row) => Number(row.attempts))) {
+        const attempts = tried + 1;
+        const given = group.map((row) => row.id);
+        if (attempts >= INBOX_ATTEMPTS) await this.db.run(`UPDATE inbox SET status = 'failed', attempts = ?, error = ?, next_attempt_at = NULL, processed_at = ? WHERE id IN (${marks(given.length)})`, [attempts, error, now, ...given]);
+        else await this.db.run(`UPDATE inbox SET status = 'pending', attempts = ?, error = ?, next_attempt_at = ? WHERE id IN (${marks(given.length)})`, [attempts, error, now + retryDelayMs(attempts), ...given]);
+      }
     }
   }
 

@@ -2,6 +2,7 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import { randomUUID } from "node:crypto";
 import type { ConflictPolicy, Mapping, ProjectDirection, TandemField } from "../engine/model.ts";
+import { chunks, marks, tuples } from "./chunks.ts";
 import type { SqlDatabase } from "./database.ts";
 
 export interface Project {
@@ -247,17 +248,15 @@ export class ProjectRepository {
   /** Items of a project by id or key, in creation order, whatever their number (chunked under parameter limits). */
   async itemsByRefs(projectId: string, refs: string[]): Promise<Item[]> {
     const found = new Map<string, ItemRow & { created_at: number }>();
-    const wanted = [...new Set(refs)];
-    for (let index = 0; index < wanted.length; index += 400) {
-      const chunk = wanted.slice(index, index + 400);
-      const marks = chunk.map(() => "?").join(", ");
+    for (const chunk of chunks([...new Set(refs)], 400)) {
       // Ids are lower-case UUIDs and keys upper-case; one index lookup each. The project is checked here, not in
       // SQL: next to a long IN list, SQLite would rather walk the project's every item.
       for (const [column, values] of [["id", chunk.map((ref) => ref.toLowerCase())], ["key", chunk.map((ref) => ref.toUpperCase())]] as const) {
-        const rows = await this.db.all<ItemRow & { created_at: number }>(`${ITEM_SELECT} WHERE items.${column} IN (${marks})`, values);
+        const rows = await this.db.all<ItemRow & { created_at: number }>(`${ITEM_SELECT} WHERE items.${column} IN (${marks(values.length)})`, values);
         for (const row of rows) if (row.project_id === projectId) found.set(row.id, row);
       }
     }
+    // The order of items(): creation, then number (REL-9 before REL-10).
     return [...found.values()].sort((a, b) => Number(a.created_at) - Number(b.created_at) || a.key.length - b.key.length || a.key.localeCompare(b.key)).map(toItem);
   }
 
@@ -280,17 +279,20 @@ export class ProjectRepository {
    */
   async insertLinkedItems(entries: { item: Item; snapshots?: Map<string, unknown> }[]): Promise<void> {
     const now = Date.now();
-    for (let index = 0; index < entries.length; index += 100) {
-      const chunk = entries.slice(index, index + 100);
-      await this.db.run(`INSERT INTO items (id, project_id, key, values_json, version, created_at, updated_at) VALUES ${chunk.map(() => "(?, ?, ?, ?, ?, ?, ?)").join(", ")}`,
+    for (const chunk of chunks(entries, 100)) {
+      await this.db.run(`INSERT INTO items (id, project_id, key, values_json, version, created_at, updated_at) VALUES ${tuples(chunk.length, 7)}`,
         chunk.flatMap(({ item }) => [item.id, item.projectId, item.key, JSON.stringify(item.values), item.version, now, now]));
-      await this.db.run(`INSERT INTO links (item_id, jira_issue_id, jira_key, linked_at) VALUES ${chunk.map(() => "(?, ?, ?, ?)").join(", ")}`,
+      await this.db.run(`INSERT INTO links (item_id, jira_issue_id, jira_key, linked_at) VALUES ${tuples(chunk.length, 4)}`,
         chunk.flatMap(({ item }) => [item.id, item.link!.jiraIssueId, item.link!.jiraKey, now]));
-      const snapshots = chunk.flatMap(({ item, snapshots: values }) => [...(values ?? [])].map(([mappingId, value]) => [item.id, mappingId, JSON.stringify(value ?? null), now]));
-      for (let at = 0; at < snapshots.length; at += 200) {
-        const rows = snapshots.slice(at, at + 200);
-        await this.db.run(`INSERT INTO snapshots (item_id, mapping_id, value_json, synced_at) VALUES ${rows.map(() => "(?, ?, ?, ?)").join(", ")}`, rows.flat() as (string | number)[]);
-      }
+      await this.upsertSnapshots(chunk.flatMap(({ item, snapshots }) => [...(snapshots ?? [])].map(([mappingId, value]) => ({ itemId: item.id, mappingId, value }))), now);
+    }
+  }
+
+  /** Snapshots written in multi-row statements (new ones inserted, existing ones replaced). */
+  private async upsertSnapshots(rows: { itemId: string; mappingId: string; value: unknown }[], now: number, db: SqlDatabase = this.db): Promise<void> {
+    for (const chunk of chunks(rows, 200)) {
+      await db.run(`INSERT INTO snapshots (item_id, mapping_id, value_json, synced_at) VALUES ${tuples(chunk.length, 4)} ON CONFLICT (item_id, mapping_id) DO UPDATE SET value_json = excluded.value_json, synced_at = excluded.synced_at`,
+        chunk.flatMap((row) => [row.itemId, row.mappingId, JSON.stringify(row.value ?? null), now]));
     }
   }
 
@@ -345,30 +347,24 @@ export class ProjectRepository {
     if (entries.length === 0) return committed;
     await this.db.transaction(async (tx) => {
       const now = Date.now();
-      const changed = entries.filter((entry) => JSON.stringify(entry.values) !== JSON.stringify(entry.item.values));
-      const unchanged = entries.filter((entry) => !changed.includes(entry));
-      for (let index = 0; index < changed.length; index += 100) {
-        const chunk = changed.slice(index, index + 100);
+      const changed: typeof entries = [];
+      const unchanged: typeof entries = [];
+      for (const entry of entries) (JSON.stringify(entry.values) !== JSON.stringify(entry.item.values) ? changed : unchanged).push(entry);
+      for (const chunk of chunks(changed, 100)) {
         const rows = await tx.all<{ id: string }>(
           `WITH synced (id, values_json, version) AS (VALUES ${chunk.map(() => "(?, ?, CAST(? AS INTEGER))").join(", ")}) UPDATE items SET values_json = synced.values_json, version = items.version + 1, updated_at = ? FROM synced WHERE items.id = synced.id AND items.version = synced.version RETURNING items.id`,
           [...chunk.flatMap((entry) => [entry.item.id, JSON.stringify(entry.values), entry.item.version]), now],
         );
         for (const row of rows) committed.add(row.id);
       }
-      for (let index = 0; index < unchanged.length; index += 500) {
-        const chunk = unchanged.slice(index, index + 500);
-        const rows = await tx.all<{ id: string; version: number }>(`SELECT id, version FROM items WHERE id IN (${chunk.map(() => "?").join(", ")})`, chunk.map((entry) => entry.item.id));
+      for (const chunk of chunks(unchanged, 500)) {
+        const rows = await tx.all<{ id: string; version: number }>(`SELECT id, version FROM items WHERE id IN (${marks(chunk.length)})`, chunk.map((entry) => entry.item.id));
         const versions = new Map(rows.map((row) => [row.id, Number(row.version)]));
         for (const entry of chunk) if (versions.get(entry.item.id) === entry.item.version) committed.add(entry.item.id);
       }
       const stored = entries.filter((entry) => committed.has(entry.item.id));
-      const snapshotRows = stored.flatMap((entry) =>
-        [...entry.snapshots].filter(([mappingId, value]) => !entry.previous.has(mappingId) || JSON.stringify(entry.previous.get(mappingId) ?? null) !== JSON.stringify(value ?? null)).map(([mappingId, value]) => [entry.item.id, mappingId, JSON.stringify(value ?? null), now]),
-      );
-      for (let index = 0; index < snapshotRows.length; index += 200) {
-        const chunk = snapshotRows.slice(index, index + 200);
-        await tx.run(`INSERT INTO snapshots (item_id, mapping_id, value_json, synced_at) VALUES ${chunk.map(() => "(?, ?, ?, ?)").join(", ")} ON CONFLICT (item_id, mapping_id) DO UPDATE SET value_json = excluded.value_json, synced_at = excluded.synced_at`, chunk.flat() as (string | number)[]);
-      }
+      const differ = (entry: (typeof entries)[number], mappingId: string, value: unknown) => !entry.previous.has(mappingId) || JSON.stringify(entry.previous.get(mappingId) ?? null) !== JSON.stringify(value ?? null);
+      await this.upsertSnapshots(stored.flatMap((entry) => [...entry.snapshots].filter(([mappingId, value]) => differ(entry, mappingId, value)).map(([mappingId, value]) => ({ itemId: entry.item.id, mappingId, value }))), now, tx);
       for (const entry of stored) if (entry.item.link && entry.item.link.jiraKey !== entry.jiraKey) await this.updateLinkKey(entry.item.id, entry.jiraKey, tx);
     });
     return committed;
@@ -404,20 +400,12 @@ export class ProjectRepository {
     await this.db.run("DELETE FROM creation_intents WHERE item_id = ?", [itemId]);
   }
 
-  /** The item linked to a Jira issue in this project, if any (re-import updates it instead of duplicating). */
-  async itemByIssueId(projectId: string, jiraIssueId: string): Promise<Item | undefined> {
-    const row = await this.db.get<ItemRow>(`${LINKED_BY_ISSUE} WHERE links.jira_issue_id = ? AND items.id = links.item_id AND items.project_id = ?`, [jiraIssueId, projectId]);
-    return row ? toItem(row) : undefined;
-  }
-
   /** The items linked to any of these Jira issues in this project, by issue id: one query for a page of issues. */
   async itemsByIssueIds(projectId: string, jiraIssueIds: string[]): Promise<Map<string, Item>> {
     const found = new Map<string, Item>();
     // Chunks keep the statement under SQLite's and PostgreSQL's parameter limits.
-    for (let index = 0; index < jiraIssueIds.length; index += 500) {
-      const chunk = jiraIssueIds.slice(index, index + 500);
-      if (chunk.length === 0) continue;
-      const rows = await this.db.all<ItemRow>(`${LINKED_BY_ISSUE} WHERE links.jira_issue_id IN (${chunk.map(() => "?").join(", ")}) AND items.id = links.item_id AND items.project_id = ?`, [...chunk, projectId]);
+    for (const chunk of chunks(jiraIssueIds, 500)) {
+      const rows = await this.db.all<ItemRow>(`${LINKED_BY_ISSUE} WHERE links.jira_issue_id IN (${marks(chunk.length)}) AND items.id = links.item_id AND items.project_id = ?`, [...chunk, projectId]);
       for (const row of rows) found.set(row.jira_issue_id!, toItem(row));
     }
     return found;
@@ -440,27 +428,11 @@ export class ProjectRepository {
     return this.mappings(projectId);
   }
 
-  /** The last synced value of each mapping, per item, for every item of a project. */
-  async snapshotsOf(projectId: string): Promise<Map<string, Map<string, unknown>>> {
-    const rows = await this.db.all<{ item_id: string; mapping_id: string; value_json: string }>(
-      "SELECT snapshots.item_id, snapshots.mapping_id, snapshots.value_json FROM snapshots JOIN items ON items.id = snapshots.item_id WHERE items.project_id = ?",
-      [projectId],
-    );
-    const byItem = new Map<string, Map<string, unknown>>();
-    for (const row of rows) {
-      if (!byItem.has(row.item_id)) byItem.set(row.item_id, new Map());
-      byItem.get(row.item_id)!.set(row.mapping_id, JSON.parse(row.value_json));
-    }
-    return byItem;
-  }
-
   /** The last synced value of each mapping for these items only (a page of a run). */
   async snapshotsOfItems(itemIds: string[]): Promise<Map<string, Map<string, unknown>>> {
     const byItem = new Map<string, Map<string, unknown>>();
-    for (let index = 0; index < itemIds.length; index += 500) {
-      const chunk = itemIds.slice(index, index + 500);
-      if (chunk.length === 0) continue;
-      const rows = await this.db.all<{ item_id: string; mapping_id: string; value_json: string }>(`SELECT item_id, mapping_id, value_json FROM snapshots WHERE item_id IN (${chunk.map(() => "?").join(", ")})`, chunk);
+    for (const chunk of chunks(itemIds, 500)) {
+      const rows = await this.db.all<{ item_id: string; mapping_id: string; value_json: string }>(`SELECT item_id, mapping_id, value_json FROM snapshots WHERE item_id IN (${marks(chunk.length)})`, chunk);
       for (const row of rows) {
         if (!byItem.has(row.item_id)) byItem.set(row.item_id, new Map());
         byItem.get(row.item_id)!.set(row.mapping_id, JSON.parse(row.value_json));

@@ -4,6 +4,7 @@
 // selection travels with the paging form; scripts only add "select the page" and the progress display.
 import { Hono, type Context } from "hono";
 import { html, raw } from "hono/html";
+import { withoutOrderBy } from "../jira/jql.ts";
 import { page, type Html } from "./layout.ts";
 import { apiCaller, back, canChange, errorOf, messages, readForm, signedIn, type Fetcher, type WebEnv } from "./session-api.ts";
 
@@ -78,7 +79,7 @@ export function importPages(api: Fetcher): Hono<WebEnv> {
   /** The JQL sent to the API: the chosen Jira project, the filter and the person's own JQL together. */
   const combinedJql = (state: WizardState) =>
     [`project = "${state.jiraProject}"`, state.filter, state.jql.trim()]
-      .map((part) => part.replace(/\s*ORDER\s+BY[\s\S]*$/i, "").trim()) // an order inside parentheses is not JQL
+      .map((part) => withoutOrderBy(part)) // an order inside parentheses is not JQL
       .filter(Boolean)
       .map((part) => `(${part})`)
       .join(" AND ");

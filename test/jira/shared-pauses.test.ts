@@ -29,11 +29,6 @@ describe("rate-limit pauses across processes", () => {
     (await b.acquire())();
     assert.deepEqual(sleptB, [2_500], "the other process waited until the pause ended");
     assert.equal(clock.now, 1_002_500);
-    // A limiter that does not share (another connector, or SQLite's single process) is not held.
-    const loneSlept: number[] = [];
-    const other = new ConnectorLimiter({ now: () => 1_000_000, sleep: async (ms) => { loneSlept.push(ms); } });
-    (await other.acquire())();
-    assert.deepEqual(loneSlept, []);
     // A later, shorter pause never shortens the one stored.
     await pauses.publish("connector-x", 1_001_000);
     assert.equal(await pauses.read("connector-x"), 1_002_500);
