@@ -1,7 +1,7 @@
 // `tandem serve`: runs Tandem's server (and with --demo the sandbox Jira and a tested demo connector).
 import { Command, Option } from "commander";
 import { serve } from "../server/server.ts";
-import { DEMO_ADMIN, DEMO_CONNECTOR, DEMO_JIRA_PROJECT, DEMO_PROJECT } from "../server/demo.ts";
+import { DEMO_ADMIN, DEMO_CONNECTOR, DEMO_JIRA_PROJECT } from "../server/demo.ts";
 import { intOption } from "./options.ts";
 
 export function serveCommand(): Command {
@@ -21,7 +21,7 @@ export function serveCommand(): Command {
         url: tandem.url,
         api: `${tandem.url}/api/v1`,
         firstAdmin: tandem.firstAdmin ? { email: tandem.firstAdmin.email, password: tandem.firstAdmin.generatedPassword } : null,
-        demo: tandem.demo ? { admin: tandem.demo.signIn, sandboxUrl: tandem.demo.sandbox.url, connector: DEMO_CONNECTOR, project: DEMO_PROJECT, jiraProject: DEMO_JIRA_PROJECT, connectTest: tandem.demo.report } : null,
+        demo: tandem.demo ? { admin: tandem.demo.signIn, sandboxUrl: tandem.demo.sandbox.url, connector: DEMO_CONNECTOR, project: tandem.demo.project, jiraProject: DEMO_JIRA_PROJECT, connectTest: tandem.demo.report } : null,
       };
       if (flags.json) console.log(JSON.stringify(summary));
       else {
@@ -33,7 +33,7 @@ export function serveCommand(): Command {
             "",
             signIn.email ? `Demo: sign in as ${signIn.email} / ${signIn.password ?? "(the password in TANDEM_ADMIN_PASSWORD)"}` : "Demo: sign in as the admin of this data directory",
             `  tandem login --url ${tandem.url} --email ${signIn.email ?? DEMO_ADMIN.email} --password ${signIn.password ?? "..."}`,
-            `Demo project ${DEMO_PROJECT} (Release 3 schedule) syncs with the sandbox's Jira project ${DEMO_JIRA_PROJECT}; each item shows its Jira key beside its own`,
+            `Demo project ${tandem.demo.project} (Release 3 schedule) syncs with the sandbox's Jira project ${DEMO_JIRA_PROJECT}; each item shows its Jira key beside its own`,
             `Sandbox Jira (Cloud) on ${tandem.demo.sandbox.url} — its web page shows the demo projects; sign in to its API as admin@sandbox.test / sandbox-token`,
             `Connector '${DEMO_CONNECTOR}': Connect & Test ${report.ok ? "passed" : "FAILED"} — ${report.account?.email ?? "?"} can browse ${report.browsableProjects ?? 0} projects on ${report.site?.title ?? "?"}`,
           );

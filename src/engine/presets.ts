@@ -120,3 +120,4 @@ export const PRESETS: Record<string, Preset> = { scheduler: SCHEDULER_PRESET, bo
 
 /** The presets' names, as the API's schemas accept them. */
 export const PRESET_NAMES = ["scheduler", "board", "tracker", "reporting", "roadmap"] as const;
+export type PresetName = (typeof PRESET_NAMES)[number];

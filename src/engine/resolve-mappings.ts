@@ -2,7 +2,9 @@
 // and checked: every mapping whose types cannot meet is refused, with a message naming both types.
 import type { JiraField } from "../jira/types.ts";
 import { checkMapping } from "./compatibility.ts";
+import type { Project, ProjectRepository } from "../store/projects.ts";
 import { CORE_FIELDS, type Mapping, type TandemField } from "./model.ts";
+import { PRESETS, type PresetName } from "./presets.ts";
 
 export async function resolveMappings(
   wanted: Omit<Mapping, "id">[],
@@ -20,4 +22,22 @@ export async function resolveMappings(
     else resolved.push({ tandemField: mapping.tandemField, jiraField: candidate.jiraField, direction: mapping.direction, transform: mapping.transform });
   }
   return { resolved, problems };
+}
+
+/**
+ * Saves a project's mappings — given, or a preset's, which also brings the Tandem fields it maps that the project
+ * lacks — when every one of them fits; otherwise saves nothing and answers the problems.
+ */
+export async function applyMappings(
+  projects: ProjectRepository,
+  project: Project,
+  wanted: { preset: PresetName } | { mappings: Omit<Mapping, "id">[] },
+  jiraField: (idOrName: string) => Promise<JiraField | undefined>,
+): Promise<{ ok: true; mappings: Mapping[] } | { ok: false; problems: string[] }> {
+  const preset = "preset" in wanted ? PRESETS[wanted.preset]! : null;
+  const added = preset ? preset.fields.filter((field) => !project.fields.some((own) => own.key === field.key)) : [];
+  const { resolved, problems } = await resolveMappings(preset ? preset.mappings : (wanted as { mappings: Omit<Mapping, "id">[] }).mappings, [...project.fields, ...added], jiraField);
+  if (problems.length) return { ok: false, problems };
+  if (added.length) await projects.setFields(project.id, [...project.fields, ...added]);
+  return { ok: true, mappings: await projects.replaceMappings(project.id, resolved) };
 }

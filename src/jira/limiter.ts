@@ -107,10 +107,19 @@ export class ConnectorLimiter {
 const limiters = new Map<string, ConnectorLimiter>();
 let sharedPauses: SharedPauses | null = null;
 
-/** Set once by a server on PostgreSQL: every connector's pauses then hold across processes. */
-export function sharePausesAcrossProcesses(pauses: SharedPauses | null): void {
-  sharedPauses = pauses;
-  for (const [key, limiter] of limiters) limiter.share(pauses, key);
+/**
+ * Set by a PostgreSQL store when it opens: every connector's pauses then hold across processes. Answers the undo,
+ * which the store calls when it closes (only if its pauses are still the ones shared).
+ */
+export function sharePausesAcrossProcesses(pauses: SharedPauses): () => void {
+  const shareAll = (shared: SharedPauses | null) => {
+    sharedPauses = shared;
+    for (const [key, limiter] of limiters) limiter.share(shared, key);
+  };
+  shareAll(pauses);
+  return () => {
+    if (sharedPauses === pauses) shareAll(null);
+  };
 }
 
 export function limiterFor(connectorKey: string): ConnectorLimiter {

@@ -5,7 +5,7 @@ import { SCHEDULER_PRESET } from "../engine/presets.ts";
 import { JiraClient } from "../jira/client.ts";
 import { registerWebhook } from "../realtime/registration.ts";
 import { metadataFor } from "../jira/metadata.ts";
-import { resolveMappings } from "../engine/resolve-mappings.ts";
+import { applyMappings } from "../engine/resolve-mappings.ts";
 import { startSandbox, type RunningSandbox } from "../sandbox/server.ts";
 import { syncContextFor } from "../connectors/sync-context.ts";
 import { serviceAccountIdentity, startedBy } from "../connectors/run-identity.ts";
@@ -30,15 +30,15 @@ const EARLIER_DEMO_PROJECT = "SCHED";
 const DEMO_PROJECT_NAME = "Release 3 schedule (demo)";
 
 /** A project ready to Pull and Push: the scheduler preset, its tasks imported from the sandbox's SCHED issues. */
-async function ensureDemoProject(store: TandemStore, connectorId: string, jira: JiraClient, publicUrl: string): Promise<void> {
-  if (await store.projects.byId(DEMO_PROJECT)) return;
-  if ((await store.projects.byId(EARLIER_DEMO_PROJECT))?.name === DEMO_PROJECT_NAME) return;
+/** Answers the key of the demo project in use (an earlier data directory keeps its SCHED project). */
+async function ensureDemoProject(store: TandemStore, connectorId: string, jira: JiraClient, publicUrl: string): Promise<string> {
+  if (await store.projects.byId(DEMO_PROJECT)) return DEMO_PROJECT;
+  if ((await store.projects.byId(EARLIER_DEMO_PROJECT))?.name === DEMO_PROJECT_NAME) return EARLIER_DEMO_PROJECT;
   const project = await store.projects.create({ key: DEMO_PROJECT, name: DEMO_PROJECT_NAME, fields: SCHEDULER_PRESET.fields });
   await store.projects.associate(project.id, { connectorId, jiraProjects: [DEMO_JIRA_PROJECT], jqlScope: "", direction: "two-way", conflictPolicy: "hold", syncIdentity: "service" });
   const metadata = metadataFor(`${connectorId}:service`, jira);
-  const { resolved, problems } = await resolveMappings(SCHEDULER_PRESET.mappings, project.fields, (name) => metadata.field(name));
-  if (problems.length) throw new Error(`The demo's scheduler mappings do not fit the sandbox: ${problems.join(" ")}`);
-  await store.projects.replaceMappings(project.id, resolved);
+  const applied = await applyMappings(store.projects, project, { preset: "scheduler" }, (name) => metadata.field(name));
+  if (!applied.ok) throw new Error(`The demo's scheduler mappings do not fit the sandbox: ${applied.problems.join(" ")}`);
   // Across the boundary, as a person would do it first: import the SCHED tasks (and pull their fields), then turn a
   // plain Tandem item into a new Jira issue. Both are in the project's history, as the demo's setup acting as the
   // connector's service account.
@@ -50,6 +50,7 @@ async function ensureDemoProject(store: TandemStore, connectorId: string, jira: 
   const task = (await context.metadata.createMetaIssueTypes(DEMO_JIRA_PROJECT)).find((type) => type.name === "Task")!;
   const created = await createInJira(jira, store.projects, note, { jiraProject: DEMO_JIRA_PROJECT, issueTypeId: task.id });
   await recordCreation(store.runs, note, created, who);
+  return DEMO_PROJECT;
 }
 
 /** A demo without TANDEM_ADMIN_PASSWORD gets the public demo admin, so a newcomer can sign in. */
@@ -72,7 +73,7 @@ export async function demoSignIn(store: TandemStore, env: NodeJS.ProcessEnv): Pr
   return { email, password: isPublic ? DEMO_ADMIN.password : null };
 }
 
-export async function startDemo(store: TandemStore, options: { sandboxPort?: number; publicUrl: string }): Promise<{ sandbox: RunningSandbox; report: TestReport }> {
+export async function startDemo(store: TandemStore, options: { sandboxPort?: number; publicUrl: string }): Promise<{ sandbox: RunningSandbox; report: TestReport; project: string }> {
   const sandbox = await startSandbox({ port: options.sandboxPort ?? 0, seed: "demo", flavour: "cloud" });
   const credentials = { mode: "api-token" as const, email: "tandem-sync@sandbox.test", apiToken: "tandem-sync-token" };
   // The sandbox's port can change between runs: the connector follows it, keeping its id and everything linked to it.
@@ -88,10 +89,10 @@ export async function startDemo(store: TandemStore, options: { sandboxPort?: num
   const jira = await jiraForConnector(store, connector!);
   const report = await connectAndTest(jira, "api-token", sandbox.url);
   await store.connectors.setLastTest(connector!.id, report);
-  await ensureDemoProject(store, connector!.id, jira, options.publicUrl);
+  const project = await ensureDemoProject(store, connector!.id, jira, options.publicUrl);
   // The sandbox's Jira admin registers Tandem's webhook, as a site admin would: changes made on the sandbox's web
   // page then reach the demo project by themselves.
   const siteAdmin = new JiraClient({ flavour: "cloud", siteUrl: sandbox.url, credentials: { mode: "api-token", email: "admin@sandbox.test", apiToken: "sandbox-token" }, connectorKey: `${connector!.id}:demo-admin` });
   await registerWebhook(store, connector!, siteAdmin, options.publicUrl);
-  return { sandbox, report };
+  return { sandbox, report, project };
 }

@@ -17,7 +17,6 @@ import { refreshDynamicWebhooks } from "../realtime/registration.ts";
 import { jiraForConnector } from "../connectors/jira-for.ts";
 import { Cron } from "croner";
 import { openStore, type TandemStore } from "../store/store.ts";
-import { sharePausesAcrossProcesses } from "../jira/limiter.ts";
 import { ensureFirstAdmin, type BootstrapResult } from "./bootstrap.ts";
 import { demoEnv, demoSignIn, startDemo, type DemoSignIn } from "./demo.ts";
 
@@ -46,7 +45,7 @@ export interface RunningTandem {
   jobs: JobQueue;
   firstAdmin: BootstrapResult | null;
   /** With --demo: the sandbox, the demo connector's Connect & Test, and what the sign-in page tells a newcomer. */
-  demo: { sandbox: RunningSandbox; report: TestReport; signIn: DemoSignIn } | null;
+  demo: { sandbox: RunningSandbox; report: TestReport; signIn: DemoSignIn; project: string } | null;
   close(): Promise<void>;
 }
 
@@ -56,8 +55,6 @@ export async function serve(options: ServeOptions = {}): Promise<RunningTandem> 
   const env = options.demo ? demoEnv(options.env ?? process.env) : (options.env ?? process.env);
   const databaseUrl = options.databaseUrl ?? env.TANDEM_DB;
   const store = await openStore({ databasePath: options.databasePath ?? join(dataDir, "tandem.db"), databaseUrl, keyFile: join(dataDir, "secret.key"), env });
-  // On PostgreSQL several processes share the work: a 429's pause seen by one holds the connector in all of them.
-  if (store.db.dialect === "postgres") sharePausesAcrossProcesses(store.pauses);
   const firstAdmin = await ensureFirstAdmin(store, env);
   let url = "";
   const worker = options.worker !== false;
@@ -112,7 +109,6 @@ export async function serve(options: ServeOptions = {}): Promise<RunningTandem> 
       processor.stop();
       await demo?.sandbox.close();
       await listening.close();
-      if (store.db.dialect === "postgres") sharePausesAcrossProcesses(null);
       await store.close();
     },
   };

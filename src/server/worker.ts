@@ -8,7 +8,6 @@ import type { JobQueue } from "../jobs/queue.ts";
 import type { StoreQueueOptions } from "../jobs/store-queue.ts";
 import { WebhookProcessor } from "../realtime/processor.ts";
 import { openStore, type TandemStore } from "../store/store.ts";
-import { sharePausesAcrossProcesses } from "../jira/limiter.ts";
 import { queueOptionsFromEnv } from "./server.ts";
 
 export interface WorkerOptions {
@@ -35,8 +34,6 @@ export async function runWorker(options: WorkerOptions = {}): Promise<RunningWor
   const databaseUrl = options.databaseUrl ?? env.TANDEM_DB;
   const publicUrl = options.publicUrl ?? env.TANDEM_PUBLIC_URL ?? "http://127.0.0.1:4100";
   const store = await openStore({ databasePath: join(dataDir, "tandem.db"), databaseUrl, keyFile: join(dataDir, "secret.key"), env });
-  // On PostgreSQL several processes share the work: a 429's pause seen by one holds the connector in all of them.
-  if (store.db.dialect === "postgres") sharePausesAcrossProcesses(store.pauses);
   const { jobs } = openJobQueue(store, { databaseUrl, worker: true, options: { ...queueOptionsFromEnv(env), ...options.jobs } });
   const processor = new WebhookProcessor(store, { publicUrl: () => publicUrl });
   await jobs.start(jobHandlers(store, () => publicUrl));

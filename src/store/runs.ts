@@ -1,6 +1,7 @@
 // The history of syncs: runs (who, whose Jira identity, when, direction, counts) and per-item results with each
 // field's before → after, warnings and errors; and conflicts held for a person.
 import { randomUUID } from "node:crypto";
+import { chunks, tuples } from "./chunks.ts";
 import type { SqlDatabase } from "./database.ts";
 
 export type RunKind = "pull" | "push" | "sync";
@@ -98,10 +99,9 @@ export class RunRepository {
 
   /** A page of a run's item lines in one statement per hundred (each item appears once in a page). */
   async addItems(runId: string, items: RunItem[]): Promise<void> {
-    for (let index = 0; index < items.length; index += 100) {
-      const chunk = items.slice(index, index + 100);
+    for (const chunk of chunks(items, 100)) {
       await this.db.run(
-        `INSERT INTO run_items (run_id, item_id, item_key, jira_key, outcome, changes, messages) VALUES ${chunk.map(() => "(?, ?, ?, ?, ?, ?, ?)").join(", ")} ON CONFLICT (run_id, item_id) DO UPDATE SET outcome = excluded.outcome, changes = excluded.changes, messages = excluded.messages`,
+        `INSERT INTO run_items (run_id, item_id, item_key, jira_key, outcome, changes, messages) VALUES ${tuples(chunk.length, 7)} ON CONFLICT (run_id, item_id) DO UPDATE SET outcome = excluded.outcome, changes = excluded.changes, messages = excluded.messages`,
         chunk.flatMap((item) => [runId, item.itemId, item.itemKey, item.jiraKey, item.outcome, JSON.stringify(item.changes), JSON.stringify(item.messages)]),
       );
     }
@@ -136,12 +136,13 @@ export class RunRepository {
   }
 
   /** The history of one item across runs. */
-  async forItem(itemId: string): Promise<(RunItem & { runId: string; kind: RunKind; startedAt: number })[]> {
-    const rows = await this.db.all<{ run_id: string; kind: RunKind; started_at: number; item_id: string; item_key: string; jira_key: string | null; outcome: ItemOutcome; changes: string; messages: string }>(
-      "SELECT run_items.*, runs.kind, runs.started_at FROM run_items JOIN runs ON runs.id = run_items.run_id WHERE run_items.item_id = ? ORDER BY runs.started_at DESC",
+  /** An item's lines in every run, newest first, with what the run was (a dry run, and who or what started it). */
+  async forItem(itemId: string): Promise<(RunItem & { runId: string; kind: RunKind; startedAt: number; dryRun: boolean; identity: string })[]> {
+    const rows = await this.db.all<{ run_id: string; kind: RunKind; started_at: number; dry_run: number; identity: string; item_id: string; item_key: string; jira_key: string | null; outcome: ItemOutcome; changes: string; messages: string }>(
+      "SELECT run_items.*, runs.kind, runs.started_at, runs.dry_run, runs.identity FROM run_items JOIN runs ON runs.id = run_items.run_id WHERE run_items.item_id = ? ORDER BY runs.started_at DESC",
       [itemId],
     );
-    return rows.map((row) => ({ runId: row.run_id, kind: row.kind, startedAt: Number(row.started_at), itemId: row.item_id, itemKey: row.item_key, jiraKey: row.jira_key, outcome: row.outcome, changes: JSON.parse(row.changes), messages: JSON.parse(row.messages) }));
+    return rows.map((row) => ({ runId: row.run_id, kind: row.kind, startedAt: Number(row.started_at), dryRun: Boolean(Number(row.dry_run)), identity: row.identity, itemId: row.item_id, itemKey: row.item_key, jiraKey: row.jira_key, outcome: row.outcome, changes: JSON.parse(row.changes), messages: JSON.parse(row.messages) }));
   }
 
   // ---- conflicts ----

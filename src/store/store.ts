@@ -1,6 +1,7 @@
 // Opens Tandem's store: the database (SQLite file by default), migrations, the secret box, and the repositories.
 import { dirname, join } from "node:path";
 import { loadSecretKey, SecretBox } from "../security/secrets.ts";
+import { sharePausesAcrossProcesses } from "../jira/limiter.ts";
 import { ConnectorPauseRepository, ConnectorRepository } from "./connectors.ts";
 import type { SqlDatabase } from "./database.ts";
 import { migrate } from "./migrations.ts";
@@ -44,18 +45,24 @@ export async function openStore(options: StoreOptions): Promise<TandemStore> {
   await migrate(db);
   const keyFile = options.keyFile ?? join(options.databasePath === ":memory:" ? "data" : dirname(options.databasePath), "secret.key");
   const box = new SecretBox(loadSecretKey(keyFile, options.env));
+  const pauses = new ConnectorPauseRepository(db);
+  // On PostgreSQL several processes share the work: a 429's pause seen by one holds the connector in all of them.
+  const unshare = db.dialect === "postgres" ? sharePausesAcrossProcesses(pauses) : () => {};
   return {
     db,
     box,
     users: new UserRepository(db),
     tokens: new TokenRepository(db),
     connectors: new ConnectorRepository(db, box),
-    pauses: new ConnectorPauseRepository(db),
+    pauses,
     projects: new ProjectRepository(db),
     runs: new RunRepository(db),
     inbox: new InboxRepository(db, box),
     issueCache: new IssueCacheRepository(db),
     insights: new InsightRepository(db),
-    close: () => db.close(),
+    close: async () => {
+      unshare();
+      await db.close();
+    },
   };
 }

@@ -4,7 +4,7 @@
 import type { Context } from "hono";
 import { html } from "hono/html";
 import { PRESETS } from "../engine/presets.ts";
-import { DEFAULT_LEVELS as LEVEL_DEFAULTS } from "../crossing/import.ts";
+import { defaultLevel } from "../crossing/import.ts";
 import { page, type Html } from "./layout.ts";
 import { makeKit, type Fetcher, type Kit, type WebApp } from "./kit.ts";
 
@@ -186,7 +186,7 @@ ${!p.connectorId ? html`<section id="mappings-empty"><p>This project is not conn
   app.post("/projects/:key/mappings/hierarchy", async (c) => {
     const key = c.req.param("key");
     const input = await kit.form(c);
-    const levels = Object.fromEntries(Object.entries(input).filter(([name, value]) => name.startsWith("level:") && value.trim()).map(([name, value]) => [name.slice("level:".length), value.trim().toLowerCase()]));
+    const levels = Object.fromEntries(Object.entries(input).filter(([name, value]) => name.startsWith("level:") && value.trim()).map(([name, value]) => [name.slice("level:".length), value]));
     const saved = await kit.call<any>(c, "PUT", `/projects/${key}/hierarchy`, { levels });
     if (saved.status !== 200) return kit.back(c, `/projects/${key}/mappings#hierarchy`, "error", `Levels not saved: ${kit.errorOf(saved)}`);
     const count = Object.keys(levels).length;
@@ -245,7 +245,7 @@ ${options.jiraStatuses.map((jira) => html`<tr><td>${jira.name}</td><td>${jira.ca
 ${editable ? html`<button class="secondary">Save value map</button>` : ""}</form>`)}</section>
 <section id="hierarchy"><h2>Hierarchy levels</h2><p>Each Jira issue type becomes a Tandem level when issues are imported: by Jira's hierarchy by default (Initiative &gt; Epic &gt; Story &gt; Sub-task); name another level to change it. The next import applies it.</p>
 <form method="post" action="/projects/${p.key}/mappings/hierarchy"><table id="hierarchy-map"><thead><tr><th>Jira issue type</th><th>Jira level</th><th>Tandem level</th></tr></thead><tbody>
-${[...options.issueTypes].sort((a, b) => (b.hierarchyLevel ?? 0) - (a.hierarchyLevel ?? 0)).map((type) => html`<tr><td>${type.name}</td><td>${type.hierarchyLevel ?? 0}</td><td><input id="level-${type.id}" name="level:${type.name}" value="${(p.hierarchy ?? {})[type.name] ?? ""}" placeholder="${LEVEL_DEFAULTS[String(Math.max(-1, Math.min(2, type.hierarchyLevel ?? 0)))]}" aria-label="Tandem level for Jira issue type ${type.name}" size="14" ${editable ? "" : "readonly"}></td></tr>`)}
+${[...options.issueTypes].sort((a, b) => (b.hierarchyLevel ?? 0) - (a.hierarchyLevel ?? 0)).map((type) => html`<tr><td>${type.name}</td><td>${type.hierarchyLevel ?? 0}</td><td><input id="level-${type.id}" name="level:${type.name}" value="${(p.hierarchy ?? {})[type.name] ?? ""}" placeholder="${defaultLevel(type.hierarchyLevel ?? 0)}" aria-label="Tandem level for Jira issue type ${type.name}" size="14" ${editable ? "" : "readonly"}></td></tr>`)}
 </tbody></table>${editable ? html`<p><button id="save-hierarchy">Save levels</button></p>` : ""}</form></section>
 <section id="people"><h2>People</h2><p>Assignees and reporters are matched to Tandem people by email; <a href="/connectors/${p.connectorId}/people">manual overrides</a> are kept on the connector.</p></section>`;
 }

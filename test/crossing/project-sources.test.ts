@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { projectKeyFrom } from "../../src/crossing/project-sources.ts";
-import { useSandbox } from "../support/sandbox.ts";
+import { call, useSandbox } from "../support/sandbox.ts";
 import { api, useTandem } from "../support/tandem.ts";
 
 const t = useTandem();
@@ -19,9 +19,25 @@ describe("projects from Jira", () => {
     const first = await api(t(), "POST", `/connectors/${connector}/import-projects`, { body: { jiraProjects: ["BOARD"], source: { mode: "jira-project" } } });
     assert.equal(first.status, 200, JSON.stringify(first.body));
     const expected = [...state().issues.values()].filter((issue) => issue.projectId === "10001" && open(issue)).length;
-    assert.deepEqual(first.body, [{ key: "BOARD", name: "Planning Board", created: true, itemsCreated: expected, itemsExisting: 0 }]);
+    const { runId, ...row } = first.body[0];
+    assert.deepEqual(row, { key: "BOARD", name: "Planning Board", created: true, itemsCreated: expected, itemsExisting: 0, mappingProblem: null });
+    assert.equal(typeof runId, "string", "the import pulled in the same pass");
     const again = await api(t(), "POST", `/connectors/${connector}/import-projects`, { body: { jiraProjects: ["BOARD"], source: { mode: "jira-project" } } });
-    assert.deepEqual(again.body, [{ key: "BOARD", name: "Planning Board", created: false, itemsCreated: 0, itemsExisting: expected }]);
+    assert.deepEqual(again.body.map(({ runId: _, ...rest }: { runId: string }) => rest), [{ key: "BOARD", name: "Planning Board", created: false, itemsCreated: 0, itemsExisting: expected, mappingProblem: null }]);
+  });
+
+  it("maps new projects with a preset and pulls their fields in the same pass, reading each issue once", async () => {
+    await call(jira(), "POST", "/_sandbox/stats/reset", { auth: "" });
+    const made = await api(t(), "POST", `/connectors/${connector}/import-projects`, { body: { jiraProjects: ["SCHED"], source: { mode: "jira-project" }, preset: "reporting" } });
+    assert.equal(made.status, 200, JSON.stringify(made.body));
+    assert.equal(made.body[0].mappingProblem, null);
+    const project = (await t().tandem.store.projects.byId(made.body[0].key))!;
+    assert.ok((await t().tandem.store.projects.mappings(project.id)).some((mapping) => mapping.jiraField === "assignee"), "the reporting preset's mappings");
+    const items = await t().tandem.store.projects.items(project.id);
+    const assigned = items.find((item) => state().issueByIdOrKey(item.link!.jiraKey)!.assigneeId);
+    assert.ok(assigned?.values.assignee, "an assignee pulled from Jira");
+    const requests = (await call(jira(), "GET", "/_sandbox/stats", { auth: "" })).body.requests as Record<string, number>;
+    assert.equal(Object.entries(requests).filter(([route]) => /bulkfetch/.test(route)).length, 0, `no second read of the issues: ${JSON.stringify(requests)}`);
   });
 
   it("makes one project per Epic with its children as items", async () => {

@@ -7,7 +7,11 @@ import { JiraClient } from "../../jira/client.ts";
 import { MODES_BY_FLAVOUR, type JiraCredentials, type JiraFlavour } from "../../jira/credentials.ts";
 import { JiraError } from "../../jira/errors.ts";
 import { forgetMetadata, metadataFor } from "../../jira/metadata.ts";
-import { importProjects } from "../../crossing/project-sources.ts";
+import { importProjects, type ImportInto } from "../../crossing/project-sources.ts";
+import { importAndPull } from "../../crossing/import-and-pull.ts";
+import { syncContextFor } from "../../connectors/sync-context.ts";
+import { applyMappings } from "../../engine/resolve-mappings.ts";
+import { PRESET_NAMES } from "../../engine/presets.ts";
 import { accessibleResources, ATLASSIAN_OAUTH, authorizationUrl, exchangeCode, newOAuthState, sandboxOAuthEndpoints } from "../../jira/oauth.ts";
 import { followProjectsInWebhook, registerWebhook } from "../../realtime/registration.ts";
 import type { StoredOAuthApp } from "../../store/connectors.ts";
@@ -205,13 +209,23 @@ export function connectorRoutes(store: TandemStore, publicUrl: () => string, onS
     source: z.discriminatedUnion("mode", [z.strictObject({ mode: z.literal("jira-project") }), z.strictObject({ mode: z.literal("epic") }), z.strictObject({ mode: z.literal("field"), field: z.string().min(1) })]),
     includeDone: z.boolean().default(false),
     direction: z.enum(["pull", "push", "two-way"]).default("pull"),
+    /** New projects get this preset's mappings, and their issues' mapped fields are pulled as they are imported. */
+    preset: z.enum(PRESET_NAMES).optional(),
   });
-  app.openapi(createRoute({ method: "post", path: "/connectors/{id}/import-projects", middleware: [role("member")] as const, tags: ["import"], security, request: { params: IdParam, ...body(SourceSchema) }, responses: { 200: json(z.array(z.object({ key: z.string(), name: z.string(), created: z.boolean(), itemsCreated: z.number(), itemsExisting: z.number() })), "Projects made (or reused) and what they imported"), ...errors } }), async (c) => {
+  app.openapi(createRoute({ method: "post", path: "/connectors/{id}/import-projects", middleware: [role("member")] as const, tags: ["import"], security, request: { params: IdParam, ...body(SourceSchema) }, responses: { 200: json(z.array(z.object({ key: z.string(), name: z.string(), created: z.boolean(), itemsCreated: z.number(), itemsExisting: z.number(), runId: z.string().nullable().optional(), mappingProblem: z.string().nullable().optional() })), "Projects made (or reused) and what they imported"), ...errors } }), async (c) => {
     const connector = await find(c.req.valid("param").id);
     const input = c.req.valid("json");
     const jira = await jiraForConnector(store, connector, "service", { readOnly: true });
+    const user = c.get("user");
+    // Each project's issues come in with a Pull of its mapped fields, in one pass (a new one mapped first, with the preset).
+    const importInto: ImportInto = async (project, created, scope) => {
+      const context = await syncContextFor(store, project, { person: user }, publicUrl());
+      const applied = created && input.preset ? await applyMappings(store.projects, project, { preset: input.preset }, (name) => context.metadata.field(name)) : null;
+      const imported = await importAndPull(context, (await store.projects.byId(project.id))!, scope, { userId: user.id, cache: store.issueCache });
+      return { ...imported, runId: imported.run?.id ?? null, mappingProblem: applied && !applied.ok ? applied.problems.join(" ") : null };
+    };
     try {
-      const made = await importProjects({ jira, metadata: metadataFor(`${connector.id}:service`, jira), projects: store.projects }, { connectorId: connector.id, jiraProjects: input.jiraProjects.map((key) => key.toUpperCase()), source: input.source, includeDone: input.includeDone, direction: input.direction });
+      const made = await importProjects({ jira, metadata: metadataFor(`${connector.id}:service`, jira), projects: store.projects, importInto }, { connectorId: connector.id, jiraProjects: input.jiraProjects.map((key) => key.toUpperCase()), source: input.source, includeDone: input.includeDone, direction: input.direction });
       // New projects get their catch-up schedule and are in the connector's webhook filter, as any connected project.
       if (made.some((row) => row.created)) {
         await onScheduleChange();

@@ -1,7 +1,7 @@
 // The hierarchy mapping of a project: which Tandem level each Jira issue type becomes when imported (Initiative >
 // Epic > Story > Sub-task by default, from Jira's hierarchy levels); re-importing applies a changed mapping.
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
-import { DEFAULT_LEVELS } from "../../crossing/import.ts";
+import { defaultLevel } from "../../crossing/import.ts";
 import type { TandemStore } from "../../store/store.ts";
 import { role, type ApiEnv } from "../auth.ts";
 import { notFound } from "../errors.ts";
@@ -10,9 +10,9 @@ import { ErrorSchema, IdParam } from "../schemas.ts";
 const json = <T extends z.ZodType>(schema: T, description: string) => ({ content: { "application/json": { schema } }, description });
 const errors = { 400: json(ErrorSchema, "Bad input"), 401: json(ErrorSchema, "Not signed in"), 403: json(ErrorSchema, "Role too low"), 404: json(ErrorSchema, "Not found") };
 const security = [{ bearer: [] }];
-const Level = z.string().regex(/^[a-z][a-z0-9-]{0,39}$/, "A level is a short lowercase name, e.g. epic or theme.");
+const Level = z.string().trim().toLowerCase().regex(/^[a-z][a-z0-9-]{0,39}$/, "A level is a short lowercase name, e.g. epic or theme.");
 const HierarchySchema = z.strictObject({ levels: z.record(z.string().min(1, "Name the Jira issue type."), Level) });
-const describe = (levels: Record<string, string>) => ({ levels, defaults: { "Initiative (hierarchy 2+)": DEFAULT_LEVELS["2"], "Epic (1)": DEFAULT_LEVELS["1"], "Story, Task, Bug (0)": DEFAULT_LEVELS["0"], "Sub-task (-1)": DEFAULT_LEVELS["-1"] } });
+const describe = (levels: Record<string, string>) => ({ levels, defaults: { "Initiative (hierarchy 2+)": defaultLevel(2), "Epic (1)": defaultLevel(1), "Story, Task, Bug (0)": defaultLevel(0), "Sub-task (-1)": defaultLevel(-1) } });
 
 export function hierarchyRoutes(store: TandemStore) {
   const app = new OpenAPIHono<ApiEnv>();

@@ -3,15 +3,17 @@
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { jiraForConnector, MissingIdentityError } from "../../connectors/jira-for.ts";
 import { NotConnectedError, syncContextFor, type SyncContext } from "../../connectors/sync-context.ts";
-import { resolveMappings } from "../../engine/resolve-mappings.ts";
+import { applyMappings } from "../../engine/resolve-mappings.ts";
 import { CORE_FIELDS, type Mapping, type TandemField } from "../../engine/model.ts";
 import { PRESET_NAMES, PRESETS } from "../../engine/presets.ts";
 import { runSync } from "../../engine/sync-run.ts";
 import { fromJiraComment, fromJiraRichText, toJiraComment } from "../../jira/rich-text.ts";
 import { isAccount, isPersonsOwn, serviceAccountOf } from "../../connectors/service-account.ts";
+import { splitIdentity } from "../../connectors/run-identity.ts";
 import { reconcileProject, runCatchUp } from "../../realtime/catch-up-service.ts";
 import { followProjectsInWebhook } from "../../realtime/registration.ts";
 import { validateSchedule } from "../../realtime/scheduler.ts";
+import { withoutOrderBy } from "../../jira/jql.ts";
 import { JiraError, JiraInvalidJqlError, JiraNotFoundError, JiraValidationError, ReadOnlyViolationError } from "../../jira/errors.ts";
 import { createInJira, recordCreation } from "../../crossing/create-in-jira.ts";
 import { describeCreateForm } from "../../crossing/create-form.ts";
@@ -121,13 +123,9 @@ export function projectRoutes(store: TandemStore, publicUrl: () => string, onSch
     const target = await project(c.req.valid("param").id);
     const input = c.req.valid("json");
     const { metadata } = await contextFor(target, c.get("user"));
-    const wanted = "preset" in input ? PRESETS[input.preset]!.mappings : (input.mappings as Omit<Mapping, "id">[]);
-    // A preset brings the Tandem fields it maps that the project lacks (kept only if every mapping fits).
-    const added = "preset" in input ? PRESETS[input.preset]!.fields.filter((field) => !target.fields.some((own) => own.key === field.key)) : [];
-    const { resolved, problems } = await resolveMappings(wanted, [...target.fields, ...added], (name) => metadata.field(name));
-    if (problems.length) throw new ApiError(400, "mapping_refused", problems.join(" "), problems);
-    if (added.length) await store.projects.setFields(target.id, [...target.fields, ...added]);
-    return c.json(await store.projects.replaceMappings(target.id, resolved), 200);
+    const applied = await applyMappings(store.projects, target, "preset" in input ? { preset: input.preset } : { mappings: input.mappings as Omit<Mapping, "id">[] }, (name) => metadata.field(name));
+    if (!applied.ok) throw new ApiError(400, "mapping_refused", applied.problems.join(" "), applied.problems);
+    return c.json(applied.mappings, 200);
   });
 
   // ---- items ----
@@ -337,7 +335,7 @@ export function projectRoutes(store: TandemStore, publicUrl: () => string, onSch
     const filters = await jira.filters();
     const found = filters.find((candidate) => candidate.id === filter || candidate.name.toLowerCase() === filter.toLowerCase());
     if (!found) throw new ApiError(400, "unknown_filter", `No saved filter '${filter}' that this Jira identity can use${filters.length ? ` (it can use: ${filters.map((candidate) => `${candidate.name} (${candidate.id})`).join(", ")})` : ""}; GET /connectors/{id}/filters lists them.`);
-    const jql = found.jql.replace(/\s+ORDER\s+BY[\s\S]*$/i, "");
+    const jql = withoutOrderBy(found.jql);
     return { ...rest, jql: rest.jql?.trim() ? `(${jql}) AND (${rest.jql})` : jql };
   };
   app.openapi(createRoute({ method: "post", path: "/projects/{id}/import/preview", tags: ["import"], security, request: { params: IdParam, ...body(ImportScopeSchema.extend({ pageSize: z.number().int().min(1).max(100).default(25), pageToken: z.string().optional() })) }, responses: { 200: json(Any, "One page of matching issues"), ...errors } }), async (c) => {
@@ -440,6 +438,7 @@ export function projectRoutes(store: TandemStore, publicUrl: () => string, onSch
   // Live feed of sync events (server-sent events): each finished run, naming the Jira identity it ran as.
   app.get("/events", (c) =>
     streamSSE(c, async (stream) => {
+      const listener = c.get("user");
       const projectKeys = new Map((await store.projects.list()).map((entry) => [entry.id, entry.key]));
       let open = true;
       const queue: Run[] = [];
@@ -466,7 +465,10 @@ export function projectRoutes(store: TandemStore, publicUrl: () => string, onSch
             continue;
           }
           const project = projectKeys.get(run.projectId) ?? (await store.projects.byId(run.projectId))?.key ?? run.projectId;
-          await stream.writeSSE({ event: "run", id: run.id, data: JSON.stringify({ project, kind: run.kind, dryRun: run.dryRun, status: run.status, identity: run.identity, counts: run.counts, error: run.error, finishedAt: run.finishedAt }) });
+          // What started the run and the account it acted as, read once here so no client parses the identity; and
+          // whether the listening person started it (their own action is not news to them).
+          const { trigger, account } = splitIdentity(run.identity);
+          await stream.writeSSE({ event: "run", id: run.id, data: JSON.stringify({ project, kind: run.kind, dryRun: run.dryRun, status: run.status, identity: run.identity, trigger, account, mine: run.userId === listener.id, counts: run.counts, error: run.error, finishedAt: run.finishedAt }) });
         }
       } finally {
         stop();
@@ -474,9 +476,10 @@ export function projectRoutes(store: TandemStore, publicUrl: () => string, onSch
     }),
   );
 
-  app.openapi(createRoute({ method: "get", path: "/projects/{id}/runs", tags: ["sync"], security, request: { params: IdParam, query: z.object({ kind: z.enum(["pull", "push", "sync"]).optional() }) }, responses: { 200: json(z.array(Any), "Runs, newest first"), ...errors } }), async (c) => {
+  app.openapi(createRoute({ method: "get", path: "/projects/{id}/runs", tags: ["sync"], security, request: { params: IdParam, query: z.object({ kind: z.enum(["pull", "push", "sync"]).optional(), limit: z.coerce.number().int().min(1).max(500).default(50) }) }, responses: { 200: json(z.array(Any), "Runs, newest first"), ...errors } }), async (c) => {
     const target = await project(c.req.valid("param").id);
-    return c.json(await store.runs.list(target.id, { kind: c.req.valid("query").kind }), 200);
+    const query = c.req.valid("query");
+    return c.json(await store.runs.list(target.id, { kind: query.kind, limit: query.limit }), 200);
   });
 
   app.openapi(createRoute({ method: "get", path: "/runs/{id}", tags: ["sync"], security, request: { params: IdParam, query: z.object({ outcome: z.enum(["changed", "unchanged", "warning", "failed", "conflict"]).optional() }) }, responses: { 200: json(Any, "A run with its items"), ...errors } }), async (c) => {
