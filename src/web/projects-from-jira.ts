@@ -2,12 +2,13 @@
 // how Tandem projects are made — one per Jira project, one per Epic (its children become the items), or one per
 // value of a custom field such as a product area — with or without closed issues, and the new projects' direction
 // (read-only Pull by default). Submitting calls POST /connectors/{id}/import-projects, which is idempotent: a second
-// run reuses the projects and their items. New projects can get the reporting preset's mappings and a first Pull,
-// so their items carry Jira's status, assignee and reporter. Guests are not offered the page (the API refuses them).
+// run reuses the projects and their items. New projects can get the reporting preset's mappings, their issues'
+// mapped fields pulled in the same pass (the API reads each issue once), so their items carry Jira's status, assignee
+// and reporter. Guests are not offered the page (the API refuses them).
 import { Hono, type Context } from "hono";
 import { html, raw } from "hono/html";
 import { page, type Html } from "./layout.ts";
-import { apiCaller, back, canChange, errorOf, messages, readForm, signedIn, type Call, type Fetcher, type WebEnv } from "./session-api.ts";
+import { apiCaller, back, canChange, errorOf, messages, readForm, signedIn, type Fetcher, type WebEnv } from "./session-api.ts";
 
 type By = "jira-project" | "epic" | "field";
 type Direction = "pull" | "two-way" | "push";
@@ -47,16 +48,19 @@ const SCRIPT = `(() => {
   });
 })();`;
 
+/** A project made (or reused), what it imported, the run that pulled its mapped fields, and why a new one was not mapped. */
 interface Made {
   key: string;
   name: string;
   created: boolean;
   itemsCreated: number;
   itemsExisting: number;
+  runId?: string | null;
+  mappingProblem?: string | null;
 }
 
-/** What happened to a new project's fields: the reporting preset and its first Pull, or why not. */
-type FieldsOutcome = { kind: "kept" } | { kind: "none" } | { kind: "pulled"; runId: string } | { kind: "problem"; message: string };
+/** The reporting preset only pulls: a push-only project is not given it. */
+const PUSH_ONLY_PROBLEM = "The reporting preset only pulls, and this project only pushes: its fields were left unmapped.";
 
 function choicesFrom(form: { one: Record<string, string>; all: (name: string) => string[] }): Choices {
   const by = WAYS.some((way) => way.value === form.one.by) ? (form.one.by as By) : DEFAULTS.by;
@@ -83,7 +87,12 @@ export function projectsFromJiraPages(api: Fetcher): Hono<WebEnv> {
 
   /** The form, filled with the person's choices; after a refusal, the reason at the top and the choices kept. */
   async function formPage(c: Context<WebEnv>, connector: any, choices: Choices, refused: string | null = null) {
-    const [listed, fields] = await Promise.all([call<{ key: string; name: string }[]>(c, "GET", `/connectors/${encodeURIComponent(connector.id)}/jira-projects`), siteFields(call, c, connector.id)]);
+    const [listed, siteFields] = await Promise.all([
+      call<{ key: string; name: string }[]>(c, "GET", `/connectors/${encodeURIComponent(connector.id)}/jira-projects`),
+      call<{ id: string; name: string; type: string; custom: boolean }[]>(c, "GET", `/connectors/${encodeURIComponent(connector.id)}/fields`),
+    ]);
+    // The suggestions: the site's custom fields whose values can name a project.
+    const fields = siteFields.status === 200 ? siteFields.body.filter((field) => field.custom && ["option", "string"].includes(field.type)) : [];
     const chosen = new Set(choices.jiraProjects);
     const jiraProjects =
       listed.status !== 200
@@ -129,7 +138,9 @@ ${jiraProjects}
     if (choices.jiraProjects.length === 0) return formPage(c, connector, choices, "Nothing was made: tick at least one Jira project to read, then press Make projects again.");
     if (choices.by === "field" && !choices.field) return formPage(c, connector, choices, "Nothing was made: one project per value needs the custom field whose value names the project (for example Product Area). Type its name or id, then press Make projects again.");
     const source = choices.by === "field" ? { mode: "field", field: choices.field } : { mode: choices.by };
-    const result = await call<Made[]>(c, "POST", `/connectors/${encodeURIComponent(connector.id)}/import-projects`, { jiraProjects: choices.jiraProjects, source, includeDone: choices.includeDone, direction: choices.direction });
+    // The reporting preset only pulls: a push-only project is made without it (its row says so).
+    const preset = choices.preset && choices.direction !== "push" ? { preset: "reporting" } : {};
+    const result = await call<Made[]>(c, "POST", `/connectors/${encodeURIComponent(connector.id)}/import-projects`, { jiraProjects: choices.jiraProjects, source, includeDone: choices.includeDone, direction: choices.direction, ...preset });
     if (result.status === 401 || result.status === 403) return back(c, `/connectors/${connector.id}`, "error", errorOf(result));
     if (result.status !== 200) {
       const code = (result.body as any)?.error?.code;
@@ -139,44 +150,26 @@ ${jiraProjects}
         : " Correct the choices below and try again.";
       return formPage(c, connector, choices, `Nothing was made: ${errorOf(result)}${advice}`);
     }
-    const made = result.body;
     // (The API schedules the new projects' catch-ups and puts them in the connector's webhook filter.)
-    const outcomes = new Map<string, FieldsOutcome>();
-    for (const row of made) outcomes.set(row.key, !row.created ? { kind: "kept" } : !choices.preset ? { kind: "none" } : await mapAndPull(call, c, row.key, choices.direction));
-    return c.html(page("Projects made from Jira", resultPage(connector, choices, made, outcomes), signedIn(c)));
+    return c.html(page("Projects made from Jira", resultPage(connector, choices, result.body), signedIn(c)));
   });
 
   return app;
 }
 
-/** The site's custom fields, as suggestions: read through a project already using this connector (the API lists a site's fields per project). */
-async function siteFields(call: Call, c: Context, connectorId: string): Promise<{ id: string; name: string; type: string }[]> {
-  const projects = await call<any[]>(c, "GET", "/projects");
-  const using = (projects.body ?? []).find((project) => project.connectorId === connectorId);
-  if (!using) return [];
-  const options = await call<{ jiraFields: { id: string; name: string; type: string }[] }>(c, "GET", `/projects/${encodeURIComponent(using.key)}/mapping-options`);
-  if (options.status !== 200) return [];
-  return options.body.jiraFields.filter((field) => field.id.startsWith("customfield_") && ["option", "string"].includes(field.type));
-}
-
-/** A new project gets the reporting preset's mappings and a first Pull, so its items carry Jira's values. */
-async function mapAndPull(call: Call, c: Context, key: string, direction: Direction): Promise<FieldsOutcome> {
-  if (direction === "push") return { kind: "problem", message: "the reporting preset only pulls, and this project only pushes: its fields were left unmapped." };
-  const mapped = await call(c, "PUT", `/projects/${encodeURIComponent(key)}/mappings`, { preset: "reporting" });
-  if (mapped.status !== 200) return { kind: "problem", message: `the reporting fields could not be mapped: ${errorOf(mapped)} Choose its mappings on its Mappings page, then Pull.` };
-  const pulled = await call<any>(c, "POST", `/projects/${encodeURIComponent(key)}/pull`, { dryRun: false });
-  if (pulled.status !== 200) return { kind: "problem", message: `its fields are mapped but the Pull failed: ${errorOf(pulled)} Press Pull on its page to try again.` };
-  return { kind: "pulled", runId: String(pulled.body.run.id) };
-}
-
-function resultPage(connector: any, choices: Choices, made: Made[], outcomes: Map<string, FieldsOutcome>): Html {
+function resultPage(connector: any, choices: Choices, made: Made[]): Html {
   const how = choices.by === "epic" ? "one per Epic" : choices.by === "field" ? `one per value of '${choices.field}'` : "one per Jira project";
   const reused = made.filter((row) => !row.created);
-  const fieldsCell = (outcome: FieldsOutcome | undefined, key: string) =>
-    outcome?.kind === "pulled" ? html`reporting fields mapped and <a href="/runs/${outcome.runId}">pulled</a>`
-    : outcome?.kind === "problem" ? html`<span class="warn">${outcome.message.replace(/^./, (first) => first.toUpperCase())}</span> <a href="/projects/${key}/mappings">Mappings</a>`
-    : outcome?.kind === "kept" ? html`<span class="muted">kept as they were</span>`
-    : html`<span class="muted">not mapped: <a href="/projects/${key}/mappings">choose mappings</a></span>`;
+  const mappings = (key: string) => html`<a href="/projects/${key}/mappings">Mappings</a>`;
+  const pulled = (row: Made) => (row.runId ? html`<a href="/runs/${row.runId}">pulled</a>` : "nothing to pull");
+  // What happened to a project's fields: a new one got the reporting preset and its Pull (or why not); a reused one
+  // keeps its own mappings, by which its issues were pulled.
+  const fieldsCell = (row: Made) =>
+    !row.created ? html`<span class="muted">kept as they were${row.runId ? html` and ${pulled(row)}` : ""}</span>`
+    : !choices.preset ? html`<span class="muted">not mapped: <a href="/projects/${row.key}/mappings">choose mappings</a></span>`
+    : choices.direction === "push" ? html`<span class="warn">${PUSH_ONLY_PROBLEM}</span> ${mappings(row.key)}`
+    : row.mappingProblem ? html`<span class="warn">The reporting fields could not be mapped: ${row.mappingProblem} Choose its mappings on its Mappings page, then Pull.</span> ${mappings(row.key)}`
+    : html`reporting fields mapped and ${pulled(row)}`;
   const empty = choices.by === "epic" ? `No Epic in ${choices.jiraProjects.join(", ")}${choices.includeDone ? "" : " (closed issues left out)"}` : choices.by === "field" ? `No issue of ${choices.jiraProjects.join(", ")} has a value in '${choices.field}'${choices.includeDone ? "" : " among the open ones"}` : "No Jira project was read";
   return html`<p><a href="/connectors/${connector.id}">← ${connector.name}</a></p><h1>Projects made from Jira</h1>
 <section id="made-result" aria-labelledby="made-summary"><p id="made-summary" role="status"><strong id="made-count">${made.length - reused.length}</strong> new project${made.length - reused.length === 1 ? "" : "s"} · <strong id="reused-count">${reused.length}</strong> already existed and ${reused.length === 1 ? "was" : "were"} reused — ${how} from ${choices.jiraProjects.join(", ")}${choices.includeDone ? ", closed issues included" : ", closed issues left out"}.</p>
@@ -184,7 +177,7 @@ ${made.length === 0 ? html`<p id="nothing-made">${empty}: nothing was made. Choo
 ${made.map((row) => html`<tr data-project="${row.key}"><td><a class="project-link" href="/projects/${row.key}">${row.key}</a></td><td class="name">${row.name}</td>
 <td class="made">${row.created ? "new" : "already existed"}</td>
 <td class="items"><span class="item-count">${row.itemsCreated + row.itemsExisting}</span> <span class="muted">(${row.itemsCreated} new, ${row.itemsExisting} already there)</span></td>
-<td class="fields">${fieldsCell(outcomes.get(row.key), row.key)}</td>
+<td class="fields">${fieldsCell(row)}</td>
 <td class="nowrap"><a href="/projects/${row.key}/reports" aria-label="Reports of ${row.key}">Reports</a> · <a href="/projects/${row.key}/realtime" aria-label="Real time of ${row.key}">Real time</a></td></tr>`)}
 </tbody></table>`}
 <p>${choices.direction === "pull" ? html`<strong>Read-only:</strong> new projects only pull; Tandem never writes to their Jira. ` : ""}Assignees and reporters are matched to Tandem people by email; where Jira hides an email or the addresses differ, add an override on <a id="people-link" href="/connectors/${connector.id}/people">${connector.name}'s People page</a>.

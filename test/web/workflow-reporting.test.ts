@@ -81,7 +81,7 @@ describe("workflow 4 (reporting) in the browser: Tandem projects made from Jira"
       const project = (await tandem.store.projects.byId(row.key!))!;
       assert.equal(project.direction, "pull", "read-only");
       assert.deepEqual(project.jiraProjects, ["ROAD"]);
-      // The daily catch-up is scheduled for the new project (the page saved the association through the API).
+      // The daily catch-up is scheduled for the new project (the API schedules the projects it makes).
       assert.ok(tandem.scheduler.nextRun(project.id), `${row.key} has its catch-up scheduled`);
     }
     assert.match((await page.textContent("#made-summary")) ?? "", new RegExp(`${expected.length} new projects · 0 already existed`));
