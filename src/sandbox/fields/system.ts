@@ -404,8 +404,7 @@ export function systemFieldDefs(): FieldDef[] {
       apply: (issue, value, ctx) => {
         if (issue.parentId === value) return [];
         const before = issue.parentId ? ctx.state.issues.get(issue.parentId) : undefined;
-        issue.parentId = value as string | null;
-        ctx.state.hierarchyChanged();
+        ctx.state.setParent(issue, value as string | null);
         const after = issue.parentId ? ctx.state.issues.get(issue.parentId) : undefined;
         return [change("IssueParentAssociation", "parent", before?.id ?? null, before?.key ?? null, after?.id ?? null, after?.key ?? null)];
       },

@@ -217,25 +217,46 @@ export class SandboxState {
     return this.hasPermission(accountId, this.projectOf(issue), "BROWSE_PROJECTS");
   }
 
-  /** Children by parent id, built when first asked after a change (a render asks for each issue's sub-tasks). */
-  private children: { size: number; byParent: Map<string, Issue[]> } | null = null;
+  /** Children by parent id, in issue order: built from the issues when first asked, then kept current by setParent. */
+  private children: Map<string, Issue[]> | null = null;
 
-  /** An issue's parent changed: the children index is rebuilt when next asked (creations and deletions are seen by the count). */
-  hierarchyChanged(): void {
-    this.children = null;
+  /**
+   * Sets an issue's parent (null for none). Every write of `parentId` goes through here (the parent field's write,
+   * at creation too, and a deleted parent's children), so childrenOf stays current.
+   */
+  setParent(issue: Issue, parentId: string | null): void {
+    if (issue.parentId === parentId) return;
+    this.leaveParent(issue);
+    issue.parentId = parentId;
+    if (!this.children || !parentId) return;
+    const siblings = this.children.get(parentId);
+    if (!siblings) this.children.set(parentId, [issue]);
+    else {
+      // Issue ids grow with creation, so this keeps the order a scan of the issues gives.
+      const at = siblings.findIndex((sibling) => Number(sibling.id) > Number(issue.id));
+      siblings.splice(at < 0 ? siblings.length : at, 0, issue);
+    }
+  }
+
+  /** A deleted issue leaves its parent's children; its own parentId stays (the deletion's webhook still names the parent). */
+  leaveParent(issue: Issue): void {
+    if (!this.children || !issue.parentId) return;
+    const siblings = this.children.get(issue.parentId) ?? [];
+    const at = siblings.indexOf(issue);
+    if (at >= 0) siblings.splice(at, 1);
+    if (siblings.length === 0) this.children.delete(issue.parentId);
   }
 
   childrenOf(issueId: string): Issue[] {
-    if (!this.children || this.children.size !== this.issues.size) {
-      const byParent = new Map<string, Issue[]>();
+    if (!this.children) {
+      this.children = new Map();
       for (const issue of this.issues.values()) {
         if (!issue.parentId) continue;
-        if (!byParent.has(issue.parentId)) byParent.set(issue.parentId, []);
-        byParent.get(issue.parentId)!.push(issue);
+        if (!this.children.has(issue.parentId)) this.children.set(issue.parentId, []);
+        this.children.get(issue.parentId)!.push(issue);
       }
-      this.children = { size: this.issues.size, byParent };
     }
-    return [...(this.children.byParent.get(issueId) ?? [])];
+    return [...(this.children.get(issueId) ?? [])];
   }
 
   linksOf(issueId: string): IssueLink[] {

@@ -224,8 +224,8 @@ export function deleteIssue(ctx: RenderContext, issue: Issue, deleteSubtasks: bo
 
 function removeIssue(ctx: RenderContext, issue: Issue) {
   for (const link of ctx.state.linksOf(issue.id)) ctx.state.issueLinks.delete(link.id);
-  for (const child of ctx.state.childrenOf(issue.id)) child.parentId = null;
-  ctx.state.hierarchyChanged();
+  for (const child of ctx.state.childrenOf(issue.id)) ctx.state.setParent(child, null);
+  ctx.state.leaveParent(issue);
   ctx.state.issues.delete(issue.id);
   for (const [key, id] of ctx.state.issueIdByKey) if (id === issue.id) ctx.state.issueIdByKey.delete(key);
   ctx.state.emit({ type: "issue_deleted", issue, actorId: ctx.viewerId, at: ctx.state.now() });
