@@ -4,6 +4,7 @@
 import { Hono, type Context } from "hono";
 import { html, raw } from "hono/html";
 import { page, when, type Html } from "./layout.ts";
+import { fieldName } from "./item-fields.ts";
 import { plainMessage } from "./plain-words.ts";
 import { splitIdentity, TRIGGER_PATTERN } from "../connectors/run-identity.ts";
 import { apiCaller, back, canChange, errorOf, messages, readForm, signedIn, type Fetcher, type WebEnv } from "./session-api.ts";
@@ -34,13 +35,6 @@ const accountOf = (run: { identity?: string }) => splitIdentity(run.identity ?? 
 export function runTitle(run: { kind: string; dryRun?: boolean; userId?: string; identity?: string }): string {
   const trigger = triggerOf(run);
   return `${KINDS[run.kind] ?? run.kind}${trigger ? ` (${trigger})` : ""}${run.dryRun ? " (dry run)" : ""}`;
-}
-
-/** A field's name as the project shows it ("Last sync date"), from its key ("lastSyncDate"). */
-function fieldNames(project: any): (key: string) => string {
-  const names = new Map<string, string>([["title", "Title"], ["description", "Description"], ["status", "Status"], ["assignee", "Assignee"], ["link", "Jira link"]]);
-  for (const field of project?.fields ?? []) names.set(field.key, field.name);
-  return (key) => names.get(key) ?? key;
 }
 
 const DRY_RUN_NOTE = /^dry run: nothing was written$/i;
@@ -80,7 +74,7 @@ ${runs.map((run) => html`<tr data-run="${run.id}"><td><a href="/runs/${run.id}">
     const project = projects.find((candidate) => candidate.id === run.projectId);
     const conflicts = project ? await conflictsOf(c, project.key, new Set(items.filter((item) => item.outcome === "conflict").map((item) => item.itemId))) : "";
     const who = accountOf(run);
-    const nameOf = fieldNames(project);
+    const nameOf = fieldName(project);
     const editable = canChange(signedIn(c));
     // A dry run's note is the same for every item: said once at the top, with the way to run it for real.
     const messagesOf = (item: any) => (item.messages as string[]).filter((message) => !(run.dryRun && DRY_RUN_NOTE.test(message)));

@@ -16,6 +16,12 @@ export const CORE: FieldDef[] = [
   { key: "assignee", name: "Assignee", type: "person" },
 ];
 
+/** A field's name as the project shows it ("Last sync date"), from its key ("lastSyncDate"); the key when unknown. */
+export function fieldName(project: { fields?: FieldDef[] } | null | undefined): (key: string) => string {
+  const names = new Map<string, string>([...CORE, { key: "link", name: "Jira link", type: "link" }, ...(project?.fields ?? [])].map((field) => [field.key, field.name]));
+  return (key) => names.get(key) ?? key;
+}
+
 /** The Tandem statuses a project's items can take: the standard three plus any its status mappings name. */
 export function statusesOf(mappings: { transform: { kind: string; byStatus?: Record<string, string>; byCategory?: Record<string, string> } }[]): string[] {
   const statuses = new Set(["Not Started", "Started", "Completed"]);

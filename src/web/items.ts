@@ -4,7 +4,7 @@
 import { Hono, type Context } from "hono";
 import { html, raw } from "hono/html";
 import { jiraIssueUrl, page, when, type Html } from "./layout.ts";
-import { CORE, changedValues, display, fieldControl, parseField, statusesOf, type FieldDef } from "./item-fields.ts";
+import { CORE, changedValues, display, fieldControl, fieldName, parseField, statusesOf, type FieldDef } from "./item-fields.ts";
 import { plainMessage } from "./plain-words.ts";
 import { splitIdentity } from "../connectors/run-identity.ts";
 import { apiCaller, back, canChange, errorOf, messages, readForm, signedIn, type Call, type WebEnv, type Fetcher } from "./session-api.ts";
@@ -202,7 +202,7 @@ ${found.body.map((issue) => html`<tr><td>${issue.key}</td><td>${issue.summary}</
     const comments = item.link ? await call<any[]>(c, "GET", `/items/${key}/comments`) : null;
     const history = await call<any[]>(c, "GET", `/items/${key}/history`);
     const site = item.link && project.connectorId ? ((await call<any[]>(c, "GET", "/connectors")).body ?? []).find((connector) => connector.id === project.connectorId)?.siteUrl ?? null : null;
-    const nameOf = new Map<string, string>([...CORE, ...(project.fields as FieldDef[])].map((field) => [field.key, field.name]));
+    const nameOf = fieldName(project);
     const body = html`<p><a href="/projects/${project.key}">← ${project.key}</a></p><h1>${item.key} · ${item.values.title}</h1>${messages(c)}
 <section id="jira-link"><h2>Jira</h2>${item.link
       ? html`<p>Linked to <strong id="linked-key">${item.link.jiraKey}</strong>${site ? html` (<a id="open-in-jira" href="${jiraIssueUrl(site, item.link.jiraKey)}" target="_blank" rel="noopener">open it in Jira ↗</a>)` : ""}.${pushes ? " Saving sends your changes to it." : " This project only pulls: changes here stay in Tandem."}</p>${editable ? html`<form method="post" action="/items/${key}/unlink" class="inline"><button class="secondary" id="unlink">Unlink</button></form>` : ""}`
@@ -216,7 +216,7 @@ ${found.body.map((issue) => html`<tr><td>${issue.key}</td><td>${issue.summary}</
       : comments.status !== 200 ? html`<div class="error" role="alert">The comments could not be read from Jira: ${errorOf(comments)}</div>`
       : html`${comments.body.length === 0 ? html`<p class="muted" id="no-comments">No comments on ${item.link.jiraKey} yet.</p>` : html`<ol id="comment-list" style="list-style:none;padding:0">${comments.body.map((comment) => html`<li class="comment" style="border-bottom:1px solid #eceff3;padding:6px 0"><strong class="author">${comment.author ?? "Someone"}</strong>${comment.viaTandem ? html` <span class="muted via">via Tandem, as ${comment.jiraAuthor?.displayName ?? "the connector's account"}</span>` : ""} <span class="muted">${when(comment.created)}</span><div class="body" style="white-space:pre-wrap">${comment.body}</div></li>`)}</ol>`}
 ${editable && pushes ? html`<form method="post" action="/items/${key}/comments"><label for="comment">Add a comment to ${item.link.jiraKey}</label><textarea id="comment" name="body" rows="3" style="width:100%" required></textarea><p><button id="add-comment">Add comment</button></p></form>` : ""}`}</section>
-<section><h2>History</h2>${history.status === 200 && history.body.length ? html`<ul id="item-history">${history.body.map((entry) => html`<li data-run="${entry.runId}"><a href="/runs/${entry.runId}">${RUN_KINDS[entry.kind] ?? entry.kind} ${when(entry.startedAt)}</a> · ${entry.outcome}${(entry.changes as any[]).length ? html`: ${(entry.changes as any[]).map((change, index) => html`${index ? "; " : ""}${nameOf.get(change.field) ?? change.field} ${change.side === "jira" ? "in Jira" : "in Tandem"} ${display(change.before) || "(empty)"} → ${display(change.after) || "(empty)"}`)}` : ""}</li>`)}</ul>` : html`<p class="muted">No run has touched this item yet.</p>`}</section>
+<section><h2>History</h2>${history.status === 200 && history.body.length ? html`<ul id="item-history">${history.body.map((entry) => html`<li data-run="${entry.runId}"><a href="/runs/${entry.runId}">${RUN_KINDS[entry.kind] ?? entry.kind} ${when(entry.startedAt)}</a> · ${entry.outcome}${(entry.changes as any[]).length ? html`: ${(entry.changes as any[]).map((change, index) => html`${index ? "; " : ""}${nameOf(change.field)} ${change.side === "jira" ? "in Jira" : "in Tandem"} ${display(change.before) || "(empty)"} → ${display(change.after) || "(empty)"}`)}` : ""}</li>`)}</ul>` : html`<p class="muted">No run has touched this item yet.</p>`}</section>
 ${editable ? html`<section><h2>Delete</h2><p>Deleting removes ${item.key} from Tandem${item.link ? html`; the Jira issue ${item.link.jiraKey} is untouched` : ""}.</p><a id="delete" href="/items/${key}/delete">Delete ${item.key}…</a></section>` : ""}`;
     return c.html(page(item.key, body, signedIn(c)));
   });
