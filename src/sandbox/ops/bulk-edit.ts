@@ -7,14 +7,14 @@ import { fieldById } from "../fields/registry.ts";
 import type { FieldDef } from "../fields/types.ts";
 import { JiraError } from "../model/jira-error.ts";
 import type { SandboxState } from "../model/state.ts";
-import type { Issue } from "../model/types.ts";
+import type { CustomFieldKind, Issue } from "../model/types.ts";
 import type { RenderContext } from "../render/context.ts";
 import type { FieldWrites } from "./field-writes.ts";
 import { editIssue } from "./issues.ts";
 
 /** "A single request can accommodate a maximum of 1000 issues (including subtasks) and 200 fields." (submitBulkEdit) */
-export const BULK_EDIT_MAX_ISSUES = 1000;
-export const BULK_EDIT_MAX_FIELDS = 200;
+const BULK_EDIT_MAX_ISSUES = 1000;
+const BULK_EDIT_MAX_FIELDS = 200;
 /** "You can view task progress for up to 14 days from creation." (getBulkOperationProgress) */
 const TASK_RETENTION_MS = 14 * 24 * 3600 * 1000;
 
@@ -55,7 +55,7 @@ export interface BulkTaskSettings {
   stepDelayMs: number;
 }
 
-export const DEFAULT_BULK_TASK_SETTINGS: BulkTaskSettings = { startDelayMs: 0, issuesPerStep: 100, stepDelayMs: 0 };
+const DEFAULT_BULK_TASK_SETTINGS: BulkTaskSettings = { startDelayMs: 0, issuesPerStep: 100, stepDelayMs: 0 };
 
 interface Registry {
   tasks: Map<string, BulkEditTask>;
@@ -85,13 +85,17 @@ export function configureBulkTasks(state: SandboxState, settings: Partial<BulkTa
 
 // ---- the request ----
 
-const PLUGIN = "com.atlassian.jira.plugin.system.customfieldtypes";
 const MULTI_SELECT_OPTIONS = ["ADD", "REMOVE", "REPLACE", "REMOVE_ALL"] as const;
 type MultiSelectOption = (typeof MULTI_SELECT_OPTIONS)[number];
 
-const isSystem = (...ids: string[]) => (field: FieldDef) => !field.custom && ids.includes(field.id);
-const isCustom = (...types: string[]) => (field: FieldDef) => field.custom && types.some((type) => field.schema?.custom === type);
-const either = (...tests: ((field: FieldDef) => boolean)[]) => (field: FieldDef) => tests.some((test) => test(field));
+type FieldTest = (field: FieldDef, state: SandboxState) => boolean;
+const isSystem = (...ids: string[]): FieldTest => (field) => !field.custom && ids.includes(field.id);
+/** Custom fields of these kinds (fields/custom.ts gives each kind its Jira type key). */
+const isCustom = (...kinds: CustomFieldKind[]): FieldTest => (field, state) => {
+  const kind = field.custom ? state.customFields.get(field.id)?.kind : undefined;
+  return kind !== undefined && kinds.includes(kind);
+};
+const either = (...tests: FieldTest[]): FieldTest => (field, state) => tests.some((test) => test(field, state));
 
 type Entry = Record<string, unknown>;
 /** Adds one entry's edit to the writes; returns a message when the entry is malformed. */
@@ -99,7 +103,7 @@ type Translate = (entry: Entry, field: FieldDef, writes: Required<FieldWrites>, 
 
 interface Family {
   /** Which fields this input edits, in Jira's terms. */
-  accepts: (field: FieldDef) => boolean;
+  accepts: FieldTest;
   kind: string;
   translate: Translate;
 }
@@ -146,7 +150,7 @@ const optionRef = (value: unknown) => ({ id: String(value) });
 const FAMILIES: Record<string, Family> = {
   singleLineTextFields: {
     kind: "single line text",
-    accepts: either(isSystem("summary"), isCustom(`${PLUGIN}:textfield`)),
+    accepts: either(isSystem("summary"), isCustom("text")),
     translate: (entry, field, writes, path) => {
       if (typeof entry.text !== "string") return `${path}.text must be a string (an empty string clears the field).`;
       setField(writes, field, field.custom && entry.text === "" ? null : entry.text);
@@ -155,7 +159,7 @@ const FAMILIES: Record<string, Family> = {
   },
   richTextFields: {
     kind: "rich text",
-    accepts: either(isSystem("description", "environment"), isCustom(`${PLUGIN}:textarea`)),
+    accepts: either(isSystem("description", "environment"), isCustom("textarea")),
     translate: (entry, field, writes, path) => {
       if (!isObject(entry.richText)) return `${path}.richText must be an object: {"adfValue": <ADF document>}, or {} to clear the field.`;
       const adf = entry.richText.adfValue;
@@ -166,7 +170,7 @@ const FAMILIES: Record<string, Family> = {
   },
   labelsFields: {
     kind: "labels",
-    accepts: either(isSystem("labels"), isCustom(`${PLUGIN}:labels`)),
+    accepts: either(isSystem("labels"), isCustom("labels")),
     translate: (entry, field, writes, path) => {
       const option = multiSelectOption(entry, path);
       if (!MULTI_SELECT_OPTIONS.includes(option as MultiSelectOption)) return option;
@@ -179,7 +183,7 @@ const FAMILIES: Record<string, Family> = {
   },
   singleSelectClearableUserPickerFields: {
     kind: "user picker",
-    accepts: either(isSystem("assignee", "reporter"), isCustom(`${PLUGIN}:userpicker`)),
+    accepts: either(isSystem("assignee", "reporter"), isCustom("userpicker")),
     translate: (entry, field, writes, path) => {
       const user = entry.user;
       if (user === undefined || user === null) {
@@ -193,7 +197,7 @@ const FAMILIES: Record<string, Family> = {
   },
   singleSelectFields: {
     kind: "single select",
-    accepts: isCustom(`${PLUGIN}:select`, `${PLUGIN}:radiobuttons`),
+    accepts: isCustom("select", "radiobuttons"),
     translate: (entry, field, writes, path) => {
       const optionId = isObject(entry.option) ? entry.option.optionId : undefined;
       if (!Number.isInteger(optionId)) return `${path}.option must be {"optionId": <option id>}; an optionId of -1 clears the field.`;
@@ -203,7 +207,7 @@ const FAMILIES: Record<string, Family> = {
   },
   multipleSelectFields: {
     kind: "multi select",
-    accepts: isCustom(`${PLUGIN}:multiselect`, `${PLUGIN}:multicheckboxes`),
+    accepts: isCustom("multiselect", "checkboxes"),
     translate: (entry, field, writes, path) => {
       if (!Array.isArray(entry.options) || entry.options.some((option) => !isObject(option) || !Number.isInteger(option.optionId))) {
         return `${path}.options must be a list of {"optionId": <option id>} (empty to clear the field).`;
@@ -214,7 +218,7 @@ const FAMILIES: Record<string, Family> = {
   },
   clearableNumberFields: {
     kind: "number",
-    accepts: isCustom(`${PLUGIN}:float`, "com.pyxis.greenhopper.jira:jsw-story-points"),
+    accepts: isCustom("number", "storypoints"),
     translate: (entry, field, writes, path) => {
       const value = entry.value;
       if (value !== undefined && value !== null && (typeof value !== "number" || !Number.isFinite(value))) return `${path}.value must be a number, or null to clear the field.`;
@@ -224,7 +228,7 @@ const FAMILIES: Record<string, Family> = {
   },
   datePickerFields: {
     kind: "date picker",
-    accepts: either(isSystem("duedate"), isCustom(`${PLUGIN}:datepicker`)),
+    accepts: either(isSystem("duedate"), isCustom("date")),
     translate: (entry, field, writes, path) => {
       if (entry.date !== undefined && (!isObject(entry.date) || typeof entry.date.formattedDate !== "string")) {
         return `${path}.date must be {"formattedDate": "<date>"}; an empty formattedDate clears the field.`;
@@ -236,7 +240,7 @@ const FAMILIES: Record<string, Family> = {
   },
   dateTimePickerFields: {
     kind: "date-time picker",
-    accepts: isCustom(`${PLUGIN}:datetime`),
+    accepts: isCustom("datetime"),
     translate: (entry, field, writes, path) => {
       if (!isObject(entry.dateTime) || typeof entry.dateTime.formattedDateTime !== "string") {
         return `${path}.dateTime must be {"formattedDateTime": "<ISO date-time>"}; an empty formattedDateTime clears the field.`;
@@ -247,7 +251,7 @@ const FAMILIES: Record<string, Family> = {
   },
   urlFields: {
     kind: "URL",
-    accepts: isCustom(`${PLUGIN}:url`),
+    accepts: isCustom("url"),
     translate: (entry, field, writes, path) => {
       if (typeof entry.url !== "string") return `${path}.url must be a string (an empty string clears the field).`;
       setField(writes, field, entry.url === "" ? null : entry.url);
@@ -282,10 +286,10 @@ const SINGLE_FAMILIES: Record<string, { fieldId: string; translate: Translate }>
 };
 
 /** The editedFieldsInput key that edits a field, or null when a bulk edit cannot (the sandbox's answer to "Get bulk editable fields"). */
-export function bulkEditableFamily(field: FieldDef): string | null {
+export function bulkEditableFamily(state: SandboxState, field: FieldDef): string | null {
   if (!field.parse) return null;
   for (const [key, single] of Object.entries(SINGLE_FAMILIES)) if (single.fieldId === field.id) return key;
-  for (const [key, family] of Object.entries(FAMILIES)) if (family.accepts(field)) return key;
+  for (const [key, family] of Object.entries(FAMILIES)) if (family.accepts(field, state)) return key;
   return null;
 }
 
@@ -380,7 +384,7 @@ export function parseBulkEdit(state: SandboxState, body: Record<string, unknown>
           messages.push(`${at}: field '${entry.fieldId}' does not exist or cannot be bulk edited.`);
           return;
         }
-        if (!family.accepts(field)) {
+        if (!family.accepts(field, state)) {
           messages.push(`${at}: field '${field.id}' (${field.name}) is not a ${family.kind} field; ${key} cannot edit it.`);
           return;
         }

@@ -33,7 +33,7 @@ export function bulkRoutes(state: SandboxState): Hono<SandboxEnv> {
     if (issues.length === 0) return c.json(bulkErrors(["None of the issues exist or you do not have permission to see them."]), 400);
     const search = (c.req.query("searchText") ?? "").toLowerCase();
     const fields = allFields(state)
-      .filter((field) => bulkEditableFamily(field) !== null)
+      .filter((field) => bulkEditableFamily(state, field) !== null)
       .filter((field) => !search || field.name.toLowerCase().includes(search) || field.id.toLowerCase().includes(search));
     // Cursors are field ids: startingAfter gives the page after that field, endingBefore the page before it.
     const after = c.req.query("startingAfter");
@@ -64,7 +64,7 @@ export function bulkRoutes(state: SandboxState): Hono<SandboxEnv> {
 
 /** IssueBulkEditField, shaped like Atlassian's examples (priority options by name, select options with optionId). */
 function editableField(ctx: RenderContext, field: FieldDef, issues: Issue[]) {
-  const family = bulkEditableFamily(field)!;
+  const family = bulkEditableFamily(ctx.state, field)!;
   const projectIds = [...new Set(issues.map((issue) => issue.projectId))];
   const base = { id: field.id, name: field.name, type: field.custom ? field.schema!.custom! : field.id, isRequired: false };
   if (field.id === "priority") {
