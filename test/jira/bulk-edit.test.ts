@@ -1,6 +1,6 @@
 // The client's bulk edit: the typed input built from plain field values (and what it refuses), one submit polled
-// with backoff until Jira's task finishes, per-issue outcomes with a partial permission failure, a pending task
-// resumed later, Jira's refusal as a typed error, and Data Center told apart before anything is sent.
+// with backoff until Jira's task finishes, per-issue outcomes with a partial permission failure, a task that failed,
+// a pending task resumed later, Jira's refusal as a typed error, and Data Center told apart before anything is sent.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { allowedValuesOf, buildBulkEdit, bulkEditOutcome } from "../../src/jira/bulk-edit.ts";
@@ -221,6 +221,20 @@ describe("JiraClient.bulkEditFields against the sandbox", () => {
 
     const alice = await as("alice").bulkEditFields(issues, edit, { poll: FAST });
     assert.deepEqual(alice.succeeded, issues);
+  });
+
+  it("gives a task that ended FAILED as its outcome: nothing succeeded or failed by name, every requested issue unaccounted", async () => {
+    const alice = as("alice");
+    const edit = buildBulkEdit({ labels: ["never-applied"] }, { fields: await alice.fields() }).edit!;
+    const issues = [id("ROAD-18"), id("ROAD-19")];
+    assert.equal((await call(cloud(), "POST", "/_sandbox/bulk", { auth: "", body: { failNextTask: true } })).status, 200);
+    const outcome = await alice.bulkEditFields(issues, edit, { poll: FAST });
+    assert.deepEqual(outcome, { taskId: outcome.taskId, status: "FAILED", succeeded: [], failed: [], invalidOrInaccessibleCount: 0, unaccounted: issues, totalIssueCount: 2 });
+    const progress = await alice.bulkOperationProgress(outcome.taskId);
+    assert.equal(progress.status, "FAILED");
+    assert.equal(progress.processedAccessibleIssues, undefined, "a task that did not complete gives no results");
+    for (const key of ["ROAD-18", "ROAD-19"]) assert.ok(!cloud().state.issueByIdOrKey(key)!.labels.includes("never-applied"), `${key} was not edited`);
+    assert.equal((await call(cloud(), "GET", "/_sandbox/bulk", { auth: "" })).body.failNextTask, false, "only the next task fails");
   });
 
   it("stops waiting after the timeout with the task id, and picks the task up again later", async () => {

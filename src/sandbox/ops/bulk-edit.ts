@@ -43,6 +43,8 @@ export interface BulkEditTask {
   invalidOrInaccessible: number;
   /** Issues already edited by this task (an id and a key of the same issue count once). */
   seen: Set<string>;
+  /** Ends FAILED when it starts, editing nothing (the failNextTask control). */
+  failing: boolean;
 }
 
 /** How fast tasks run (a test control, not Jira's): they always finish after the request that queued them. */
@@ -53,9 +55,14 @@ export interface BulkTaskSettings {
   issuesPerStep: number;
   /** Pause between steps (the task is RUNNING meanwhile). */
   stepDelayMs: number;
+  /**
+   * The next task submitted ends FAILED as it starts, having edited nothing, as a Jira task that dies does; then
+   * this is false again. Its progress has no results, like any task that did not complete.
+   */
+  failNextTask: boolean;
 }
 
-const DEFAULT_BULK_TASK_SETTINGS: BulkTaskSettings = { startDelayMs: 0, issuesPerStep: 100, stepDelayMs: 0 };
+const DEFAULT_BULK_TASK_SETTINGS: BulkTaskSettings = { startDelayMs: 0, issuesPerStep: 100, stepDelayMs: 0, failNextTask: false };
 
 interface Registry {
   tasks: Map<string, BulkEditTask>;
@@ -426,8 +433,13 @@ export function submitBulkEdit(ctx: RenderContext, plan: BulkEditPlan): BulkEdit
     failed: new Map(),
     invalidOrInaccessible: 0,
     seen: new Set(),
+    failing: false,
   };
   const entry = registry(state);
+  if (entry.settings.failNextTask) {
+    task.failing = true;
+    entry.settings.failNextTask = false;
+  }
   entry.tasks.set(task.taskId, task);
   later(entry.settings.startDelayMs, () => runTask(state, task));
   return task;
@@ -449,8 +461,12 @@ function later(ms: number, run: () => void) {
 }
 
 function runTask(state: SandboxState, task: BulkEditTask) {
-  task.status = "RUNNING";
   task.started = task.updated = state.now();
+  if (task.failing) {
+    task.status = "FAILED";
+    return;
+  }
+  task.status = "RUNNING";
   step(state, task);
 }
 
@@ -503,7 +519,7 @@ function reasonsOf(state: SandboxState, issue: Issue, error: unknown): string[] 
   return reasons.length ? reasons : [error.message];
 }
 
-/** BulkOperationProgress as Atlassian's examples show it: epoch-millisecond dates, results once COMPLETE. */
+/** BulkOperationProgress as Atlassian's examples show it: epoch-millisecond dates, results once COMPLETE (none for a FAILED task). */
 export function renderBulkProgress(task: BulkEditTask): Record<string, unknown> {
   const total = task.plan.refs.length;
   const complete = task.status === "COMPLETE";

@@ -36,6 +36,7 @@ const bulkControl = z.strictObject({
   startDelayMs: z.int().min(0).max(600_000).optional(),
   issuesPerStep: z.int().min(1).max(1000).optional(),
   stepDelayMs: z.int().min(0).max(600_000).optional(),
+  failNextTask: z.boolean().optional(),
 });
 const quirksControl = z.strictObject({
   searchIndexLagMs: z.int().min(0).optional(),
@@ -136,7 +137,8 @@ export function controlRoutes(state: SandboxState, deps: ControlDeps, stats: Req
     return c.json(state.quirks);
   });
 
-  // Bulk operation tasks run after the request that queued them; these slow them down so a test can watch them run.
+  // Bulk operation tasks run after the request that queued them; these slow them down so a test can watch them run,
+  // or make the next one fail.
   app.get("/bulk", (c) => c.json(bulkTaskSettings(state)));
   app.post("/bulk", async (c) => {
     const parsed = await parseBody(c.req.raw, bulkControl);
