@@ -6,6 +6,7 @@ import { html, raw } from "hono/html";
 import { jiraIssueUrl, page, when, type Html } from "./layout.ts";
 import { CORE, changedValues, display, fieldControl, fieldName, parseField, statusesOf, type FieldDef } from "./item-fields.ts";
 import { plainMessage } from "./plain-words.ts";
+import { runTitle } from "./history.ts";
 import { splitIdentity } from "../connectors/run-identity.ts";
 import { apiCaller, back, canChange, errorOf, messages, readForm, signedIn, type Call, type WebEnv, type Fetcher } from "./session-api.ts";
 
@@ -15,7 +16,16 @@ export interface ItemPages {
   section: (c: Context<WebEnv>, project: any, jiraSite?: string | null) => Promise<Html>;
 }
 
-const RUN_KINDS: Record<string, string> = { pull: "Pull", push: "Push", sync: "Sync" };
+/**
+ * One run in an item's history, titled as the run history titles it ("Sync (webhook)", "Push (dry run)"); a dry
+ * run's changes are what it would have made, and say so.
+ */
+function historyEntry(entry: any, nameOf: (key: string) => string): Html {
+  const changes = entry.changes as any[];
+  const listed = html`${changes.map((change, index) => html`${index ? "; " : ""}${nameOf(change.field)} ${change.side === "jira" ? "in Jira" : "in Tandem"} ${display(change.before) || "(empty)"} → ${display(change.after) || "(empty)"}`)}`;
+  const outcome = entry.dryRun ? `${entry.outcome === "changed" ? "would change" : entry.outcome} (nothing was written)` : entry.outcome;
+  return html`<li data-run="${entry.runId}"${entry.dryRun ? html` class="dry-run"` : ""}><a href="/runs/${entry.runId}">${runTitle(entry)} ${when(entry.startedAt)}</a> · ${outcome}${changes.length ? html`: ${listed}` : ""}</li>`;
+}
 
 const SELECT_SCRIPT = `(() => {
   const all = document.getElementById("select-all");
@@ -216,7 +226,7 @@ ${found.body.map((issue) => html`<tr><td>${issue.key}</td><td>${issue.summary}</
       : comments.status !== 200 ? html`<div class="error" role="alert">The comments could not be read from Jira: ${errorOf(comments)}</div>`
       : html`${comments.body.length === 0 ? html`<p class="muted" id="no-comments">No comments on ${item.link.jiraKey} yet.</p>` : html`<ol id="comment-list" style="list-style:none;padding:0">${comments.body.map((comment) => html`<li class="comment" style="border-bottom:1px solid #eceff3;padding:6px 0"><strong class="author">${comment.author ?? "Someone"}</strong>${comment.viaTandem ? html` <span class="muted via">via Tandem, as ${comment.jiraAuthor?.displayName ?? "the connector's account"}</span>` : ""} <span class="muted">${when(comment.created)}</span><div class="body" style="white-space:pre-wrap">${comment.body}</div></li>`)}</ol>`}
 ${editable && pushes ? html`<form method="post" action="/items/${key}/comments"><label for="comment">Add a comment to ${item.link.jiraKey}</label><textarea id="comment" name="body" rows="3" style="width:100%" required></textarea><p><button id="add-comment">Add comment</button></p></form>` : ""}`}</section>
-<section><h2>History</h2>${history.status === 200 && history.body.length ? html`<ul id="item-history">${history.body.map((entry) => html`<li data-run="${entry.runId}"><a href="/runs/${entry.runId}">${RUN_KINDS[entry.kind] ?? entry.kind} ${when(entry.startedAt)}</a> · ${entry.outcome}${(entry.changes as any[]).length ? html`: ${(entry.changes as any[]).map((change, index) => html`${index ? "; " : ""}${nameOf(change.field)} ${change.side === "jira" ? "in Jira" : "in Tandem"} ${display(change.before) || "(empty)"} → ${display(change.after) || "(empty)"}`)}` : ""}</li>`)}</ul>` : html`<p class="muted">No run has touched this item yet.</p>`}</section>
+<section><h2>History</h2>${history.status === 200 && history.body.length ? html`<ul id="item-history">${history.body.map((entry) => historyEntry(entry, nameOf))}</ul>` : html`<p class="muted">No run has touched this item yet.</p>`}</section>
 ${editable ? html`<section><h2>Delete</h2><p>Deleting removes ${item.key} from Tandem${item.link ? html`; the Jira issue ${item.link.jiraKey} is untouched` : ""}.</p><a id="delete" href="/items/${key}/delete">Delete ${item.key}…</a></section>` : ""}`;
     return c.html(page(item.key, body, signedIn(c)));
   });

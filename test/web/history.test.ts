@@ -128,4 +128,22 @@ describe("run history in the browser", { skip: browserSkip, timeout: 240_000 }, 
     assert.equal(settled.body.run.status, "succeeded", JSON.stringify(settled.body.items));
     assert.equal((await call(jira(), "GET", "/rest/api/3/issue/SCHED-5")).body.fields.summary, "Title from Tandem");
   });
+
+  it("marks a dry run in an item's history: what it would change, and that nothing was written", async () => {
+    const item = (await b.tandem.store.projects.items((await b.tandem.store.projects.byId("HOLD"))!.id))[0]!;
+    assert.equal((await apiAs("PATCH", `/items/${item.key}`, { values: { title: "Only tried" } })).status, 200);
+    const dry = await apiAs("POST", "/projects/HOLD/push", { dryRun: true });
+    assert.equal(dry.status, 200, JSON.stringify(dry.body));
+    await b.page.goto(`${b.tandem.url}/items/${item.key}`);
+    const entry = b.page.locator(`#item-history li[data-run='${dry.body.run.id}']`);
+    assert.equal(await entry.getAttribute("class"), "dry-run");
+    assert.match((await entry.textContent()) ?? "", /^Push \(dry run\) .* · would change \(nothing was written\): Title in Jira Title from Tandem → Only tried$/);
+    // The real runs before it (the held sync and the one that settled it) say what they did, with no such note.
+    const real = await b.page.$$eval("#item-history li:not(.dry-run)", (entries) => entries.map((entry) => entry.textContent ?? ""));
+    assert.ok(real.length >= 2, real.join("\n"));
+    for (const text of real) assert.match(text, /^Sync .* · (conflict|changed|unchanged)/);
+    assert.ok(real.every((text) => !/would change|nothing was written/.test(text)), real.join("\n"));
+    assert.equal((await call(jira(), "GET", "/rest/api/3/issue/SCHED-5")).body.fields.summary, "Title from Tandem", "the dry run wrote nothing");
+    await b.shot("item-history-dry-run");
+  });
 });
