@@ -220,10 +220,11 @@ export function projectRoutes(store: TandemStore, publicUrl: () => string, onSch
     const account = await serviceAccountOf(store, (await store.connectors.byId(target.connectorId!))!);
     const people = await store.users.list();
     return c.json(comments.map((comment) => {
+      // Read once; only an attribution written by someone else than the connector's account is read again, whole.
       const { attribution, markdown } = fromJiraComment(comment.body);
       const jiraAuthor = comment.author ? { displayName: comment.author.displayName ?? null, email: comment.author.emailAddress ?? null, accountId: comment.author.accountId ?? null, username: comment.author.name ?? null } : null;
       const common = { id: comment.id, created: comment.created, jiraAuthor };
-      if (attribution === null || !isAccount(comment.author, account)) return { ...common, author: jiraAuthor?.displayName ?? null, authorEmail: jiraAuthor?.email ?? null, viaTandem: false, body: fromJiraRichText(comment.body) };
+      if (attribution === null || !isAccount(comment.author, account)) return { ...common, author: jiraAuthor?.displayName ?? null, authorEmail: jiraAuthor?.email ?? null, viaTandem: false, body: attribution === null && markdown !== null ? markdown : fromJiraRichText(comment.body) };
       const named = people.filter((person) => person.name.trim() === attribution);
       const person = named.length === 1 ? named[0] : people.find((candidate) => candidate.email === attribution.toLowerCase());
       return { ...common, author: attribution, authorEmail: person?.email ?? null, viaTandem: true, body: markdown };
