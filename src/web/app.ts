@@ -107,14 +107,20 @@ export function webApp(api: Fetcher, options: WebOptions = {}): Hono<WebEnv> {
 
   // ---- projects ----
   app.get("/projects", async (c) => {
-    const list = (await call<any[]>(c, "GET", "/projects")).body;
+    const changes = canChange(user(c));
+    // The projects and, for those who may change things, the connectors (the getting-started steps name them), at once.
+    const [projects, listedConnectors] = await Promise.all([call<any[]>(c, "GET", "/projects"), changes ? call<any[]>(c, "GET", "/connectors") : null]);
+    const list = projects.body;
     let start: Html | string = "";
     let fromJira: Html | string = "";
-    if (canChange(user(c))) {
-      const connectors = (await call<any[]>(c, "GET", "/connectors")).body ?? [];
+    if (changes) {
+      const connectors = listedConnectors?.body ?? [];
       const project = list.find((candidate) => candidate.connectorId) ?? null;
-      const linked = project ? ((await call<any[]>(c, "GET", `/projects/${project.key}/items`)).body ?? []).find((item) => item.link) : null;
-      start = startHere({ connectors, projects: list, project, linkedKey: linked?.link?.jiraKey ?? null, admin: user(c).role === "admin" });
+      // The issue to change in Jira: the project's first item's, when linked (one item read, not the project's
+      // whole list; otherwise the step sends the person to the project's page, which names one).
+      const first = project && connectors.some((connector) => connector.id === project.connectorId) ? await call<any>(c, "GET", `/items/${encodeURIComponent(`${project.key}-1`)}`) : null;
+      const linkedKey: string | null = first?.status === 200 ? first.body.link?.jiraKey ?? null : null;
+      start = startHere({ connectors, project, linkedKey, admin: user(c).role === "admin" });
       // Projects can also come from Jira itself: one per Jira project, per Epic or per value of a field.
       if (connectors.length === 1) fromJira = html`<p id="from-jira">Or <a id="make-projects-from-jira" href="/connectors/${connectors[0].id}/make-projects">make Tandem projects from Jira</a> through ${connectors[0].name}: one per Jira project, per Epic, or per value of a field such as a product area.</p>`;
       else if (connectors.length > 1) fromJira = html`<p id="from-jira">Or make Tandem projects from Jira (one per Jira project, per Epic, or per value of a field such as a product area) through ${connectors.map((connector, index) => html`${index ? ", " : ""}<a class="make-projects-from-jira" href="/connectors/${connector.id}/make-projects">${connector.name}</a>`)}.</p>`;
@@ -159,14 +165,21 @@ ${canChange(user(c)) ? html`<section><h2>Add a project</h2><form method="post" a
     const key = c.req.param("key");
     const project = await call<any>(c, "GET", `/projects/${key}`);
     if (project.status !== 200) return back(c, "/projects", "error", errorOf(project));
-    const connectors = (await call<any[]>(c, "GET", "/connectors")).body;
     const p = project.body;
+    // The page's other reads at once: the connectors (the Jira panel chooses among them), the items, the latest runs.
+    const [listed, itemList, latest] = await Promise.all([
+      call<any[]>(c, "GET", "/connectors"),
+      call<any[]>(c, "GET", `/projects/${key}/items`),
+      call<any[]>(c, "GET", `/projects/${key}/runs?limit=5`),
+    ]);
+    const connectors = listed.body ?? [];
+    const projectItems = itemList.body ?? [];
+    const runs = latest.body ?? [];
     const selected = (value: string, current: string) => (value === current ? "selected" : "");
     const editable = canChange(user(c));
     const connector = connectors.find((candidate) => candidate.id === p.connectorId) ?? null;
-    const itemsSection = await items.section(c, p, connector?.siteUrl ?? null);
-    const runs = (await call<any[]>(c, "GET", `/projects/${key}/runs`)).body ?? [];
-    const linked = connector ? ((await call<any[]>(c, "GET", `/projects/${key}/items`)).body ?? []).find((item) => item.link) : null;
+    const itemsSection = items.section(c, p, projectItems, connector?.siteUrl ?? null);
+    const linked = connector ? projectItems.find((item) => item.link) : null;
     const watch = connector && linked ? { jiraKey: String(linked.link.jiraKey), url: jiraIssueUrl(connector.siteUrl, linked.link.jiraKey) } : null;
     const body = html`<h1>${p.key} · ${p.name}</h1><p><a id="reports-link" href="/projects/${p.key}/reports">Reports</a></p>${messages(c)}
 <section id="jira-panel"><h2>Jira integration</h2><p>Jira projects: ${p.jiraProjects.join(", ") || "none"} · direction ${p.direction} · conflicts: ${p.conflictPolicy} · syncs as ${p.syncIdentity === "user" ? "the person who clicks" : "the connector's service account"}</p>
@@ -186,7 +199,7 @@ ${editable ? html`<details ${p.connectorId ? "" : "open"}><summary>Change the Ji
 <div><label>&nbsp;</label><button id="save-jira">Save</button></div></form></details>` : ""}</section>
 ${itemsSection}
 <section id="mappings-summary"><h2>Mappings</h2><p>${p.mappings.length} field mapping${p.mappings.length === 1 ? "" : "s"}. <a id="open-mappings" href="/projects/${p.key}/mappings">Fields, statuses, value maps and presets</a> · <a id="open-realtime" href="/projects/${p.key}/realtime">Real time: webhook, catch-up, sync now</a></p></section>${liveUpdates(p.key)}`;
-    return c.html(page(p.key, html`${body}${liveRuns(p.key, { recent: runs.slice(0, 5), watch })}`, user(c)));
+    return c.html(page(p.key, html`${body}${liveRuns(p.key, { recent: runs, watch })}`, user(c)));
   });
 
   app.post("/projects/:key/run", async (c) => {

@@ -70,9 +70,11 @@ ${runs.map((run) => html`<tr data-run="${run.id}"><td><a href="/runs/${run.id}">
     const result = await call<any>(c, "GET", `/runs/${c.req.param("id")}${wanted ? `?outcome=${wanted}` : ""}`);
     if (result.status !== 200) return back(c, "/projects", "error", `${errorOf(result)} Open the run again from the project's history.`);
     const { run, items } = result.body as { run: any; items: any[] };
-    const projects = (await call<any[]>(c, "GET", "/projects")).body;
-    const project = projects.find((candidate) => candidate.id === run.projectId);
-    const conflicts = project ? await conflictsOf(c, project.key, new Set(items.filter((item) => item.outcome === "conflict").map((item) => item.itemId))) : "";
+    const found = await call<any>(c, "GET", `/projects/${encodeURIComponent(run.projectId)}`);
+    const project = found.status === 200 ? found.body : null;
+    // The run's items held as conflicts, with the open ones side by side (none to look up when it held none).
+    const held = new Set(items.filter((item) => item.outcome === "conflict").map((item) => item.itemId));
+    const conflicts = project && held.size ? await conflictsOf(c, project, held) : "";
     const who = accountOf(run);
     const nameOf = fieldName(project);
     const editable = canChange(signedIn(c));
@@ -101,14 +103,17 @@ ${items.map((item) => html`<tr data-item="${item.itemKey}"><td>${item.itemKey}</
     return c.html(page("Run", body, signedIn(c)));
   });
 
-  /** Open conflicts of a project (only those of `itemIds` when given), each field side by side with the choices. */
-  async function conflictsOf(c: Context<WebEnv>, projectKey: string, itemIds?: Set<string>): Promise<Html | string> {
-    const listed = await call<any[]>(c, "GET", `/projects/${projectKey}/conflicts`);
+  /**
+   * Open conflicts of a project (GET /projects/{key}'s answer, with its mappings; only the conflicts of `itemIds` when
+   * given), each field side by side with the choices.
+   */
+  async function conflictsOf(c: Context<WebEnv>, project: any, itemIds?: Set<string>): Promise<Html | string> {
+    const listed = await call<any[]>(c, "GET", `/projects/${encodeURIComponent(project.key)}/conflicts`);
     if (listed.status !== 200) return "";
     const open = listed.body.filter((conflict) => !itemIds || itemIds.has(conflict.itemId));
     if (open.length === 0) return itemIds ? "" : html`<section><p id="no-conflicts">No open conflicts: every field agrees with Jira or was settled by the project's conflict policy.</p></section>`;
-    const [project, items] = await Promise.all([call<any>(c, "GET", `/projects/${projectKey}`), call<any[]>(c, "GET", `/projects/${projectKey}/items`)]);
-    const mappings = new Map<string, any>((project.body?.mappings ?? []).map((mapping: any) => [mapping.id, mapping]));
+    const items = await call<any[]>(c, "GET", `/projects/${encodeURIComponent(project.key)}/items`);
+    const mappings = new Map<string, any>((project.mappings ?? []).map((mapping: any) => [mapping.id, mapping]));
     const itemKeys = new Map<string, any>((items.body ?? []).map((item: any) => [item.id, item]));
     const editable = canChange(signedIn(c));
     return html`<section id="conflicts" aria-labelledby="conflicts-title"><h2 id="conflicts-title">Conflicts to resolve</h2>
@@ -128,7 +133,9 @@ ${open.map((conflict) => {
 
   app.get("/projects/:key/conflicts", async (c) => {
     const key = c.req.param("key");
-    const body = html`<p><a href="/projects/${key}">← ${key}</a></p><h1>Conflicts in ${key}</h1>${messages(c)}${await conflictsOf(c, key)}`;
+    const project = await call<any>(c, "GET", `/projects/${encodeURIComponent(key)}`);
+    if (project.status !== 200) return back(c, "/projects", "error", errorOf(project));
+    const body = html`<p><a href="/projects/${key}">← ${key}</a></p><h1>Conflicts in ${key}</h1>${messages(c)}${await conflictsOf(c, project.body)}`;
     return c.html(page(`${key} conflicts`, body, signedIn(c)));
   });
 

@@ -12,8 +12,8 @@ import { apiCaller, back, canChange, errorOf, messages, readForm, signedIn, type
 
 export interface ItemPages {
   routes: Hono<WebEnv>;
-  /** The items section of a project's page. */
-  section: (c: Context<WebEnv>, project: any, jiraSite?: string | null) => Promise<Html>;
+  /** The items section of a project's page, from the project's items as GET /projects/{key}/items lists them. */
+  section: (c: Context<WebEnv>, project: any, items: any[], jiraSite?: string | null) => Html;
 }
 
 /**
@@ -133,8 +133,7 @@ export function itemPages(api: Fetcher): ItemPages {
   const call = apiCaller(api);
 
   /** `jiraSite` (the connector's site URL) makes each Jira key a link to its issue in Jira. */
-  async function section(c: Context<WebEnv>, p: any, jiraSite: string | null = null): Promise<Html> {
-    const items = (await call<any[]>(c, "GET", `/projects/${p.key}/items`)).body ?? [];
+  function section(c: Context<WebEnv>, p: any, items: any[], jiraSite: string | null = null): Html {
     const editable = canChange(signedIn(c));
     const extra = (p.fields as FieldDef[]).slice(0, 4);
     const connected = Boolean(p.connectorId);
@@ -209,9 +208,13 @@ ${found.body.map((issue) => html`<tr><td>${issue.key}</td><td>${issue.summary}</
     const fields = [...CORE, ...(project.fields as FieldDef[])];
     const statuses = statusesOf(project.mappings ?? []);
     const pushes = item.link && project.direction !== "pull";
-    const comments = item.link ? await call<any[]>(c, "GET", `/items/${key}/comments`) : null;
-    const history = await call<any[]>(c, "GET", `/items/${key}/history`);
-    const site = item.link && project.connectorId ? ((await call<any[]>(c, "GET", "/connectors")).body ?? []).find((connector) => connector.id === project.connectorId)?.siteUrl ?? null : null;
+    // The page's other reads at once: the issue's comments and the connector's site (for a linked item), the history.
+    const [comments, history, connector] = await Promise.all([
+      item.link ? call<any[]>(c, "GET", `/items/${key}/comments`) : null,
+      call<any[]>(c, "GET", `/items/${key}/history`),
+      item.link && project.connectorId ? call<any>(c, "GET", `/connectors/${encodeURIComponent(project.connectorId)}`) : null,
+    ]);
+    const site: string | null = connector?.status === 200 ? connector.body.siteUrl ?? null : null;
     const nameOf = fieldName(project);
     const body = html`<p><a href="/projects/${project.key}">← ${project.key}</a></p><h1>${item.key} · ${item.values.title}</h1>${messages(c)}
 <section id="jira-link"><h2>Jira</h2>${item.link

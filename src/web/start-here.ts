@@ -1,6 +1,6 @@
 // "Getting started" on the projects page, the first page after sign-in: the path through Tandem in steps, each
 // with the link or button that does it, filled from what exists (the first connector, the first project connected
-// to Jira, one of its linked issues). Nothing here is demo-specific: with no connector or project yet, each step
+// to Jira, the issue its first item is linked to). Nothing here is demo-specific: with no connector or project yet, each step
 // says how to make one.
 import { html } from "hono/html";
 import { jiraIssueUrl, when, type Html } from "./layout.ts";
@@ -17,8 +17,8 @@ interface Project {
   connectorId: string | null;
 }
 
-/** `linkedKey` is a Jira key linked in `project` (for "change it in Jira"); `admin` may add connectors. */
-export function startHere(input: { connectors: Connector[]; projects: Project[]; project: Project | null; linkedKey: string | null; admin: boolean }): Html {
+/** `linkedKey` is a Jira key linked in `project` (for "change it in Jira"), if one is known; `admin` may add connectors. */
+export function startHere(input: { connectors: Connector[]; project: Project | null; linkedKey: string | null; admin: boolean }): Html {
   const { connectors, project, linkedKey, admin } = input;
   const connector = (project && connectors.find((candidate) => candidate.id === project.connectorId)) ?? connectors[0] ?? null;
   const tested = connector?.lastTest
@@ -39,7 +39,7 @@ export function startHere(input: { connectors: Connector[]; projects: Project[];
       html`<li id="start-create">Create in Jira: add an item on <a href="/projects/${key}">${key}'s page</a>, then press <strong>Create in Jira</strong> in its row.</li>`,
       linkedKey && connector
         ? html`<li id="start-watch">Watch a change arrive: keep <a href="/projects/${key}">${key}</a> open, then change <a href="${jiraIssueUrl(connector.siteUrl, linkedKey)}" target="_blank" rel="noopener" id="start-jira-issue">${linkedKey} in Jira</a> (edit or transition it); the webhook brings the change and the page shows it by itself.</li>`
-        : html`<li id="start-watch">Watch a change arrive: once ${key} has items linked to Jira issues, change one of those issues in Jira while ${key}'s page is open; the webhook brings the change.</li>`,
+        : html`<li id="start-watch">Watch a change arrive: keep <a href="/projects/${key}">${key}</a> open and change one of its linked issues in Jira (the page names one to try once items are linked); the webhook brings the change and the page shows it by itself.</li>`,
     );
   } else {
     steps.push(html`<li id="start-sync">Add a project below (a preset gives it fields and mappings), then on its page connect it to a connector and its Jira projects; Pull, Push, import and create in Jira start from there.</li>`);
