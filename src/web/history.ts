@@ -6,7 +6,7 @@ import { html, raw } from "hono/html";
 import { page, when, type Html } from "./layout.ts";
 import { fieldName } from "./item-fields.ts";
 import { plainMessage } from "./plain-words.ts";
-import { splitIdentity, TRIGGER_PATTERN } from "../connectors/run-identity.ts";
+import { splitIdentity } from "../connectors/run-identity.ts";
 import { apiCaller, back, canChange, errorOf, messages, readForm, signedIn, type Fetcher, type WebEnv } from "./session-api.ts";
 
 const KINDS = { pull: "Pull", push: "Push", sync: "Sync" } as Record<string, string>;
@@ -169,7 +169,6 @@ export function liveRuns(projectKey: string, options: { recent?: any[]; watch?: 
   const list = document.getElementById("live-list");
   const state = document.getElementById("live-state");
   const names = { pull: "Pull", push: "Push", sync: "Sync" };
-  const triggered = new RegExp(${JSON.stringify(TRIGGER_PATTERN.source)});
   for (const form of document.querySelectorAll('form[action$="/run"]')) {
     form.addEventListener("submit", () => {
       const button = form.querySelector("button");
@@ -188,16 +187,12 @@ export function liveRuns(projectKey: string, options: { recent?: any[]; watch?: 
     const item = document.createElement("li");
     const link = document.createElement("a");
     link.href = "/runs/" + event.lastEventId;
-    // The run's identity is "webhook, as ACCOUNT" or "ACCOUNT" (see run-identity.ts): the trigger goes in the title.
-    const said = triggered.exec(run.identity || "");
-    const trigger = said ? " (" + said[1].replace(/ \\((.*)\\)$/, ", $1") + ")" : "";
-    const account = said ? said[2] : run.identity || "";
-    const as = account.startsWith("service account") ? "the " + account : account.startsWith("'") ? "the service account of " + account : account;
-    link.textContent = (names[run.kind] || run.kind) + trigger + (run.dryRun ? " (dry run)" : "") + " " + run.status;
+    // The event says what started the run (null when a person did: the title names it) and the account it acted as.
+    link.textContent = (names[run.kind] || run.kind) + (run.trigger ? " (" + run.trigger + ")" : "") + (run.dryRun ? " (dry run)" : "") + " " + run.status;
     item.className = run.status === "failed" ? "bad" : run.status === "partial" ? "warn" : "ok";
     item.dataset.run = event.lastEventId;
     const counts = Object.entries(run.counts || {}).filter((entry) => entry[1] > 0).map((entry) => entry[1] + " " + entry[0]).join(", ");
-    item.append(link, document.createTextNode(" · " + (counts || "no items") + " · as " + as + (run.error ? " · " + run.error : "")));
+    item.append(link, document.createTextNode(" · " + (counts || "no items") + " · as " + run.account + (run.error ? " · " + run.error : "")));
     list.prepend(item);
   });
   events.onerror = () => { state.textContent = "Live activity paused; it reconnects by itself."; };

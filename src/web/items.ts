@@ -106,13 +106,10 @@ const QUICK_EDIT_SCRIPT = `(() => {
       save.disabled = true;
       live.className = "";
       live.textContent = "Saving " + key + "…";
-      // The page's live updates hold runs while a save is under way: the push it causes is this person's own news.
-      let runId = null;
-      document.dispatchEvent(new CustomEvent("tandem:saving"));
       try {
+        // The push this causes is the person's own run: the page's live updates do not reload for it.
         const response = await fetch("/items/" + encodeURIComponent(key), { method: "POST", headers: { "X-Tandem-Inline": "1" }, body: new URLSearchParams({ "v.title": title.value, "v.status": status.value }) });
         const answer = await response.json();
-        runId = answer.runId;
         live.textContent = answer.message;
         live.className = answer.ok ? "ok" : "bad";
         if (answer.values) finish({ title: answer.values.title, status: answer.values.status });
@@ -121,8 +118,6 @@ const QUICK_EDIT_SCRIPT = `(() => {
         live.className = "bad";
         live.textContent = key + " was not saved: the answer could not be read. Reload the page (you may need to sign in again) and try again.";
         save.disabled = false;
-      } finally {
-        document.dispatchEvent(new CustomEvent("tandem:saved", { detail: { runId } }));
       }
     });
   }
@@ -238,9 +233,8 @@ ${editable ? html`<section><h2>Delete</h2><p>Deleting removes ${item.key} from T
   app.post("/items/:key", async (c) => {
     const key = c.req.param("key");
     const inline = c.req.header("X-Tandem-Inline") === "1";
-    // The quick edit is told the id of the push it caused, so the page's live updates know that run is its own.
-    const answer = (ok: boolean, message: string, values?: Record<string, unknown>, runId?: string) =>
-      inline ? c.json({ ok, message, values: values ?? null, runId: runId ?? null }, 200) : back(c, `/items/${key}`, ok ? "notice" : "error", message);
+    const answer = (ok: boolean, message: string, values?: Record<string, unknown>) =>
+      inline ? c.json({ ok, message, values: values ?? null }, 200) : back(c, `/items/${key}`, ok ? "notice" : "error", message);
     const loaded = await loadItem(call, c, key);
     if ("error" in loaded) return inline ? answer(false, loaded.error) : back(c, "/projects", "error", loaded.error);
     const { item, project } = loaded;
@@ -252,7 +246,7 @@ ${editable ? html`<section><h2>Delete</h2><p>Deleting removes ${item.key} from T
     const names = Object.keys(values).join(", ");
     if (!item.link || project.direction === "pull") return answer(true, `Saved ${names} of ${key}.`, saved.body.values);
     const pushed = await pushOne(call, c, project, item);
-    return answer(pushed.ok, pushed.ok ? `Saved ${names} of ${key} and pushed to ${item.link.jiraKey}.` : `Saved ${names} of ${key} in Tandem, but ${pushed.message}`, saved.body.values, pushed.runId);
+    return answer(pushed.ok, pushed.ok ? `Saved ${names} of ${key} and pushed to ${item.link.jiraKey}.` : `Saved ${names} of ${key} in Tandem, but ${pushed.message}`, saved.body.values);
   });
 
   app.post("/items/:key/comments", async (c) => {
@@ -338,16 +332,15 @@ async function loadItem(call: Call, c: Context, key: string): Promise<{ item: an
 }
 
 /** Sends one item's edits to its Jira issue; what went wrong, in plain words, when it did. */
-async function pushOne(call: Call, c: Context, project: any, item: any): Promise<{ ok: true; runId: string } | { ok: false; message: string; runId?: string }> {
+async function pushOne(call: Call, c: Context, project: any, item: any): Promise<{ ok: true } | { ok: false; message: string }> {
   const result = await call<any>(c, "POST", `/projects/${project.key}/push`, { items: [item.id] });
   if (result.status !== 200) return { ok: false, message: `it was not pushed to Jira: ${errorOf(result)}` };
-  const runId = String(result.body.run.id);
   const entry = (result.body.items as any[]).find((candidate) => candidate.itemKey === item.key);
-  if (!entry || (entry.outcome !== "warning" && entry.outcome !== "failed" && entry.outcome !== "conflict")) return { ok: true, runId };
+  if (!entry || (entry.outcome !== "warning" && entry.outcome !== "failed" && entry.outcome !== "conflict")) return { ok: true };
   const identity = splitIdentity(String(result.body.run.identity)).account;
   const said = (entry.messages as string[]).map((message) => {
     const plain = plainMessage(message, { identity, jiraKey: item.link.jiraKey });
     return plain.fix ? `${plain.text} ${plain.fix}` : plain.text;
   });
-  return { ok: false, message: `Jira did not take all of it: ${said.join(" ")}`, runId };
+  return { ok: false, message: `Jira did not take all of it: ${said.join(" ")}` };
 }

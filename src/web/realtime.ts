@@ -33,9 +33,10 @@ ${status ? html`<form method="post" action="/connectors/${connector.id}/webhook/
 
 /**
  * Live updates on a project's page: when a run of this project changes something (a webhook, a catch-up, someone
- * else's Pull), the page reloads itself, unless the person is typing or saving, when a banner offers the reload.
- * Runs that changed nothing (an echo of Tandem's own write, a catch-up with nothing new) and the person's own
- * saves are not news: reloading for them would wipe the answer the person is reading.
+ * else's Pull), the page reloads itself, unless the person is typing or editing a row, when a banner offers the
+ * reload. Runs that changed nothing (an echo of Tandem's own write, a catch-up with nothing new) and the person's own
+ * runs (the event says `mine`: a quick edit's push, a Pull) are not news: reloading for them would wipe the answer the
+ * person is reading.
  */
 export function liveUpdates(projectKey: string): Html {
   return html`<div id="live-banner" class="notice" role="status" style="position:fixed;bottom:16px;left:50%;transform:translateX(-50%)" hidden>Changes arrived from Jira. <button type="button" id="live-reload">Show them</button></div>
@@ -45,33 +46,21 @@ export function liveUpdates(projectKey: string): Html {
   const banner = document.getElementById("live-banner");
   document.getElementById("live-reload").addEventListener("click", () => location.reload());
   const events = new EventSource("/api/v1/events");
-  const own = new Set();
-  let saving = 0;
-  const held = [];
   // Marks the page as listening (tests wait for it before changing Jira).
   events.addEventListener("ready", () => { document.body.dataset.live = "on"; });
-  const consider = (run) => {
-    if (own.has(run.id)) return;
-    const typing = document.activeElement && ["INPUT", "TEXTAREA", "SELECT"].includes(document.activeElement.tagName) && document.activeElement.value;
-    if (typing || document.querySelector("tr[data-editing]")) banner.hidden = false;
-    else { events.close(); location.reload(); }
-  };
   events.addEventListener("run", (event) => {
-    const run = { ...JSON.parse(event.data), id: event.lastEventId };
+    const run = JSON.parse(event.data);
     if (run.project !== ${raw(JSON.stringify(projectKey))} || run.dryRun) return;
-    const news = Object.entries(run.counts || {}).some(([outcome, count]) => outcome !== "unchanged" && count > 0) || run.status === "failed";
-    if (news && saving > 0) held.push(run);
-    else if (news) consider(run);
-    document.body.dataset.lastRun = run.id; // what the page has heard and weighed (tests wait for it)
-  });
-  document.addEventListener("tandem:saving", () => { saving++; });
-  document.addEventListener("tandem:saved", (event) => {
-    saving = Math.max(0, saving - 1);
-    if (event.detail && event.detail.runId) own.add(event.detail.runId);
-    if (saving === 0) for (const run of held.splice(0)) consider(run);
+    const news = !run.mine && (Object.entries(run.counts || {}).some(([outcome, count]) => outcome !== "unchanged" && count > 0) || run.status === "failed");
+    if (news) {
+      const typing = document.activeElement && ["INPUT", "TEXTAREA", "SELECT"].includes(document.activeElement.tagName) && document.activeElement.value;
+      if (typing || document.querySelector("tr[data-editing]")) banner.hidden = false;
+      else { events.close(); location.reload(); }
+    }
+    document.body.dataset.lastRun = event.lastEventId; // what the page has heard and weighed (tests wait for it)
   });
   window.addEventListener("pagehide", () => events.close());
-  // The person's own action (Pull, Push, a save) is leaving the page: its run is not news to reload for.
+  // The person's own action (Pull, Push, a save) is leaving the page: a reload for someone else's run would cut it off.
   document.addEventListener("submit", () => events.close());
 })();
 </script>`;
