@@ -34,8 +34,8 @@ function credentialsFrom(authMode: string, input: Record<string, string>) {
 }
 
 /** What a person typed in the connector form, shown again when the API refuses it: never a token, password or secret. */
-type Typed = Partial<Record<"name" | "siteUrl" | "mode" | "login" | "clientId" | "oauthBaseUrl" | "direction", string>>;
 const KEPT_FIELDS = ["name", "siteUrl", "mode", "login", "clientId", "oauthBaseUrl", "direction"] as const;
+type Typed = Partial<Record<(typeof KEPT_FIELDS)[number], string>>;
 
 /** The credential fields of each mode; a small script shows only the chosen mode's (all show without script). */
 function credentialFields(prefix: string, chosen: string, flavour?: "cloud" | "dc", typed: Typed = {}): Html {
