@@ -189,7 +189,10 @@ export function projectCommands(): Command[] {
       if (flags.run) return printRun(await apiCall<RunResult>("GET", `/runs/${encodeURIComponent(flags.run)}${flags.outcome ? `?outcome=${flags.outcome}` : ""}`), flags.json);
       const list = await apiCall<RunResult["run"][]>("GET", `/projects/${encodeURIComponent(ref)}/runs`);
       if (flags.json) return printJson(list);
-      printTable(list.map((run) => ({ ...run, kind: kindAndAccount(run).kind, as: kindAndAccount(run).account, started: new Date(run.startedAt).toISOString(), counts: Object.entries(run.counts).filter(([, n]) => n).map(([k, n]) => `${n} ${k}`).join(", ") })), ["started", "kind", "dryRun", "status", "as", "counts", "id"]);
+      printTable(list.map((run) => {
+        const { kind, account } = kindAndAccount(run);
+        return { ...run, kind, as: account, started: new Date(run.startedAt).toISOString(), counts: Object.entries(run.counts).filter(([, n]) => n).map(([k, n]) => `${n} ${k}`).join(", ") };
+      }), ["started", "kind", "dryRun", "status", "as", "counts", "id"]);
     });
   const conflicts = new Command("conflicts").description("Open conflicts of a project").argument("<project>").option("--json", "print as JSON")
     .action(async (ref: string, flags: { json?: boolean }) => {
@@ -366,7 +369,10 @@ export function eventsCommand(): Command {
           if (event !== "run" || !data) continue;
           const run = JSON.parse(data) as { project: string; kind: string; dryRun: boolean; status: string; identity: string; counts: Record<string, number>; error: string | null };
           if (flags.json) console.log(data);
-          else console.log(`${run.project} ${kindAndAccount(run).kind}${run.dryRun ? " (dry run)" : ""} ${run.status} as ${kindAndAccount(run).account}: ${Object.entries(run.counts).filter(([, n]) => n).map(([k, n]) => `${n} ${k}`).join(", ") || "nothing to do"}${run.error ? ` — ${run.error}` : ""}`);
+          else {
+            const { kind, account } = kindAndAccount(run);
+            console.log(`${run.project} ${kind}${run.dryRun ? " (dry run)" : ""} ${run.status} as ${account}: ${Object.entries(run.counts).filter(([, n]) => n).map(([k, n]) => `${n} ${k}`).join(", ") || "nothing to do"}${run.error ? ` — ${run.error}` : ""}`);
+          }
           seen += 1;
           if (seen >= limit) return;
         }
