@@ -3,7 +3,7 @@
 // person's session, so the API's validation and role checks apply exactly as for any client.
 import { Hono, type Context } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
-import { html } from "hono/html";
+import { html, raw } from "hono/html";
 import { SESSION_COOKIE } from "../api/auth.ts";
 import { connectorPages } from "./connectors.ts";
 import { flash, jiraIssueUrl, page, when, type Html } from "./layout.ts";
@@ -121,9 +121,10 @@ export function webApp(api: Fetcher, options: WebOptions = {}): Hono<WebEnv> {
       const first = project && connectors.some((connector) => connector.id === project.connectorId) ? await call<any>(c, "GET", `/items/${encodeURIComponent(`${project.key}-1`)}`) : null;
       const linkedKey: string | null = first?.status === 200 ? first.body.link?.jiraKey ?? null : null;
       start = startHere({ connectors, project, linkedKey, admin: user(c).role === "admin" });
-      // Projects can also come from Jira itself: one per Jira project, per Epic or per value of a field.
-      if (connectors.length === 1) fromJira = html`<p id="from-jira">Or <a id="make-projects-from-jira" href="/connectors/${connectors[0].id}/make-projects">make Tandem projects from Jira</a> through ${connectors[0].name}: one per Jira project, per Epic, or per value of a field such as a product area.</p>`;
-      else if (connectors.length > 1) fromJira = html`<p id="from-jira">Or make Tandem projects from Jira (one per Jira project, per Epic, or per value of a field such as a product area) through ${connectors.map((connector, index) => html`${index ? ", " : ""}<a class="make-projects-from-jira" href="/connectors/${connector.id}/make-projects">${connector.name}</a>`)}.</p>`;
+      // Projects can also come from Jira itself: one per Jira project, per Epic or per value of a field, through a
+      // connector (a link per connector; the only one is #make-projects-from-jira).
+      const through = connectors.map((connector, index) => html`${index ? ", " : ""}<a ${connectors.length === 1 ? raw('id="make-projects-from-jira" ') : ""}class="make-projects-from-jira" href="/connectors/${connector.id}/make-projects">${connector.name}</a>`);
+      if (connectors.length) fromJira = html`<p id="from-jira">Or make Tandem projects from Jira through ${through}: one per Jira project, per Epic, or per value of a field such as a product area.</p>`;
     }
     const body = html`<h1>Projects</h1>${messages(c)}${start}<section>${list.length === 0
       ? html`<p id="no-projects">No project yet. ${canChange(user(c)) ? "Add one below: give it a key and a name, and pick a preset for its fields and mappings." : "A member or an admin can add one."}</p>${fromJira}`
