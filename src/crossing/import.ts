@@ -3,6 +3,7 @@
 import type { JiraClient } from "../jira/client.ts";
 import { JiraInvalidJqlError } from "../jira/errors.ts";
 import { withoutOrderBy } from "../jira/jql.ts";
+import { readAhead } from "../jira/read-ahead.ts";
 import { chunks } from "../store/chunks.ts";
 import type { JiraIssue } from "../jira/types.ts";
 import type { IssueCacheRepository } from "../store/issue-cache.ts";
@@ -157,7 +158,8 @@ async function importMatches(jira: JiraClient, projects: ProjectRepository, proj
   const parents = new Map<string, string>();
   const fields = [...new Set([...PREVIEW_FIELDS, ...(options.fields ?? [])])];
   let pull: Pick<SyncSession, "prepare" | "commit"> | null = null;
-  for await (const page of jira.searchPages(importJql(project, scope), { fields })) {
+  // The next page is asked for while this one is synced and stored: Jira's answer time and the store's overlap.
+  for await (const page of readAhead(jira.searchPages(importJql(project, scope), { fields }))) {
     if (page.length === 0) continue;
     const linked = await projects.itemsByIssueIds(project.id, page.map((issue) => issue.id));
     const kept: Item[] = [];
@@ -186,7 +188,8 @@ async function importMatches(jira: JiraClient, projects: ProjectRepository, proj
     });
     // Synced before anything is stored (a Pull writes nothing to Jira), so the page is one transaction below.
     if (!minimal && options.pull) pull ??= await options.pull();
-    const prepared = pull ? await pull.prepare([...kept, ...fresh], new Map(page.map((issue) => [issue.id, issue]))) : null;
+    const inserted = new Set(fresh.map((item) => item.id));
+    const prepared = pull ? await pull.prepare([...kept, ...fresh], { prefetched: new Map(page.map((issue) => [issue.id, issue])), inserted }) : null;
     // A new level is written with whatever the Pull writes to the item, in the same update.
     const levelPending = new Map(newLevels);
     for (const result of prepared?.results ?? []) {
@@ -198,7 +201,7 @@ async function importMatches(jira: JiraClient, projects: ProjectRepository, proj
     }
     // One transaction per page: a page is stored whole or not at all, and quickly.
     await projects.inTransaction(async () => {
-      if (prepared) await pull!.commit(prepared, { inserted: new Set(fresh.map((item) => item.id)) });
+      if (prepared) await pull!.commit(prepared);
       else await projects.insertLinkedItems(fresh.map((item) => ({ item })));
       for (const item of kept) {
         const level = levelPending.get(item.id);

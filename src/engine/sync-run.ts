@@ -78,9 +78,12 @@ export const RUN_PAGE_SIZE = 100;
  */
 export interface SyncSession {
   readonly run: Run;
-  prepare(items: Item[], prefetched?: Map<string, JiraIssue>): Promise<PreparedPage>;
-  /** `inserted`: items not stored yet, written whole (with their synced values) instead of updated. */
-  commit(page: PreparedPage, options?: { inserted?: Set<string> }): Promise<void>;
+  /**
+   * `prefetched`: issues already read (an import's search page); `inserted`: items not stored yet, which have no
+   * snapshots to read and are written whole (with their synced values) at commit instead of updated.
+   */
+  prepare(items: Item[], options?: { prefetched?: Map<string, JiraIssue>; inserted?: Set<string> }): Promise<PreparedPage>;
+  commit(page: PreparedPage): Promise<void>;
   syncItems(items: Item[], prefetched?: Map<string, JiraIssue>): Promise<void>;
   finish(error?: unknown): Promise<Run>;
 }
@@ -88,6 +91,8 @@ export interface SyncSession {
 /** A page synced but not yet stored. */
 export interface PreparedPage {
   readonly results: ItemResult[];
+  /** The page's items that are not stored yet. */
+  readonly inserted: ReadonlySet<string>;
 }
 
 export async function openSync(deps: SyncDeps, request: SyncRequest): Promise<SyncSession> {
@@ -111,9 +116,9 @@ export async function openSync(deps: SyncDeps, request: SyncRequest): Promise<Sy
     const message = error === undefined || error === null ? null : error instanceof Error ? error.message : String(error);
     return deps.runs.finish(run.id, counts, message);
   };
-  const prepare = async (page: Item[], prefetched?: Map<string, JiraIssue>): Promise<PreparedPage> => {
+  const prepare = async (page: Item[], { prefetched, inserted = new Set<string>() }: { prefetched?: Map<string, JiraIssue>; inserted?: Set<string> } = {}): Promise<PreparedPage> => {
     const items = page.filter((item) => item.link);
-    if (items.length === 0) return { results: [] };
+    if (items.length === 0) return { results: [], inserted };
     // One bulk read for the page's issues (Jira's maximum per call), not one call per item.
     const issues = new Map<string, JiraIssue>();
     for (const item of items) {
@@ -123,8 +128,8 @@ export async function openSync(deps: SyncDeps, request: SyncRequest): Promise<Sy
     const missing = items.map((item) => item.link!.jiraIssueId).filter((id) => !issues.has(id));
     if (missing.length) for (const issue of await deps.jira.bulkFetch(missing, { fields: jiraFields })) issues.set(issue.id, issue);
     const { gone, stillThere } = await checkUnreadable(deps, items.map((item) => item.link!.jiraIssueId).filter((id) => !issues.has(id)));
-    // The page's snapshots in one query, not one per item.
-    const snapshots = await deps.projects.snapshotsOfItems(items.map((item) => item.id));
+    // The page's snapshots in one query, not one per item (an item not stored yet has none).
+    const snapshots = await deps.projects.snapshotsOfItems(items.filter((item) => !inserted.has(item.id)).map((item) => item.id));
     await resolveUsers(deps.jira, users, items, mappings, request.kind, deps.personOverrides);
     const results: ItemResult[] = [];
     const planned: PlannedItem[] = [];
@@ -140,13 +145,13 @@ export async function openSync(deps: SyncDeps, request: SyncRequest): Promise<Sy
     // Issues getting the very same field values are written with one bulk edit where Jira has it (Cloud).
     const written = await writeInBulk(deps, planned, bulk);
     for (const plan of planned) results.push(await writeItem(deps, plan, mappings, written.has(plan.item.id)));
-    return { results };
+    return { results, inserted };
   };
-  const commit = async (page: PreparedPage, options: { inserted?: Set<string> } = {}) => {
-    const inserted = page.results.filter((result) => options.inserted?.has(result.entry.itemId));
+  const commit = async (page: PreparedPage) => {
+    const inserted = page.results.filter((result) => page.inserted.has(result.entry.itemId));
     await deps.projects.insertLinkedItems(inserted.map((result) => ({ item: { ...(result.commit?.item ?? result.item), values: result.commit?.values ?? result.item.values }, snapshots: result.commit?.snapshots })));
     const entries: RunItem[] = inserted.map((result) => result.entry);
-    const updated = page.results.filter((result) => !options.inserted?.has(result.entry.itemId));
+    const updated = page.results.filter((result) => !page.inserted.has(result.entry.itemId));
     // An item someone edited meanwhile is not stored (the next run settles it), and says so.
     const stored = await deps.projects.commitSynced(updated.flatMap((result) => (result.commit ? [result.commit] : [])));
     for (const result of updated) entries.push(!result.commit || stored.has(result.item.id) ? result.entry : result.stale!);
@@ -154,7 +159,7 @@ export async function openSync(deps: SyncDeps, request: SyncRequest): Promise<Sy
     for (const entry of entries) counts[entry.outcome] += 1;
   };
   const syncItems = async (page: Item[], prefetched?: Map<string, JiraIssue>) => {
-    const prepared = await prepare(page, prefetched);
+    const prepared = await prepare(page, { prefetched });
     // The page's store writes in one transaction, once its Jira writes are done.
     await deps.projects.inTransaction(() => commit(prepared));
   };
