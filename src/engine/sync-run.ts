@@ -5,6 +5,7 @@ import type { JiraClient } from "../jira/client.ts";
 import { JiraAuthorizationExpiredError, JiraError, JiraValidationError } from "../jira/errors.ts";
 import type { JiraField, JiraIssue } from "../jira/types.ts";
 import { normalizeMarkdown } from "../jira/rich-text.ts";
+import { jiraTime } from "../jira/time.ts";
 import type { Item, Project, ProjectRepository } from "../store/projects.ts";
 import { EMPTY_COUNTS, type FieldChange, type ItemOutcome, type Run, type RunItem, type RunKind, type RunRepository } from "../store/runs.ts";
 import { mergeField, sameValue } from "./merge.ts";
@@ -44,6 +45,32 @@ export interface SyncRequest {
   itemRefs?: string[];
   /** Issues already read (by id) with the mapped fields, e.g. by a catch-up search: not read again. */
   prefetched?: Map<string, JiraIssue>;
+  /**
+   * Issues as webhooks delivered them (by id), each with every mapped field in a shape the transforms read alike
+   * (see realtime/payload-issues.ts): one stands for a read only when it is newer than the version its item last
+   * synced, so a late or reordered delivery never rolls anything back; any other issue is read from Jira.
+   */
+  payloads?: Map<string, JiraIssue>;
+}
+
+/** Issue sources a page starts from instead of reading Jira. */
+interface Known {
+  prefetched?: Map<string, JiraIssue>;
+  payloads?: Map<string, JiraIssue>;
+}
+
+/** The issue's `updated` time (epoch ms), or null when it has none Tandem can read. */
+function updatedOf(issue: JiraIssue): number | null {
+  const updated = issue.fields?.updated;
+  const at = typeof updated === "string" ? jiraTime(updated) : Number.NaN;
+  return Number.isFinite(at) ? at : null;
+}
+
+/** A delivered issue stands for a read only when it is strictly newer than what the item last synced. */
+function newerThanSynced(item: Item, issue: JiraIssue | undefined): issue is JiraIssue {
+  const synced = item.link?.jiraUpdated;
+  const updated = issue ? updatedOf(issue) : null;
+  return synced !== null && synced !== undefined && updated !== null && updated > synced;
 }
 
 /** Which mappings take part, and which way, for a run kind under the project's direction. */
@@ -79,12 +106,13 @@ export const RUN_PAGE_SIZE = 100;
 export interface SyncSession {
   readonly run: Run;
   /**
-   * `prefetched`: issues already read (an import's search page); `inserted`: items not stored yet, which have no
-   * snapshots to read and are written whole (with their synced values) at commit instead of updated.
+   * `prefetched`: issues already read (an import's search page); `payloads`: issues delivered by webhooks (used
+   * when newer than the item's last sync); `inserted`: items not stored yet, which have no snapshots to read and
+   * are written whole (with their synced values) at commit instead of updated.
    */
-  prepare(items: Item[], options?: { prefetched?: Map<string, JiraIssue>; inserted?: Set<string> }): Promise<PreparedPage>;
+  prepare(items: Item[], options?: Known & { inserted?: Set<string> }): Promise<PreparedPage>;
   commit(page: PreparedPage): Promise<void>;
-  syncItems(items: Item[], prefetched?: Map<string, JiraIssue>): Promise<void>;
+  syncItems(items: Item[], known?: Known): Promise<void>;
   finish(error?: unknown): Promise<Run>;
 }
 
@@ -116,13 +144,14 @@ export async function openSync(deps: SyncDeps, request: SyncRequest): Promise<Sy
     const message = error === undefined || error === null ? null : error instanceof Error ? error.message : String(error);
     return deps.runs.finish(run.id, counts, message);
   };
-  const prepare = async (page: Item[], { prefetched, inserted = new Set<string>() }: { prefetched?: Map<string, JiraIssue>; inserted?: Set<string> } = {}): Promise<PreparedPage> => {
+  const prepare = async (page: Item[], { prefetched, payloads, inserted = new Set<string>() }: Known & { inserted?: Set<string> } = {}): Promise<PreparedPage> => {
     const items = page.filter((item) => item.link);
     if (items.length === 0) return { results: [], inserted };
     // One bulk read for the page's issues (Jira's maximum per call), not one call per item.
     const issues = new Map<string, JiraIssue>();
     for (const item of items) {
-      const known = prefetched?.get(item.link!.jiraIssueId);
+      const delivered = payloads?.get(item.link!.jiraIssueId);
+      const known = prefetched?.get(item.link!.jiraIssueId) ?? (newerThanSynced(item, delivered) ? delivered : undefined);
       if (known) issues.set(known.id, known);
     }
     const missing = items.map((item) => item.link!.jiraIssueId).filter((id) => !issues.has(id));
@@ -149,7 +178,10 @@ export async function openSync(deps: SyncDeps, request: SyncRequest): Promise<Sy
   };
   const commit = async (page: PreparedPage) => {
     const inserted = page.results.filter((result) => page.inserted.has(result.entry.itemId));
-    await deps.projects.insertLinkedItems(inserted.map((result) => ({ item: { ...(result.commit?.item ?? result.item), values: result.commit?.values ?? result.item.values }, snapshots: result.commit?.snapshots })));
+    await deps.projects.insertLinkedItems(inserted.map(({ item, commit }) => ({
+      item: { ...item, values: commit?.values ?? item.values, link: item.link && commit ? { ...item.link, jiraUpdated: commit.jiraUpdated } : item.link },
+      snapshots: commit?.snapshots,
+    })));
     const entries: RunItem[] = inserted.map((result) => result.entry);
     const updated = page.results.filter((result) => !page.inserted.has(result.entry.itemId));
     // An item someone edited meanwhile is not stored (the next run settles it), and says so.
@@ -158,8 +190,8 @@ export async function openSync(deps: SyncDeps, request: SyncRequest): Promise<Sy
     await deps.runs.addItems(run.id, entries);
     for (const entry of entries) counts[entry.outcome] += 1;
   };
-  const syncItems = async (page: Item[], prefetched?: Map<string, JiraIssue>) => {
-    const prepared = await prepare(page, { prefetched });
+  const syncItems = async (page: Item[], known: Known = {}) => {
+    const prepared = await prepare(page, known);
     // The page's store writes in one transaction, once its Jira writes are done.
     await deps.projects.inTransaction(() => commit(prepared));
   };
@@ -177,9 +209,9 @@ export async function runSync(deps: SyncDeps, request: SyncRequest): Promise<Run
   try {
     if (request.itemRefs) {
       const items = (await deps.projects.itemsByRefs(project.id, request.itemRefs)).filter((item) => item.link);
-      for (let index = 0; index < items.length; index += RUN_PAGE_SIZE) await session.syncItems(items.slice(index, index + RUN_PAGE_SIZE), request.prefetched);
+      for (let index = 0; index < items.length; index += RUN_PAGE_SIZE) await session.syncItems(items.slice(index, index + RUN_PAGE_SIZE), request);
     } else {
-      for await (const page of deps.projects.linkedItemPages(project.id, RUN_PAGE_SIZE)) await session.syncItems(page, request.prefetched);
+      for await (const page of deps.projects.linkedItemPages(project.id, RUN_PAGE_SIZE)) await session.syncItems(page, request);
     }
     return await session.finish();
   } catch (error) {
@@ -210,7 +242,7 @@ export interface ItemResult {
   item: Item;
   entry: RunItem;
   /** What to store: the values and snapshots synced, beside the snapshots read before (only differences are written). */
-  commit?: { item: Item; values: Record<string, unknown>; snapshots: Map<string, unknown>; previous: Map<string, unknown>; jiraKey: string };
+  commit?: { item: Item; values: Record<string, unknown>; snapshots: Map<string, unknown>; previous: Map<string, unknown>; jiraKey: string; jiraUpdated: number | null };
   stale?: RunItem;
 }
 
@@ -273,7 +305,7 @@ async function planItem(deps: SyncDeps, request: SyncRequest, item: Item, issue:
     if (plan.pull) pulled[mapping.tandemField] = jiraValue;
     let decision: ReturnType<typeof mergeField>;
     if (plan.merge) {
-      decision = mergeField({ base: snapshots.has(mapping.id) ? snapshots.get(mapping.id) : undefined, tandem: tandemValue, jira: jiraValue, policy: request.project.conflictPolicy, tandemChangedAt: item.updatedAt, jiraChangedAt: Date.parse(String(fields.updated ?? "").replace(/([+-]\d{2})(\d{2})$/, "$1:$2")) });
+      decision = mergeField({ base: snapshots.has(mapping.id) ? snapshots.get(mapping.id) : undefined, tandem: tandemValue, jira: jiraValue, policy: request.project.conflictPolicy, tandemChangedAt: item.updatedAt, jiraChangedAt: updatedOf(issue) ?? Number.NaN });
     } else if (plan.pull) {
       decision = sameValue(tandemValue, jiraValue) ? { action: "none", value: jiraValue } : { action: "to-tandem", value: jiraValue };
     } else {
@@ -376,7 +408,7 @@ async function writeItem(deps: SyncDeps, planned: PlannedItem, mappings: Mapping
   return {
     item,
     entry: line(outcome, effective, messages),
-    commit: { item, values: newValues, snapshots: newSnapshots, previous, jiraKey: issue.key },
+    commit: { item, values: newValues, snapshots: newSnapshots, previous, jiraKey: issue.key, jiraUpdated: updatedOf(issue) },
     stale: line("warning", [], [`${item.key} changed in Tandem while syncing; its Jira writes are done, and the next run will settle the rest.`, ...messages]),
   };
 }

@@ -1,6 +1,7 @@
-// Processes the webhook inbox from a queue: deliveries of a burst are coalesced per issue, the current state is
-// fetched in bulk by the sync run (so a stale or out-of-order payload never rolls anything back), a deleted issue
-// only severs its links, and our own pushes echo back as "unchanged" rather than looping.
+// Processes the webhook inbox from a queue: deliveries of a burst are coalesced per issue; an issue's newest payload
+// is applied as delivered when it is newer than what its item last synced and reads like Jira's answer, and every
+// other issue is fetched in bulk by the sync run (so a stale or out-of-order payload never rolls anything back); a
+// deleted issue only severs its links, and our own pushes echo back as "unchanged" rather than looping.
 import { serviceAccountIdentity, startedBy } from "../connectors/run-identity.ts";
 import { syncContextFor } from "../connectors/sync-context.ts";
 import { jiraForConnector } from "../connectors/jira-for.ts";
@@ -13,6 +14,7 @@ import { EMPTY_COUNTS } from "../store/runs.ts";
 import { refreshAfterEvents } from "../insights/service.ts";
 import type { TandemStore } from "../store/store.ts";
 import { madeBy, writeWindows, type JiraAccount } from "./echo.ts";
+import { payloadIssues } from "./payload-issues.ts";
 
 export interface ProcessorOptions {
   /**
@@ -176,9 +178,11 @@ export class WebhookProcessor {
       // The history (and the live feed) names who made the changes in Jira, beside the account Tandem acts as.
       const authors = changeAuthors(batch.filter((entry) => entry.issueId && changed.has(entry.issueId) && !echoes.has(entry.id)).map(payloadOf));
       const context = await syncContextFor(this.store, project, { system: "webhook", ...(authors ? { note: `from ${authors}` } : {}) }, this.options.publicUrl());
+      // A delivered issue newer than what its item last synced is applied as delivered; the rest are read in bulk.
+      const payloads = payloadIssues(batch.filter((entry) => entry.issueId && changed.has(entry.issueId)).map(payloadOf), await this.store.projects.mappings(project.id), connector.flavour);
       const run = await runSync(
         context.deps,
-        { project, kind: project.direction === "two-way" ? "sync" : "pull", dryRun: false, userId: "webhook", identity: context.identity, itemRefs: touched },
+        { project, kind: project.direction === "two-way" ? "sync" : "pull", dryRun: false, userId: "webhook", identity: context.identity, itemRefs: touched, payloads },
       );
       // A run that failed as a whole (Jira down, a timeout that outlived the transport's retries) leaves the news
       // unapplied: the deliveries are tried again later rather than marked done. Per-item failures stay in the run.

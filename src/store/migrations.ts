@@ -334,6 +334,11 @@ export const MIGRATIONS: { version: number; name: string; statements: string[] }
     name: "a project's items in creation order, to the id, so a run's pages are index ranges",
     statements: ["DROP INDEX items_project", "CREATE INDEX items_project_order ON items (project_id, created_at, id)"],
   },
+  {
+    version: 20,
+    name: "a link remembers the Jira version (its updated time) last applied, so a newer webhook payload can stand for a read",
+    statements: ["ALTER TABLE links ADD COLUMN jira_updated BIGINT"],
+  },
 ];
 
 export async function migrate(db: SqlDatabase): Promise<number> {

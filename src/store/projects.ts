@@ -48,7 +48,11 @@ export interface Item {
   values: Record<string, unknown>;
   version: number;
   updatedAt: number;
-  link: { jiraIssueId: string; jiraKey: string } | null;
+  /**
+   * `jiraUpdated`: the `updated` time (epoch ms) of the issue's newest version Tandem has synced, when known; a
+   * webhook payload newer than it can be applied without reading the issue again.
+   */
+  link: { jiraIssueId: string; jiraKey: string; jiraUpdated?: number | null } | null;
 }
 
 interface ProjectRow {
@@ -83,6 +87,7 @@ interface ItemRow {
   updated_at: number;
   jira_issue_id: string | null;
   jira_key: string | null;
+  jira_updated: number | null;
 }
 
 const toProject = (row: ProjectRow): Project => ({
@@ -114,15 +119,15 @@ const toItem = (row: ItemRow): Item => ({
   values: JSON.parse(row.values_json) as Record<string, unknown>,
   version: Number(row.version),
   updatedAt: Number(row.updated_at),
-  link: row.jira_issue_id ? { jiraIssueId: row.jira_issue_id, jiraKey: row.jira_key! } : null,
+  link: row.jira_issue_id ? { jiraIssueId: row.jira_issue_id, jiraKey: row.jira_key!, jiraUpdated: row.jira_updated === null || row.jira_updated === undefined ? null : Number(row.jira_updated) } : null,
 });
 
-const ITEM_SELECT = "SELECT items.*, links.jira_issue_id, links.jira_key FROM items LEFT JOIN links ON links.item_id = items.id";
+const ITEM_SELECT = "SELECT items.*, links.jira_issue_id, links.jira_key, links.jira_updated FROM items LEFT JOIN links ON links.item_id = items.id";
 /**
  * Linked items found from their Jira issue ids: the links come first (CROSS JOIN fixes that order in SQLite, whose
  * planner would otherwise walk the project's every item; PostgreSQL plans it freely).
  */
-const LINKED_BY_ISSUE = "SELECT items.*, links.jira_issue_id, links.jira_key FROM links CROSS JOIN items";
+const LINKED_BY_ISSUE = "SELECT items.*, links.jira_issue_id, links.jira_key, links.jira_updated FROM links CROSS JOIN items";
 
 export class ProjectRepository {
   private base: SqlDatabase;
@@ -234,7 +239,7 @@ export class ProjectRepository {
     for (;;) {
       const rows: (ItemRow & { created_at: number })[] = await this.db.all<ItemRow & { created_at: number }>(
         // A row-value comparison, so both stores walk the (project, created_at, id) index from where the page ended.
-        `SELECT items.*, links.jira_issue_id, links.jira_key FROM items JOIN links ON links.item_id = items.id WHERE items.project_id = ?${after ? " AND (items.created_at, items.id) > (?, ?)" : ""} ORDER BY items.created_at, items.id LIMIT ?`,
+        `SELECT items.*, links.jira_issue_id, links.jira_key, links.jira_updated FROM items JOIN links ON links.item_id = items.id WHERE items.project_id = ?${after ? " AND (items.created_at, items.id) > (?, ?)" : ""} ORDER BY items.created_at, items.id LIMIT ?`,
         after ? [projectId, after.createdAt, after.id, pageSize] : [projectId, pageSize],
       );
       if (rows.length === 0) return;
@@ -280,8 +285,8 @@ export class ProjectRepository {
     for (const chunk of chunks(entries, 100)) {
       await this.db.run(`INSERT INTO items (id, project_id, key, values_json, version, created_at, updated_at) VALUES ${tuples(chunk.length, 7)}`,
         chunk.flatMap(({ item }) => [item.id, item.projectId, item.key, JSON.stringify(item.values), item.version, now, now]));
-      await this.db.run(`INSERT INTO links (item_id, jira_issue_id, jira_key, linked_at) VALUES ${tuples(chunk.length, 4)}`,
-        chunk.flatMap(({ item }) => [item.id, item.link!.jiraIssueId, item.link!.jiraKey, now]));
+      await this.db.run(`INSERT INTO links (item_id, jira_issue_id, jira_key, linked_at, jira_updated) VALUES ${tuples(chunk.length, 5)}`,
+        chunk.flatMap(({ item }) => [item.id, item.link!.jiraIssueId, item.link!.jiraKey, now, item.link!.jiraUpdated ?? null]));
       await this.upsertSnapshots(chunk.flatMap(({ item, snapshots }) => [...(snapshots ?? [])].map(([mappingId, value]) => ({ itemId: item.id, mappingId, value }))), now);
     }
   }
@@ -295,7 +300,7 @@ export class ProjectRepository {
   }
 
   /** A new linked item as it will be stored (not yet stored): the import's page is synced before it is written. */
-  newLinkedItem(projectId: string, key: string, values: Record<string, unknown>, link: { jiraIssueId: string; jiraKey: string }): Item {
+  newLinkedItem(projectId: string, key: string, values: Record<string, unknown>, link: NonNullable<Item["link"]>): Item {
     return { id: randomUUID(), projectId, key, values, version: 1, updatedAt: Date.now(), link };
   }
 
@@ -312,7 +317,7 @@ export class ProjectRepository {
   async link(itemId: string, jiraIssueId: string, jiraKey: string): Promise<void> {
     await this.db.transaction(async (tx) => {
       await tx.run("DELETE FROM snapshots WHERE item_id = ?", [itemId]);
-      await tx.run("INSERT INTO links (item_id, jira_issue_id, jira_key, linked_at) VALUES (?, ?, ?, ?) ON CONFLICT (item_id) DO UPDATE SET jira_issue_id = excluded.jira_issue_id, jira_key = excluded.jira_key, linked_at = excluded.linked_at", [itemId, jiraIssueId, jiraKey, Date.now()]);
+      await tx.run("INSERT INTO links (item_id, jira_issue_id, jira_key, linked_at) VALUES (?, ?, ?, ?) ON CONFLICT (item_id) DO UPDATE SET jira_issue_id = excluded.jira_issue_id, jira_key = excluded.jira_key, linked_at = excluded.linked_at, jira_updated = NULL", [itemId, jiraIssueId, jiraKey, Date.now()]);
       // A severed item linked again is no longer marked as having lost its issue.
       const row = await tx.get<{ values_json: string }>("SELECT values_json FROM items WHERE id = ?", [itemId]);
       const values = row ? (JSON.parse(row.values_json) as Record<string, unknown>) : {};
@@ -330,17 +335,13 @@ export class ProjectRepository {
     });
   }
 
-  async updateLinkKey(itemId: string, jiraKey: string, db: SqlDatabase = this.db): Promise<void> {
-    await db.run("UPDATE links SET jira_key = ? WHERE item_id = ?", [jiraKey, itemId]);
-  }
-
   /**
    * A page of synced items stored at once, each only if nobody edited it meanwhile (its version is still the one
    * read): changed values in one version-checked UPDATE per hundred, the others' versions checked in one read,
    * snapshots written only where they differ from the ones read before the sync, and current Jira keys. Answers the
    * ids stored. A few statements per page instead of several per item (on PostgreSQL, each is a round trip).
    */
-  async commitSynced(entries: { item: Item; values: Record<string, unknown>; snapshots: Map<string, unknown>; previous: Map<string, unknown>; jiraKey: string }[]): Promise<Set<string>> {
+  async commitSynced(entries: { item: Item; values: Record<string, unknown>; snapshots: Map<string, unknown>; previous: Map<string, unknown>; jiraKey: string; jiraUpdated: number | null }[]): Promise<Set<string>> {
     const committed = new Set<string>();
     if (entries.length === 0) return committed;
     await this.db.transaction(async (tx) => {
@@ -363,7 +364,14 @@ export class ProjectRepository {
       const stored = entries.filter((entry) => committed.has(entry.item.id));
       const differ = (entry: (typeof entries)[number], mappingId: string, value: unknown) => !entry.previous.has(mappingId) || JSON.stringify(entry.previous.get(mappingId) ?? null) !== JSON.stringify(value ?? null);
       await this.upsertSnapshots(stored.flatMap((entry) => [...entry.snapshots].filter(([mappingId, value]) => differ(entry, mappingId, value)).map(([mappingId, value]) => ({ itemId: entry.item.id, mappingId, value }))), now, tx);
-      for (const entry of stored) if (entry.item.link && entry.item.link.jiraKey !== entry.jiraKey) await this.updateLinkKey(entry.item.id, entry.jiraKey, tx);
+      // The link follows the issue's key, and the newest Jira version synced (never an older one: runs may overlap).
+      const moved = stored.filter((entry) => entry.item.link && (entry.item.link.jiraKey !== entry.jiraKey || (entry.jiraUpdated !== null && entry.jiraUpdated > (entry.item.link.jiraUpdated ?? -1))));
+      for (const chunk of chunks(moved, 100)) {
+        await tx.run(
+          `WITH seen (item_id, jira_key, jira_updated) AS (VALUES ${chunk.map(() => "(?, ?, CAST(? AS BIGINT))").join(", ")}) UPDATE links SET jira_key = seen.jira_key, jira_updated = CASE WHEN links.jira_updated IS NULL OR links.jira_updated < seen.jira_updated THEN seen.jira_updated ELSE links.jira_updated END FROM seen WHERE links.item_id = seen.item_id`,
+          chunk.flatMap((entry) => [entry.item.id, entry.jiraKey, entry.jiraUpdated]),
+        );
+      }
     });
     return committed;
   }
