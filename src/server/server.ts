@@ -12,6 +12,7 @@ import { jobHandlers, scheduledCatchUp, type CatchUpPayload } from "../jobs/hand
 import type { JobQueue } from "../jobs/queue.ts";
 import { openJobQueue } from "../jobs/open-queue.ts";
 import type { StoreQueueOptions } from "../jobs/store-queue.ts";
+import { DEFAULT_BACKOFF } from "../jobs/backoff.ts";
 import { CatchUpScheduler } from "../realtime/scheduler.ts";
 import { refreshDynamicWebhooks } from "../realtime/registration.ts";
 import { jiraForConnector } from "../connectors/jira-for.ts";
@@ -33,7 +34,7 @@ export interface ServeOptions {
   env?: NodeJS.ProcessEnv;
   /** Run job handlers in this process (default true); false serves the API and webhook intake only. */
   worker?: boolean;
-  /** Queue tuning (tests shorten the lease and the backoff); TANDEM_JOB_LEASE_MS sets the lease too. */
+  /** Queue tuning (tests shorten the lease and the backoff); the TANDEM_JOB_* variables of queueOptionsFromEnv set it too. */
   jobs?: Partial<StoreQueueOptions> & { cronIntervalSeconds?: number };
 }
 
@@ -114,9 +115,27 @@ export async function serve(options: ServeOptions = {}): Promise<RunningTandem> 
   };
 }
 
-/** Queue tuning from the environment: TANDEM_JOB_LEASE_MS (store queue lease), TANDEM_CRON_INTERVAL_S (pg-boss cron pass). */
+/**
+ * Queue tuning from the environment: TANDEM_JOB_LEASE_MS (lease of a running job), TANDEM_CRON_INTERVAL_S (pg-boss cron
+ * pass), TANDEM_JOB_POLL_MS (how often to look for due jobs), TANDEM_JOB_CONCURRENCY (jobs at once per process),
+ * TANDEM_JOB_PER_CONNECTOR (jobs at once per connector), TANDEM_JOB_BACKOFF_MS and TANDEM_JOB_BACKOFF_MAX_MS (the first
+ * retry delay and its cap). Worker processes read the same variables, so they run as the API process is tuned.
+ */
 export function queueOptionsFromEnv(env: NodeJS.ProcessEnv): Partial<StoreQueueOptions> & { cronIntervalSeconds?: number } {
-  const leaseMs = Number(env.TANDEM_JOB_LEASE_MS) || undefined;
-  const cronIntervalSeconds = Number(env.TANDEM_CRON_INTERVAL_S) || undefined;
-  return { ...(leaseMs ? { leaseMs } : {}), ...(cronIntervalSeconds ? { cronIntervalSeconds } : {}) };
+  const read = (name: string) => Number(env[name]) || undefined;
+  const leaseMs = read("TANDEM_JOB_LEASE_MS");
+  const cronIntervalSeconds = read("TANDEM_CRON_INTERVAL_S");
+  const pollMs = read("TANDEM_JOB_POLL_MS");
+  const concurrency = read("TANDEM_JOB_CONCURRENCY");
+  const perConnector = read("TANDEM_JOB_PER_CONNECTOR");
+  const baseMs = read("TANDEM_JOB_BACKOFF_MS");
+  const maxMs = read("TANDEM_JOB_BACKOFF_MAX_MS");
+  return {
+    ...(leaseMs ? { leaseMs } : {}),
+    ...(cronIntervalSeconds ? { cronIntervalSeconds } : {}),
+    ...(pollMs ? { pollMs } : {}),
+    ...(concurrency ? { concurrency } : {}),
+    ...(perConnector ? { perConnector } : {}),
+    ...(baseMs || maxMs ? { backoff: { baseMs: baseMs ?? DEFAULT_BACKOFF.baseMs, maxMs: maxMs ?? Math.max(DEFAULT_BACKOFF.maxMs, baseMs ?? 0) } } : {}),
+  };
 }

@@ -17,7 +17,7 @@ export interface WorkerOptions {
   publicUrl?: string;
   env?: NodeJS.ProcessEnv;
   jobs?: Partial<StoreQueueOptions> & { cronIntervalSeconds?: number };
-  /** How often to look at the webhook inbox (ms). Default 1 s. */
+  /** How often to look at the webhook inbox (ms). Default TANDEM_INBOX_POLL_MS, else 1 s. */
   inboxPollMs?: number;
 }
 
@@ -38,7 +38,7 @@ export async function runWorker(options: WorkerOptions = {}): Promise<RunningWor
   const processor = new WebhookProcessor(store, { publicUrl: () => publicUrl });
   await jobs.start(jobHandlers(store, () => publicUrl));
   // Deliveries are recorded by the API processes; the worker looks for them.
-  const inbox = setInterval(() => processor.kick(), options.inboxPollMs ?? 1000);
+  const inbox = setInterval(() => processor.kick(), options.inboxPollMs ?? (Number(env.TANDEM_INBOX_POLL_MS) || 1000));
   processor.kick();
   return {
     store,
