@@ -17,6 +17,11 @@ export function serveCommand(): Command {
     .action(async (flags: { port: number; host: string; data: string; demo?: boolean; sandboxPort: number; worker: boolean; json?: boolean }) => {
       // With --demo and no TANDEM_ADMIN_PASSWORD, serve() makes the public demo admin (DEMO_ADMIN).
       const tandem = await serve({ port: flags.port, host: flags.host, dataDir: flags.data, demo: flags.demo, sandboxPort: flags.sandboxPort, worker: flags.worker });
+      // Listening for the stop signals before saying it runs: whoever started it may stop it as soon as it reads that.
+      const stopped = new Promise<void>((resolve) => {
+        process.once("SIGINT", resolve);
+        process.once("SIGTERM", resolve);
+      });
       const summary = {
         url: tandem.url,
         api: `${tandem.url}/api/v1`,
@@ -41,10 +46,7 @@ export function serveCommand(): Command {
         lines.push("", "Press Ctrl+C to stop.");
         console.log(lines.join("\n"));
       }
-      await new Promise<void>((resolve) => {
-        process.once("SIGINT", resolve);
-        process.once("SIGTERM", resolve);
-      });
+      await stopped;
       await tandem.close();
     });
 }

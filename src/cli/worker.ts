@@ -10,12 +10,14 @@ export function workerCommand(): Command {
     .option("--json", "print a JSON line once the worker runs")
     .action(async (flags: { data: string; publicUrl?: string; json?: boolean }) => {
       const worker = await runWorker({ dataDir: flags.data, publicUrl: flags.publicUrl });
-      if (flags.json) console.log(JSON.stringify({ worker: process.pid, store: worker.store.db.dialect }));
-      else console.log(`Tandem worker ${process.pid} running jobs on the ${worker.store.db.dialect} store. Press Ctrl+C to stop.`);
-      await new Promise<void>((resolve) => {
+      // Listening for the stop signals before saying it runs: whoever started it may stop it as soon as it reads that.
+      const stopped = new Promise<void>((resolve) => {
         process.once("SIGINT", resolve);
         process.once("SIGTERM", resolve);
       });
+      if (flags.json) console.log(JSON.stringify({ worker: process.pid, store: worker.store.db.dialect }));
+      else console.log(`Tandem worker ${process.pid} running jobs on the ${worker.store.db.dialect} store. Press Ctrl+C to stop.`);
+      await stopped;
       await worker.close();
     });
 }
