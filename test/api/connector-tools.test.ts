@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { before, describe, it } from "node:test";
 import { useSandbox } from "../support/sandbox.ts";
-import { api, useTandem } from "../support/tandem.ts";
+import { api, inboxSettled, useTandem } from "../support/tandem.ts";
 
 const t = useTandem();
 const cloud = useSandbox({ flavour: "cloud" });
@@ -52,7 +52,7 @@ describe("connector, mapping and real-time tools of the API", () => {
     assert.equal(status.rejected, 0);
     assert.equal(status.lastVerifiedDelivery, ping.body.lastVerifiedDelivery);
     // The ping names no issue: processing it changes no item and fails nothing.
-    await t().tandem.processor.idle();
+    await inboxSettled(t());
     assert.equal((await api(t(), "GET", `/connectors/${connectorId}/webhook`)).body.inbox.failed, undefined);
   });
 

@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { basic, call, useSandbox } from "../support/sandbox.ts";
-import { api, useTandem } from "../support/tandem.ts";
+import { api, inboxSettled, useTandem } from "../support/tandem.ts";
 
 const t = useTandem();
 const jira = useSandbox({ flavour: "cloud", webhooks: { retryDelaysMs: [10] } });
@@ -15,7 +15,7 @@ const items = async () => (await api(t(), "GET", "/projects/DEL/items")).body as
 const settle = async () => {
   for (let round = 0; round < 3; round++) {
     await jira().dispatcher.idle();
-    await t().tandem.processor.idle();
+    await inboxSettled(t());
   }
 };
 const deleteInJira = async (key: string) => assert.equal((await call(jira(), "DELETE", `/rest/api/3/issue/${key}?deleteSubtasks=true`)).status, 204);

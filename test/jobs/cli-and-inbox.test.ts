@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { cliEnvFor, runTandemCli } from "../support/cli.ts";
 import { useSandbox } from "../support/sandbox.ts";
-import { api, useTandem } from "../support/tandem.ts";
+import { api, inboxSettled, useTandem } from "../support/tandem.ts";
 import { waitFor } from "../support/wait.ts";
 import { connectedProject } from "./setup.ts";
 
@@ -49,7 +49,7 @@ describe("tandem jobs and the inbox in the job view", () => {
     const connector = (await store.connectors.byName("cli"))!;
     const issue = jira().state.issueByIdOrKey("BOARD-1")!;
     await store.inbox.record({ connectorId: connector.id, identifier: "failed-once", event: "jira:issue_updated", issueId: issue.id, body: "{}" });
-    await t().tandem.processor.idle();
+    await inboxSettled(t());
     const [entry] = (await store.db.all<{ id: string }>("SELECT id FROM inbox WHERE identifier = 'failed-once'"));
     // As the processor records a delivery whose processing threw.
     await store.inbox.markDone([entry!.id], "failed", "Jira answered 503 while fetching the issue");
@@ -66,7 +66,7 @@ describe("tandem jobs and the inbox in the job view", () => {
     const retried = await api(t(), "POST", `/jobs/${shown.id}/retry`, { token: t().tokens.member });
     assert.equal(retried.status, 200, JSON.stringify(retried.body));
     await waitFor("the delivery to be processed again", async () => (await admin("GET", `/jobs/${shown.id}`)).body.state === "done");
-    await t().tandem.processor.idle();
+    await inboxSettled(t());
     const item = (await admin("GET", "/projects/CJ/items")).body.find((candidate: { link: { jiraKey: string } }) => candidate.link.jiraKey === "BOARD-1");
     assert.equal(item.values.title, "Applied on the second try");
     const again = await admin("POST", `/jobs/${shown.id}/retry`);

@@ -5,7 +5,7 @@ import { describe, it } from "node:test";
 import { refreshDynamicWebhooks } from "../../src/realtime/registration.ts";
 import { jiraForConnector } from "../../src/connectors/jira-for.ts";
 import { basic, call, useSandbox } from "../support/sandbox.ts";
-import { api, useTandem } from "../support/tandem.ts";
+import { api, inboxSettled, useTandem } from "../support/tandem.ts";
 
 const t = useTandem();
 const jira = useSandbox({ flavour: "cloud", webhooks: { retryDelaysMs: [10] } });
@@ -31,7 +31,7 @@ describe("dynamic webhooks for OAuth connectors", () => {
 
     await call(jira(), "PUT", "/rest/api/3/issue/BOARD-2", { auth: basic("bob@sandbox.test", "bob-token"), body: { fields: { summary: "Via a dynamic webhook" } } });
     await jira().dispatcher.idle();
-    await t().tandem.processor.idle();
+    await inboxSettled(t());
     assert.equal((await api(t(), "GET", "/projects/DYN/items")).body[0].values.title, "Via a dynamic webhook");
 
     // 25 days later the registration is within a week of expiring: the daily refresh extends it.

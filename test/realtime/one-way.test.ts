@@ -3,13 +3,13 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { basic, call, useSandbox } from "../support/sandbox.ts";
-import { api, useTandem } from "../support/tandem.ts";
+import { api, inboxSettled, useTandem } from "../support/tandem.ts";
 
 const t = useTandem();
 const jira = useSandbox({ flavour: "cloud", webhooks: { retryDelaysMs: [10] } });
 const settle = async () => {
   await jira().dispatcher.idle();
-  await t().tandem.processor.idle();
+  await inboxSettled(t());
 };
 
 describe("a one-way (Tandem → Jira) project and Jira's events", () => {

@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { basic, call, useSandbox } from "../support/sandbox.ts";
-import { api, useTandem } from "../support/tandem.ts";
+import { api, inboxSettled, useTandem } from "../support/tandem.ts";
 
 const t = useTandem();
 const jira = useSandbox({ flavour: "cloud", webhooks: { retryDelaysMs: [10] } });
@@ -11,7 +11,7 @@ const jira = useSandbox({ flavour: "cloud", webhooks: { retryDelaysMs: [10] } })
 const settle = async () => {
   for (let round = 0; round < 3; round++) {
     await jira().dispatcher.idle();
-    await t().tandem.processor.idle();
+    await inboxSettled(t());
   }
 };
 

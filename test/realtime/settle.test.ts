@@ -8,7 +8,7 @@ import { ReadOnlyViolationError } from "../../src/jira/errors.ts";
 import { ConnectorLimiter } from "../../src/jira/limiter.ts";
 import { serve } from "../../src/server/server.ts";
 import { basic, call, useSandbox } from "../support/sandbox.ts";
-import { ADMIN_LOGIN, api, useTandem } from "../support/tandem.ts";
+import { ADMIN_LOGIN, api, inboxSettled, useTandem } from "../support/tandem.ts";
 
 const t = useTandem();
 const jira = useSandbox({ flavour: "cloud", webhooks: { retryDelaysMs: [10] } });
@@ -18,7 +18,7 @@ const stats = async () => (await call(jira(), "GET", "/_sandbox/stats", { auth: 
 const settle = async () => {
   for (let round = 0; round < 3; round++) {
     await jira().dispatcher.idle();
-    await t().tandem.processor.idle();
+    await inboxSettled(t());
   }
 };
 
@@ -81,11 +81,16 @@ describe("directions and loops", () => {
     const issue = jira().state.issueByIdOrKey("BOARD-1")!;
     issue.summary = "Changed while Tandem was down";
     issue.updated = Date.now();
+    // With worker processes, they are what processes deliveries: they are down too while this one is recorded.
+    const workers = t().workers;
+    await workers?.stop();
     await store.inbox.record({ connectorId: connector.id, identifier: "before-restart", event: "jira:issue_updated", issueId: issue.id, body: "{}" });
-    // A second server on the same data directory stands for the restarted process.
-    const restarted = await serve({ port: 0, dataDir: t().dataDir, ...(t().databaseUrl ? { databaseUrl: t().databaseUrl } : {}), env: { TANDEM_ADMIN_EMAIL: ADMIN_LOGIN.email, TANDEM_ADMIN_PASSWORD: ADMIN_LOGIN.password } });
+    assert.equal((await store.inbox.pending()).length, 1, "nothing processed the delivery while Tandem was down");
+    // A second server on the same data directory stands for the restarted process (an API process beside new workers).
+    const restarted = await serve({ port: 0, dataDir: t().dataDir, ...(t().databaseUrl ? { databaseUrl: t().databaseUrl } : {}), ...(workers ? { worker: false } : {}), env: { TANDEM_ADMIN_EMAIL: ADMIN_LOGIN.email, TANDEM_ADMIN_PASSWORD: ADMIN_LOGIN.password } });
     try {
-      await restarted.processor.idle();
+      await workers?.start();
+      await inboxSettled({ ...t(), tandem: restarted });
       const item = (await restarted.store.projects.items((await restarted.store.projects.byId("LOOP"))!.id))[0]!;
       assert.equal(item.values.title, "Changed while Tandem was down");
       assert.equal((await restarted.store.inbox.pending()).length, 0);

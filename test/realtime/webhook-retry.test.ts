@@ -1,8 +1,11 @@
 // A webhook delivery whose processing fails (Jira refuses the read of the issue's current state) is not marked done:
 // it waits and is tried again by itself, and the change arrives; one that keeps failing is failed with the reason
 // after its last attempt and shows in the job view, where a person can retry it.
+// One short delay between attempts, set before the server starts: worker processes (TANDEM_TEST_WORKERS) read it
+// from the environment they start with.
+process.env.TANDEM_INBOX_RETRY_MS = "30";
 import assert from "node:assert/strict";
-import { after, before, describe, it } from "node:test";
+import { after, describe, it } from "node:test";
 import { INBOX_ATTEMPTS } from "../../src/store/inbox.ts";
 import { sandboxLimits } from "../jobs/setup.ts";
 import { basic, call, useSandbox } from "../support/sandbox.ts";
@@ -17,9 +20,6 @@ const titleOf = async (key: string) => ((await admin("GET", "/projects/WR/items"
 const delivery = (key: string) => t().tandem.store.db.get<{ status: string; attempts: number; error: string | null }>("SELECT status, attempts, error FROM inbox WHERE body LIKE ? ORDER BY received_at DESC", [`%"key":"${key}"%`]);
 
 describe("webhook deliveries that fail to apply", () => {
-  before(() => {
-    process.env.TANDEM_INBOX_RETRY_MS = "30";
-  });
   after(() => {
     delete process.env.TANDEM_INBOX_RETRY_MS;
   });

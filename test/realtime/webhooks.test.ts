@@ -8,7 +8,7 @@ import { describe, it } from "node:test";
 import { versionOf } from "../../src/jira/webhook-payload.ts";
 import { signWebhookBody } from "../../src/jira/webhook-signature.ts";
 import { basic, call, useSandbox } from "../support/sandbox.ts";
-import { api, useTandem } from "../support/tandem.ts";
+import { api, inboxSettled, useTandem } from "../support/tandem.ts";
 
 const t = useTandem();
 const jira = useSandbox({ flavour: "cloud", webhooks: { retryDelaysMs: [10], timeoutMs: 5000 } });
@@ -51,7 +51,7 @@ async function inboxEntry(identifier: string) {
 
 async function settle() {
   await jira().dispatcher.idle();
-  await t().tandem.processor.idle();
+  await inboxSettled(t());
 }
 
 describe("webhooks into Tandem", () => {
@@ -158,7 +158,7 @@ describe("webhooks into Tandem", () => {
       const before = new Set((await runsOf()).map((run) => run.id));
       const response = await fetch(hookUrl, { method: "POST", headers: { "Content-Type": "application/json", "X-Hub-Signature": signWebhookBody(secret, body), "X-Atlassian-Webhook-Identifier": `fixture-${name}` }, body });
       assert.equal(response.status, 202, name);
-      await t().tandem.processor.idle();
+      await inboxSettled(t());
       const recorded = await inboxEntry(`fixture-${name}`);
       assert.deepEqual([recorded.event, recorded.issue_id, recorded.status, recorded.error], [capture.webhookEvent, issue.id, "processed", null], name);
       const fresh = (await runsOf()).filter((run) => !before.has(run.id));
