@@ -35,6 +35,10 @@ export async function applyMappings(
   jiraField: (idOrName: string) => Promise<JiraField | undefined>,
 ): Promise<{ ok: true; mappings: Mapping[] } | { ok: false; problems: string[] }> {
   const preset = "preset" in wanted ? PRESETS[wanted.preset]! : null;
+  // A preset that only pulls would map nothing a push-only project ever syncs.
+  if (preset && project.direction === "push" && preset.mappings.every((mapping) => mapping.direction === "pull")) {
+    return { ok: false, problems: [`The ${preset.name} preset only pulls, and project ${project.key} only pushes: its fields were left unmapped.`] };
+  }
   const added = preset ? preset.fields.filter((field) => !project.fields.some((own) => own.key === field.key)) : [];
   const { resolved, problems } = await resolveMappings(preset ? preset.mappings : (wanted as { mappings: Omit<Mapping, "id">[] }).mappings, [...project.fields, ...added], jiraField);
   if (problems.length) return { ok: false, problems };

@@ -8,6 +8,7 @@
 import { Hono, type Context } from "hono";
 import { html, raw } from "hono/html";
 import { page, type Html } from "./layout.ts";
+import type { SourcedProject } from "../crossing/project-sources.ts";
 import { apiCaller, back, canChange, errorOf, messages, readForm, signedIn, type Fetcher, type WebEnv } from "./session-api.ts";
 
 type By = "jira-project" | "epic" | "field";
@@ -47,20 +48,6 @@ const SCRIPT = `(() => {
     setTimeout(() => { document.getElementById("make-projects").disabled = true; }, 0);
   });
 })();`;
-
-/** A project made (or reused), what it imported, the run that pulled its mapped fields, and why a new one was not mapped. */
-interface Made {
-  key: string;
-  name: string;
-  created: boolean;
-  itemsCreated: number;
-  itemsExisting: number;
-  runId?: string | null;
-  mappingProblem?: string | null;
-}
-
-/** The reporting preset only pulls: a push-only project is not given it. */
-const PUSH_ONLY_PROBLEM = "The reporting preset only pulls, and this project only pushes: its fields were left unmapped.";
 
 function choicesFrom(form: { one: Record<string, string>; all: (name: string) => string[] }): Choices {
   const by = WAYS.some((way) => way.value === form.one.by) ? (form.one.by as By) : DEFAULTS.by;
@@ -138,9 +125,9 @@ ${jiraProjects}
     if (choices.jiraProjects.length === 0) return formPage(c, connector, choices, "Nothing was made: tick at least one Jira project to read, then press Make projects again.");
     if (choices.by === "field" && !choices.field) return formPage(c, connector, choices, "Nothing was made: one project per value needs the custom field whose value names the project (for example Product Area). Type its name or id, then press Make projects again.");
     const source = choices.by === "field" ? { mode: "field", field: choices.field } : { mode: choices.by };
-    // The reporting preset only pulls: a push-only project is made without it (its row says so).
-    const preset = choices.preset && choices.direction !== "push" ? { preset: "reporting" } : {};
-    const result = await call<Made[]>(c, "POST", `/connectors/${encodeURIComponent(connector.id)}/import-projects`, { jiraProjects: choices.jiraProjects, source, includeDone: choices.includeDone, direction: choices.direction, ...preset });
+    // A push-only project is not given the reporting preset, which only pulls: the API says so in its row.
+    const preset = choices.preset ? { preset: "reporting" } : {};
+    const result = await call<SourcedProject[]>(c, "POST", `/connectors/${encodeURIComponent(connector.id)}/import-projects`, { jiraProjects: choices.jiraProjects, source, includeDone: choices.includeDone, direction: choices.direction, ...preset });
     if (result.status === 401 || result.status === 403) return back(c, `/connectors/${connector.id}`, "error", errorOf(result));
     if (result.status !== 200) {
       const code = (result.body as any)?.error?.code;
@@ -157,17 +144,16 @@ ${jiraProjects}
   return app;
 }
 
-function resultPage(connector: any, choices: Choices, made: Made[]): Html {
+function resultPage(connector: any, choices: Choices, made: SourcedProject[]): Html {
   const how = choices.by === "epic" ? "one per Epic" : choices.by === "field" ? `one per value of '${choices.field}'` : "one per Jira project";
   const reused = made.filter((row) => !row.created);
   const mappings = (key: string) => html`<a href="/projects/${key}/mappings">Mappings</a>`;
-  const pulled = (row: Made) => (row.runId ? html`<a href="/runs/${row.runId}">pulled</a>` : "nothing to pull");
+  const pulled = (row: SourcedProject) => (row.runId ? html`<a href="/runs/${row.runId}">pulled</a>` : "nothing to pull");
   // What happened to a project's fields: a new one got the reporting preset and its Pull (or why not); a reused one
   // keeps its own mappings, by which its issues were pulled.
-  const fieldsCell = (row: Made) =>
+  const fieldsCell = (row: SourcedProject) =>
     !row.created ? html`<span class="muted">kept as they were${row.runId ? html` and ${pulled(row)}` : ""}</span>`
     : !choices.preset ? html`<span class="muted">not mapped: <a href="/projects/${row.key}/mappings">choose mappings</a></span>`
-    : choices.direction === "push" ? html`<span class="warn">${PUSH_ONLY_PROBLEM}</span> ${mappings(row.key)}`
     : row.mappingProblem ? html`<span class="warn">The reporting fields could not be mapped: ${row.mappingProblem} Choose its mappings on its Mappings page, then Pull.</span> ${mappings(row.key)}`
     : html`reporting fields mapped and ${pulled(row)}`;
   const empty = choices.by === "epic" ? `No Epic in ${choices.jiraProjects.join(", ")}${choices.includeDone ? "" : " (closed issues left out)"}` : choices.by === "field" ? `No issue of ${choices.jiraProjects.join(", ")} has a value in '${choices.field}'${choices.includeDone ? "" : " among the open ones"}` : "No Jira project was read";

@@ -40,6 +40,15 @@ describe("projects from Jira", () => {
     assert.equal(Object.entries(requests).filter(([route]) => /bulkfetch/.test(route)).length, 0, `no second read of the issues: ${JSON.stringify(requests)}`);
   });
 
+  it("does not give a push-only project a preset that only pulls, and says so in its row", async () => {
+    const made = await api(t(), "POST", `/connectors/${connector}/import-projects`, { body: { jiraProjects: ["OPS"], source: { mode: "jira-project" }, direction: "push", preset: "reporting" } });
+    assert.equal(made.status, 200, JSON.stringify(made.body));
+    assert.equal(made.body[0].created, true);
+    assert.match(made.body[0].mappingProblem, /reporting preset only pulls, and project OPS only pushes/);
+    const project = (await t().tandem.store.projects.byId(made.body[0].key))!;
+    assert.deepEqual(await t().tandem.store.projects.mappings(project.id), [], "nothing was mapped");
+  });
+
   it("makes one project per Epic with its children as items", async () => {
     const result = await api(t(), "POST", `/connectors/${connector}/import-projects`, { body: { jiraProjects: ["ROAD"], source: { mode: "epic" } } });
     assert.equal(result.status, 200, JSON.stringify(result.body));
