@@ -46,17 +46,11 @@ export interface SyncRequest {
   /** Issues already read (by id) with the mapped fields, e.g. by a catch-up search: not read again. */
   prefetched?: Map<string, JiraIssue>;
   /**
-   * Issues as webhooks delivered them (by id), each with every mapped field in a shape the transforms read alike
-   * (see realtime/payload-issues.ts): one stands for a read only when it is newer than the version its item last
-   * synced, so a late or reordered delivery never rolls anything back; any other issue is read from Jira.
+   * Issues as webhooks delivered them (by id) that can stand for a read under the run's mappings, which the run
+   * passes in once it has read them (see realtime/payload-issues.ts). One is used only when it is newer than the
+   * version its item last synced, so a late or reordered delivery never rolls anything back; any other issue is read.
    */
-  payloads?: Map<string, JiraIssue>;
-}
-
-/** Issue sources a page starts from instead of reading Jira. */
-interface Known {
-  prefetched?: Map<string, JiraIssue>;
-  payloads?: Map<string, JiraIssue>;
+  payloads?: (mappings: Mapping[]) => Map<string, JiraIssue>;
 }
 
 /** The issue's `updated` time (epoch ms), or null when it has none Tandem can read. */
@@ -106,13 +100,13 @@ export const RUN_PAGE_SIZE = 100;
 export interface SyncSession {
   readonly run: Run;
   /**
-   * `prefetched`: issues already read (an import's search page); `payloads`: issues delivered by webhooks (used
-   * when newer than the item's last sync); `inserted`: items not stored yet, which have no snapshots to read and
-   * are written whole (with their synced values) at commit instead of updated.
+   * `prefetched`: issues already read (an import's search page); `inserted`: items not stored yet, which have no
+   * snapshots to read and are written whole (with their synced values) at commit instead of updated. The request's
+   * webhook payloads stand for reads of issues they are newer for.
    */
-  prepare(items: Item[], options?: Known & { inserted?: Set<string> }): Promise<PreparedPage>;
+  prepare(items: Item[], options?: { prefetched?: Map<string, JiraIssue>; inserted?: Set<string> }): Promise<PreparedPage>;
   commit(page: PreparedPage): Promise<void>;
-  syncItems(items: Item[], known?: Known): Promise<void>;
+  syncItems(items: Item[], prefetched?: Map<string, JiraIssue>): Promise<void>;
   finish(error?: unknown): Promise<Run>;
 }
 
@@ -128,6 +122,7 @@ export async function openSync(deps: SyncDeps, request: SyncRequest): Promise<Sy
   const run = await deps.runs.start({ projectId: project.id, kind: request.kind, dryRun: request.dryRun, userId: request.userId, identity: request.identity });
   const counts = { ...EMPTY_COUNTS };
   const mappings = await deps.projects.mappings(project.id);
+  const payloads = request.payloads?.(mappings);
   const jiraFields = mappedJiraFields(mappings);
   const users = new Map<string, JiraUserRef | null>();
   // What a bulk edit needs, asked once per run: the site's fields, and each Jira project's edit metadata.
@@ -144,7 +139,7 @@ export async function openSync(deps: SyncDeps, request: SyncRequest): Promise<Sy
     const message = error === undefined || error === null ? null : error instanceof Error ? error.message : String(error);
     return deps.runs.finish(run.id, counts, message);
   };
-  const prepare = async (page: Item[], { prefetched, payloads, inserted = new Set<string>() }: Known & { inserted?: Set<string> } = {}): Promise<PreparedPage> => {
+  const prepare = async (page: Item[], { prefetched, inserted = new Set<string>() }: { prefetched?: Map<string, JiraIssue>; inserted?: Set<string> } = {}): Promise<PreparedPage> => {
     const items = page.filter((item) => item.link);
     if (items.length === 0) return { results: [], inserted };
     // One bulk read for the page's issues (Jira's maximum per call), not one call per item.
@@ -190,8 +185,8 @@ export async function openSync(deps: SyncDeps, request: SyncRequest): Promise<Sy
     await deps.runs.addItems(run.id, entries);
     for (const entry of entries) counts[entry.outcome] += 1;
   };
-  const syncItems = async (page: Item[], known: Known = {}) => {
-    const prepared = await prepare(page, known);
+  const syncItems = async (page: Item[], prefetched?: Map<string, JiraIssue>) => {
+    const prepared = await prepare(page, { prefetched });
     // The page's store writes in one transaction, once its Jira writes are done.
     await deps.projects.inTransaction(() => commit(prepared));
   };
@@ -209,9 +204,9 @@ export async function runSync(deps: SyncDeps, request: SyncRequest): Promise<Run
   try {
     if (request.itemRefs) {
       const items = (await deps.projects.itemsByRefs(project.id, request.itemRefs)).filter((item) => item.link);
-      for (let index = 0; index < items.length; index += RUN_PAGE_SIZE) await session.syncItems(items.slice(index, index + RUN_PAGE_SIZE), request);
+      for (let index = 0; index < items.length; index += RUN_PAGE_SIZE) await session.syncItems(items.slice(index, index + RUN_PAGE_SIZE), request.prefetched);
     } else {
-      for await (const page of deps.projects.linkedItemPages(project.id, RUN_PAGE_SIZE)) await session.syncItems(page, request);
+      for await (const page of deps.projects.linkedItemPages(project.id, RUN_PAGE_SIZE)) await session.syncItems(page, request.prefetched);
     }
     return await session.finish();
   } catch (error) {

@@ -44,12 +44,7 @@ export function payloadIssues(payloads: (WebhookPayload | null)[], mappings: Map
     const fields = payload.issue.fields as Record<string, unknown>;
     return fieldsNeeded.every((field) => field in fields) && mappings.every((mapping) => readsAlike(mapping, fields, flavour));
   };
-  const byIssue = new Map<string, (WebhookPayload | null)[]>();
-  for (const payload of payloads) {
-    const id = payload?.issue?.id;
-    if (!id) continue;
-    byIssue.set(id, [...(byIssue.get(id) ?? []), payload]);
-  }
+  const byIssue = Map.groupBy(payloads.filter((payload) => payload?.issue?.id), (payload) => payload!.issue!.id);
   const issues = new Map<string, JiraIssue>();
   for (const [id, deliveries] of byIssue) {
     if (!deliveries.every(usable)) continue;

@@ -8,6 +8,7 @@ import { jiraForConnector } from "../connectors/jira-for.ts";
 import { runSync } from "../engine/sync-run.ts";
 import { parseWebhookPayload, type WebhookPayload } from "../jira/webhook-payload.ts";
 import type { Connector } from "../store/connectors.ts";
+import type { Mapping } from "../engine/model.ts";
 import type { InboxEntry } from "../store/inbox.ts";
 import { severDeletedLink } from "../crossing/sever.ts";
 import { EMPTY_COUNTS } from "../store/runs.ts";
@@ -179,7 +180,8 @@ export class WebhookProcessor {
       const authors = changeAuthors(batch.filter((entry) => entry.issueId && changed.has(entry.issueId) && !echoes.has(entry.id)).map(payloadOf));
       const context = await syncContextFor(this.store, project, { system: "webhook", ...(authors ? { note: `from ${authors}` } : {}) }, this.options.publicUrl());
       // A delivered issue newer than what its item last synced is applied as delivered; the rest are read in bulk.
-      const payloads = payloadIssues(batch.filter((entry) => entry.issueId && changed.has(entry.issueId)).map(payloadOf), await this.store.projects.mappings(project.id), connector.flavour);
+      const delivered = batch.filter((entry) => entry.issueId && changed.has(entry.issueId)).map(payloadOf);
+      const payloads = (mappings: Mapping[]) => payloadIssues(delivered, mappings, connector.flavour);
       const run = await runSync(
         context.deps,
         { project, kind: project.direction === "two-way" ? "sync" : "pull", dryRun: false, userId: "webhook", identity: context.identity, itemRefs: touched, payloads },

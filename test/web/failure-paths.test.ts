@@ -3,7 +3,17 @@
 // own Jira authorization refused — each said in plain words with what to do, and nothing half-saved.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import type { Page } from "playwright-core";
 import { ADMIN, browserSkip, useBrowserTandem } from "../support/browser.ts";
+
+/** Types a connector into the add form (the mode only when given: the form's default is a Cloud API token). */
+async function fillConnector(page: Page, form: { name: string; siteUrl: string; mode?: string; login: string; secret: string }) {
+  await page.fill("#name", form.name);
+  await page.fill("#siteUrl", form.siteUrl);
+  if (form.mode) await page.selectOption("#mode", form.mode);
+  await page.fill("#login", form.login);
+  await page.fill("#secret", form.secret);
+}
 
 describe("failure paths on the connector pages", { skip: browserSkip, timeout: 240_000 }, () => {
   const web = useBrowserTandem("failure-paths");
@@ -12,11 +22,7 @@ describe("failure paths on the connector pages", { skip: browserSkip, timeout: 2
     const { page, tandem } = web;
     await web.signIn(ADMIN);
     await page.goto(`${tandem.url}/connectors`);
-    await page.fill("#name", "Wrong token");
-    await page.fill("#siteUrl", tandem.demo!.sandbox.url);
-    await page.selectOption("#mode", "cloud:api-token");
-    await page.fill("#login", "alice@sandbox.test");
-    await page.fill("#secret", "not-her-token");
+    await fillConnector(page, { name: "Wrong token", siteUrl: tandem.demo!.sandbox.url, mode: "cloud:api-token", login: "alice@sandbox.test", secret: "not-her-token" });
     await page.click("button:has-text('Add connector')");
     await page.waitForURL(/notice=/);
     assert.match((await page.textContent("[role=status]")) ?? "", /Added 'Wrong token'\. Press Connect & Test/);
@@ -33,19 +39,13 @@ describe("failure paths on the connector pages", { skip: browserSkip, timeout: 2
     const { page, tandem } = web;
     const before = (await tandem.store.connectors.list()).length;
     await page.goto(`${tandem.url}/connectors`);
-    await page.fill("#name", "No URL");
-    await page.fill("#siteUrl", "jira.example");
-    await page.fill("#login", "alice@sandbox.test");
-    await page.fill("#secret", "token");
+    await fillConnector(page, { name: "No URL", siteUrl: "jira.example", login: "alice@sandbox.test", secret: "token" });
     // Sent as a browser without validation would: the API's answer is shown.
     await Promise.all([page.waitForEvent("load"), page.$eval("#add-connector", (form) => (form as HTMLFormElement).submit())]);
     assert.match((await page.textContent("[role=alert]")) ?? "", /Jira URL: Give the Jira site's base URL, e\.g\. https:\/\/your-site\.atlassian\.net/);
     await web.shot("bad-url-refused");
 
-    await page.fill("#name", "Wrong token");
-    await page.fill("#siteUrl", tandem.demo!.sandbox.url);
-    await page.fill("#login", "alice@sandbox.test");
-    await page.fill("#secret", "token");
+    await fillConnector(page, { name: "Wrong token", siteUrl: tandem.demo!.sandbox.url, login: "alice@sandbox.test", secret: "token" });
     await Promise.all([page.waitForEvent("load"), page.click("button:has-text('Add connector')")]);
     assert.match((await page.textContent("[role=alert]")) ?? "", /A connector named 'Wrong token' already exists; pick another name/);
     assert.equal((await tandem.store.connectors.list()).length, before, "nothing was added");
@@ -55,11 +55,7 @@ describe("failure paths on the connector pages", { skip: browserSkip, timeout: 2
     const { page, tandem } = web;
     const before = (await tandem.store.connectors.list()).length;
     await page.goto(`${tandem.url}/connectors`);
-    await page.fill("#name", "Alice's sandbox");
-    await page.fill("#siteUrl", tandem.demo!.sandbox.url);
-    await page.selectOption("#mode", "cloud:api-token");
-    await page.fill("#login", "alice");
-    await page.fill("#secret", "alice-token");
+    await fillConnector(page, { name: "Alice's sandbox", siteUrl: tandem.demo!.sandbox.url, mode: "cloud:api-token", login: "alice", secret: "alice-token" });
     await page.selectOption("#direction", "pull");
     await Promise.all([page.waitForEvent("load"), page.click("button:has-text('Add connector')")]);
     const said = (await page.textContent("[role=alert]")) ?? "";
